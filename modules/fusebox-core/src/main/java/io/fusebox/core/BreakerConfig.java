@@ -1,0 +1,417 @@
+package io.fusebox.core;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * Everything that shapes one breaker's behaviour, immutable and validated on construction.
+ *
+ * <p>The component names follow the configuration keys of {@code conf/fusebox.yaml}
+ * ({@code detection.failure_rate.minimum_calls} ...) so that a validation problem names the key a
+ * user has to fix. Build one with {@link #builder()}; start from a preset with {@link Presets}.
+ */
+public record BreakerConfig(
+    ConsecutiveFailures consecutiveFailures,
+    FailureRate failureRate,
+    SlowCalls slowCalls,
+    Duration callTimeout,
+    Bulkhead bulkhead,
+    Transitions transitions,
+    Recovery recovery) {
+
+  /** Failures in a row that trip a closed breaker. */
+  public static final int DEFAULT_CONSECUTIVE_FAILURES = 5;
+  /** Share of failed calls in the window, in (0, 1], that trips a closed breaker. */
+  public static final double DEFAULT_FAILURE_RATE = 0.5;
+  /** Calls the window must hold before rates are judged. */
+  public static final int DEFAULT_MINIMUM_CALLS = 10;
+  /** Length of the time-based window; whole seconds, one bucket per second. */
+  public static final Duration DEFAULT_WINDOW_DURATION = Duration.ofSeconds(60);
+  /** Calls a count-based window holds. */
+  public static final int DEFAULT_WINDOW_SIZE = 100;
+  /** A call at least this slow is a slow call, whatever its outcome. */
+  public static final Duration DEFAULT_SLOW_CALL_THRESHOLD = Duration.ofSeconds(5);
+  /** Share of slow calls in the window, in (0, 1], that trips a closed breaker. */
+  public static final double DEFAULT_SLOW_CALL_RATE = 0.5;
+  /** A call still running after this is answered with a timeout and counted as failed. */
+  public static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofSeconds(10);
+  /** Calls in flight at once per breaker. */
+  public static final int DEFAULT_MAX_CONCURRENT_CALLS = 256;
+  /** Calls waiting for an in-flight slot; 0 means none wait. */
+  public static final int DEFAULT_MAX_WAIT_QUEUE = 1024;
+  /** Time an open breaker waits before its first probe. */
+  public static final Duration DEFAULT_OPEN_TIMEOUT = Duration.ofSeconds(30);
+  /** Factor applied to the open timeout at each re-open without a close in between; 1.0 keeps it flat. */
+  public static final double DEFAULT_BACKOFF_MULTIPLIER = 2.0;
+  /** Upper bound of the backed-off open timeout. */
+  public static final Duration DEFAULT_MAX_OPEN_TIMEOUT = Duration.ofMinutes(10);
+  /** Random spread of each open timeout, in [0, 1]: 0.2 means up to 20% shorter or longer. */
+  public static final double DEFAULT_JITTER = 0.0;
+  /** Probe calls admitted at once while half-open. */
+  public static final int DEFAULT_PERMITTED_PROBES = 3;
+  /** Successful probes in a row that close a half-open breaker. */
+  public static final int DEFAULT_SUCCESS_THRESHOLD = 3;
+
+  /** Longest time-based window, which bounds its memory to one bucket per second of it. */
+  public static final Duration MAX_WINDOW_DURATION = Duration.ofHours(1);
+  /** Largest count-based window. */
+  public static final int MAX_WINDOW_SIZE = 100_000;
+
+  public enum WindowType {
+    COUNT_BASED("count_based"),
+    TIME_BASED("time_based");
+
+    private final String wireName;
+
+    WindowType(String wireName) {
+      this.wireName = wireName;
+    }
+
+    public String wireName() {
+      return wireName;
+    }
+
+    public static WindowType fromWireName(String name) {
+      for (WindowType type : values()) {
+        if (type.wireName.equals(name)) {
+          return type;
+        }
+      }
+      throw new IllegalArgumentException("unknown window type '" + name + "'");
+    }
+  }
+
+  public record ConsecutiveFailures(boolean enabled, int threshold) {
+  }
+
+  /** The window is shared by the failure-rate and slow-call detectors. */
+  public record Window(WindowType type, int size, Duration duration) {
+  }
+
+  public record FailureRate(boolean enabled, double threshold, int minimumCalls, Window window) {
+  }
+
+  public record SlowCalls(boolean enabled, Duration threshold, double rateThreshold) {
+  }
+
+  public record Bulkhead(int maxConcurrentCalls, int maxWaitQueue) {
+  }
+
+  public record Transitions(
+      Duration openTimeout,
+      boolean enableExponentialBackoff,
+      double backoffMultiplier,
+      Duration maxOpenTimeout,
+      double jitter) {
+  }
+
+  public record Recovery(int permittedProbes, int successThreshold, boolean strictMode) {
+  }
+
+  public BreakerConfig {
+    Objects.requireNonNull(consecutiveFailures, "consecutiveFailures");
+    Objects.requireNonNull(failureRate, "failureRate");
+    Objects.requireNonNull(failureRate.window(), "failureRate.window");
+    Objects.requireNonNull(slowCalls, "slowCalls");
+    Objects.requireNonNull(bulkhead, "bulkhead");
+    Objects.requireNonNull(transitions, "transitions");
+    Objects.requireNonNull(recovery, "recovery");
+    List<String> problems = problems(consecutiveFailures, failureRate, slowCalls, callTimeout, bulkhead,
+        transitions, recovery);
+    if (!problems.isEmpty()) {
+      throw new InvalidBreakerConfigException(problems);
+    }
+  }
+
+  /** The values of DESIGN.md, which the {@code default} preset uses too. */
+  public static BreakerConfig defaults() {
+    return new Builder().build();
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder holding this config's values, to change a few of them. */
+  public Builder toBuilder() {
+    return new Builder(this);
+  }
+
+  private static List<String> problems(ConsecutiveFailures consecutive, FailureRate rate, SlowCalls slow,
+      Duration callTimeout, Bulkhead bulkhead, Transitions transitions, Recovery recovery) {
+    Problems p = new Problems();
+    p.atLeast("detection.consecutive_failures.threshold", consecutive.threshold(), 1);
+    p.rate("detection.failure_rate.threshold", rate.threshold());
+    p.atLeast("detection.failure_rate.minimum_calls", rate.minimumCalls(), 1);
+    Window window = rate.window();
+    if (window.type() == null) {
+      p.add("detection.failure_rate.window.type", "missing", "null", "count_based or time_based");
+    } else if (window.type() == WindowType.COUNT_BASED) {
+      if (window.size() < 1 || window.size() > MAX_WINDOW_SIZE) {
+        p.add("detection.failure_rate.window.size", "out of range", window.size(), "1.." + MAX_WINDOW_SIZE);
+      } else if (window.size() < rate.minimumCalls()) {
+        p.add("detection.failure_rate.window.size", "smaller than minimum_calls, so rates could never be judged",
+            window.size(), ">= " + rate.minimumCalls());
+      }
+    } else if (p.positive("detection.failure_rate.window.duration", window.duration())) {
+      if (window.duration().toNanos() % 1_000_000_000L != 0 || window.duration().compareTo(MAX_WINDOW_DURATION) > 0) {
+        p.add("detection.failure_rate.window.duration", "not a whole number of seconds up to 1h",
+            Durations.format(window.duration()), "1s..1h in whole seconds");
+      }
+    }
+    p.positive("detection.slow_calls.threshold", slow.threshold());
+    p.rate("detection.slow_calls.rate_threshold", slow.rateThreshold());
+    p.positive("detection.call_timeout", callTimeout);
+    p.atLeast("bulkhead.max_concurrent_calls", bulkhead.maxConcurrentCalls(), 1);
+    p.atLeast("bulkhead.max_wait_queue", bulkhead.maxWaitQueue(), 0);
+    boolean openOk = p.positive("transitions.open_timeout", transitions.openTimeout());
+    if (!(transitions.backoffMultiplier() >= 1.0) || Double.isInfinite(transitions.backoffMultiplier())) {
+      p.add("transitions.backoff_multiplier", "out of range", transitions.backoffMultiplier(), "a finite number >= 1.0");
+    }
+    if (p.positive("transitions.max_open_timeout", transitions.maxOpenTimeout()) && openOk
+        && transitions.maxOpenTimeout().compareTo(transitions.openTimeout()) < 0) {
+      p.add("transitions.max_open_timeout", "shorter than open_timeout",
+          Durations.format(transitions.maxOpenTimeout()), ">= " + Durations.format(transitions.openTimeout()));
+    }
+    if (!(transitions.jitter() >= 0.0 && transitions.jitter() <= 1.0)) {
+      p.add("transitions.jitter", "out of range", transitions.jitter(), "a number in [0, 1]");
+    }
+    p.atLeast("recovery.permitted_probes", recovery.permittedProbes(), 1);
+    p.atLeast("recovery.success_threshold", recovery.successThreshold(), 1);
+    return p.list;
+  }
+
+  /** Collects problems as {@code path: problem (got X, expected Y)}. */
+  private static final class Problems {
+    final List<String> list = new ArrayList<>();
+
+    void add(String path, String problem, Object got, String expected) {
+      list.add(String.format(Locale.ROOT, "%s: %s (got %s, expected %s)", path, problem, got, expected));
+    }
+
+    void atLeast(String path, int value, int min) {
+      if (value < min) {
+        add(path, "out of range", value, "an integer >= " + min);
+      }
+    }
+
+    void rate(String path, double value) {
+      if (!(value > 0.0 && value <= 1.0)) {
+        add(path, "out of range", value, "a rate in (0, 1]");
+      }
+    }
+
+    boolean positive(String path, Duration value) {
+      if (value == null) {
+        add(path, "missing", "null", "a duration such as 250ms, 30s or 5m");
+        return false;
+      }
+      if (value.isNegative() || value.isZero()) {
+        add(path, "not a positive duration", Durations.format(value), "a duration > 0");
+        return false;
+      }
+      return true;
+    }
+  }
+
+  /** A mutable step towards a {@link BreakerConfig}; starts from the defaults. */
+  public static final class Builder {
+    private boolean consecutiveEnabled = true;
+    private int consecutiveThreshold = DEFAULT_CONSECUTIVE_FAILURES;
+    private boolean failureRateEnabled = true;
+    private double failureRateThreshold = DEFAULT_FAILURE_RATE;
+    private int minimumCalls = DEFAULT_MINIMUM_CALLS;
+    private WindowType windowType = WindowType.TIME_BASED;
+    private int windowSize = DEFAULT_WINDOW_SIZE;
+    private Duration windowDuration = DEFAULT_WINDOW_DURATION;
+    private boolean slowCallsEnabled = true;
+    private Duration slowCallThreshold = DEFAULT_SLOW_CALL_THRESHOLD;
+    private double slowCallRate = DEFAULT_SLOW_CALL_RATE;
+    private Duration callTimeout = DEFAULT_CALL_TIMEOUT;
+    private int maxConcurrentCalls = DEFAULT_MAX_CONCURRENT_CALLS;
+    private int maxWaitQueue = DEFAULT_MAX_WAIT_QUEUE;
+    private Duration openTimeout = DEFAULT_OPEN_TIMEOUT;
+    private boolean exponentialBackoff = true;
+    private double backoffMultiplier = DEFAULT_BACKOFF_MULTIPLIER;
+    private Duration maxOpenTimeout = DEFAULT_MAX_OPEN_TIMEOUT;
+    private double jitter = DEFAULT_JITTER;
+    private int permittedProbes = DEFAULT_PERMITTED_PROBES;
+    private int successThreshold = DEFAULT_SUCCESS_THRESHOLD;
+    private boolean strictMode = false;
+
+    private Builder() {
+    }
+
+    private Builder(BreakerConfig c) {
+      consecutiveEnabled = c.consecutiveFailures.enabled();
+      consecutiveThreshold = c.consecutiveFailures.threshold();
+      failureRateEnabled = c.failureRate.enabled();
+      failureRateThreshold = c.failureRate.threshold();
+      minimumCalls = c.failureRate.minimumCalls();
+      windowType = c.failureRate.window().type();
+      windowSize = c.failureRate.window().size();
+      windowDuration = c.failureRate.window().duration();
+      slowCallsEnabled = c.slowCalls.enabled();
+      slowCallThreshold = c.slowCalls.threshold();
+      slowCallRate = c.slowCalls.rateThreshold();
+      callTimeout = c.callTimeout;
+      maxConcurrentCalls = c.bulkhead.maxConcurrentCalls();
+      maxWaitQueue = c.bulkhead.maxWaitQueue();
+      openTimeout = c.transitions.openTimeout();
+      exponentialBackoff = c.transitions.enableExponentialBackoff();
+      backoffMultiplier = c.transitions.backoffMultiplier();
+      maxOpenTimeout = c.transitions.maxOpenTimeout();
+      jitter = c.transitions.jitter();
+      permittedProbes = c.recovery.permittedProbes();
+      successThreshold = c.recovery.successThreshold();
+      strictMode = c.recovery.strictMode();
+    }
+
+    public Builder consecutiveFailures(int threshold) {
+      this.consecutiveEnabled = true;
+      this.consecutiveThreshold = threshold;
+      return this;
+    }
+
+    public Builder consecutiveFailuresEnabled(boolean enabled) {
+      this.consecutiveEnabled = enabled;
+      return this;
+    }
+
+    public Builder failureRate(double threshold) {
+      this.failureRateEnabled = true;
+      this.failureRateThreshold = threshold;
+      return this;
+    }
+
+    public Builder failureRateEnabled(boolean enabled) {
+      this.failureRateEnabled = enabled;
+      return this;
+    }
+
+    public Builder minimumCalls(int minimumCalls) {
+      this.minimumCalls = minimumCalls;
+      return this;
+    }
+
+    public Builder countWindow(int size) {
+      this.windowType = WindowType.COUNT_BASED;
+      this.windowSize = size;
+      return this;
+    }
+
+    public Builder timeWindow(Duration duration) {
+      this.windowType = WindowType.TIME_BASED;
+      this.windowDuration = duration;
+      return this;
+    }
+
+    public Builder windowType(WindowType type) {
+      this.windowType = type;
+      return this;
+    }
+
+    public Builder windowSize(int size) {
+      this.windowSize = size;
+      return this;
+    }
+
+    public Builder windowDuration(Duration duration) {
+      this.windowDuration = duration;
+      return this;
+    }
+
+    public Builder slowCalls(Duration threshold, double rateThreshold) {
+      this.slowCallsEnabled = true;
+      this.slowCallThreshold = threshold;
+      this.slowCallRate = rateThreshold;
+      return this;
+    }
+
+    public Builder slowCallThreshold(Duration threshold) {
+      this.slowCallThreshold = threshold;
+      return this;
+    }
+
+    public Builder slowCallRate(double rateThreshold) {
+      this.slowCallRate = rateThreshold;
+      return this;
+    }
+
+    public Builder slowCallsEnabled(boolean enabled) {
+      this.slowCallsEnabled = enabled;
+      return this;
+    }
+
+    public Builder callTimeout(Duration callTimeout) {
+      this.callTimeout = callTimeout;
+      return this;
+    }
+
+    public Builder maxConcurrentCalls(int maxConcurrentCalls) {
+      this.maxConcurrentCalls = maxConcurrentCalls;
+      return this;
+    }
+
+    public Builder maxWaitQueue(int maxWaitQueue) {
+      this.maxWaitQueue = maxWaitQueue;
+      return this;
+    }
+
+    public Builder openTimeout(Duration openTimeout) {
+      this.openTimeout = openTimeout;
+      return this;
+    }
+
+    public Builder exponentialBackoff(boolean enabled) {
+      this.exponentialBackoff = enabled;
+      return this;
+    }
+
+    public Builder backoffMultiplier(double multiplier) {
+      this.backoffMultiplier = multiplier;
+      return this;
+    }
+
+    public Builder maxOpenTimeout(Duration maxOpenTimeout) {
+      this.maxOpenTimeout = maxOpenTimeout;
+      return this;
+    }
+
+    public Builder jitter(double jitter) {
+      this.jitter = jitter;
+      return this;
+    }
+
+    public Builder permittedProbes(int permittedProbes) {
+      this.permittedProbes = permittedProbes;
+      return this;
+    }
+
+    public Builder successThreshold(int successThreshold) {
+      this.successThreshold = successThreshold;
+      return this;
+    }
+
+    public Builder strictMode(boolean strictMode) {
+      this.strictMode = strictMode;
+      return this;
+    }
+
+    /** @throws InvalidBreakerConfigException listing every invalid value at once */
+    public BreakerConfig build() {
+      return new BreakerConfig(
+          new ConsecutiveFailures(consecutiveEnabled, consecutiveThreshold),
+          new FailureRate(failureRateEnabled, failureRateThreshold, minimumCalls,
+              new Window(windowType, windowSize, windowDuration)),
+          new SlowCalls(slowCallsEnabled, slowCallThreshold, slowCallRate),
+          callTimeout,
+          new Bulkhead(maxConcurrentCalls, maxWaitQueue),
+          new Transitions(openTimeout, exponentialBackoff, backoffMultiplier, maxOpenTimeout, jitter),
+          new Recovery(permittedProbes, successThreshold, strictMode));
+    }
+  }
+}

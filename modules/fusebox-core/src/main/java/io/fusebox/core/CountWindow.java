@@ -1,0 +1,66 @@
+package io.fusebox.core;
+
+/**
+ * The last {@code size} outcomes, one byte each in a ring, with running totals, so that recording
+ * costs the same at any size and nothing is allocated after construction.
+ */
+final class CountWindow implements OutcomeWindow {
+
+  private static final byte FAILURE = 1;
+  private static final byte SLOW = 2;
+
+  private final byte[] outcomes;
+  private int next;
+  private int calls;
+  private int failures;
+  private int slowCalls;
+
+  CountWindow(int size) {
+    outcomes = new byte[size];
+  }
+
+  @Override
+  public void record(boolean failure, boolean slow) {
+    if (calls == outcomes.length) {
+      byte evicted = outcomes[next];
+      failures -= evicted & FAILURE;
+      slowCalls -= (evicted & SLOW) >> 1;
+    } else {
+      calls++;
+    }
+    byte outcome = (byte) ((failure ? FAILURE : 0) | (slow ? SLOW : 0));
+    outcomes[next] = outcome;
+    failures += outcome & FAILURE;
+    slowCalls += (outcome & SLOW) >> 1;
+    if (++next == outcomes.length) {
+      next = 0;
+    }
+  }
+
+  @Override
+  public int calls() {
+    return calls;
+  }
+
+  @Override
+  public int failures() {
+    return failures;
+  }
+
+  @Override
+  public int slowCalls() {
+    return slowCalls;
+  }
+
+  @Override
+  public void refresh() {
+  }
+
+  @Override
+  public void clear() {
+    next = 0;
+    calls = 0;
+    failures = 0;
+    slowCalls = 0;
+  }
+}

@@ -1,0 +1,14 @@
+package io.fusebox.core;
+
+/**
+ * One change of state.
+ *
+ * @param breaker the breaker's name
+ * @param from the state left
+ * @param to the state entered
+ * @param reason why, e.g. {@code failure_rate 0.62>=0.50}, {@code open_timeout_elapsed},
+ *     {@code probes_succeeded}, {@code probe_failed}, {@code admin:force_open}
+ * @param atEpochMillis when, by the breaker's clock
+ */
+public record Transition(String breaker, BreakerState from, BreakerState to, String reason, long atEpochMillis) {
+}

@@ -1,0 +1,346 @@
+package io.fusebox.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Runs thousands of random call sequences against the breaker and against {@link Model}, a
+ * deliberately naive re-statement of the rules (lists instead of rings, recomputation instead of
+ * running totals), and requires the same permits, states and transitions at every step.
+ */
+class ModelBasedTest {
+
+  private static final int SEQUENCES = 3000;
+  private static final int STEPS = 400;
+  private static final long SECOND = 1_000_000_000L;
+
+  @Test
+  void breakerBehavesLikeTheReferenceModel() {
+    for (long seed = 1; seed <= SEQUENCES; seed++) {
+      runSequence(seed);
+    }
+  }
+
+  private void runSequence(long seed) {
+    Random random = new Random(seed);
+    BreakerConfig config = randomConfig(random);
+    ManualClock clock = new ManualClock();
+    CircuitBreaker breaker = new CircuitBreaker("model", config, clock, seed);
+    List<String> actual = new ArrayList<>();
+    breaker.addListener(t -> actual.add(t.from().wireName() + "->" + t.to().wireName() + " " + t.reason()));
+    Model model = new Model(config, clock);
+    List<Long> outstanding = new ArrayList<>();
+    List<String> steps = new ArrayList<>();
+
+    for (int step = 0; step < STEPS; step++) {
+      int roll = random.nextInt(100);
+      String op;
+      if (roll < 40) {
+        long permit = breaker.tryAcquire();
+        long expected = model.tryAcquire();
+        op = "acquire -> " + permit;
+        check(seed, steps, op, permit == expected, "permit " + permit + " but model says " + expected);
+        if (permit != CircuitBreaker.REJECTED) {
+          outstanding.add(permit);
+        }
+      } else if (roll < 78 && !outstanding.isEmpty()) {
+        long permit = outstanding.remove(random.nextInt(outstanding.size()));
+        long duration = random.nextInt(4) == 0 ? config.slowCalls().threshold().toNanos() + random.nextInt(1000)
+            : random.nextInt(1_000_000);
+        int outcome = random.nextInt(6);
+        op = "outcome " + outcome + " of permit " + permit + " after " + duration + "ns";
+        switch (outcome) {
+          case 0, 1 -> {
+            breaker.onSuccess(permit, duration);
+            model.onSuccess(permit, duration);
+          }
+          case 2 -> {
+            breaker.onFailure(permit, duration);
+            model.onFailure(permit, duration);
+          }
+          case 3 -> {
+            breaker.onTimeout(permit, duration);
+            model.onFailure(permit, duration);
+          }
+          case 4 -> {
+            breaker.onIgnored(permit);
+            model.release(permit);
+          }
+          default -> {
+            breaker.release(permit);
+            model.release(permit);
+          }
+        }
+      } else if (roll < 92) {
+        long delta = random.nextInt(3) == 0 ? random.nextInt(4) * SECOND : random.nextInt(1500) * 1_000_000L;
+        clock.advanceNanos(delta);
+        op = "advance " + delta / 1_000_000 + "ms";
+      } else if (roll < 97) {
+        breaker.tick();
+        model.tick();
+        op = "tick";
+      } else {
+        int action = random.nextInt(4);
+        op = "admin " + action;
+        switch (action) {
+          case 0 -> breaker.forceOpen();
+          case 1 -> breaker.disable();
+          case 2 -> breaker.close();
+          default -> breaker.reset();
+        }
+        model.admin(action);
+      }
+      steps.add(op + " => " + breaker.state().wireName());
+      check(seed, steps, op, breaker.state() == model.state,
+          "state " + breaker.state() + " but model says " + model.state);
+      check(seed, steps, op, actual.equals(model.transitions),
+          "transitions " + actual + " but model says " + model.transitions);
+    }
+  }
+
+  private static void check(long seed, List<String> steps, String op, boolean ok, String problem) {
+    if (!ok) {
+      int from = Math.max(0, steps.size() - 15);
+      throw new AssertionError(String.format(Locale.ROOT, "seed %d, step %d (%s): %s%nlast steps:%n  %s",
+          seed, steps.size(), op, problem, String.join("\n  ", steps.subList(from, steps.size()))));
+    }
+  }
+
+  private static BreakerConfig randomConfig(Random r) {
+    BreakerConfig.Builder b = BreakerConfig.builder()
+        .consecutiveFailuresEnabled(r.nextBoolean())
+        .failureRateEnabled(r.nextInt(4) != 0)
+        .slowCallsEnabled(r.nextBoolean())
+        .slowCallThreshold(Duration.ofMillis(100 + r.nextInt(900)))
+        .slowCallRate(new double[] {0.3, 0.5, 1.0}[r.nextInt(3)])
+        .callTimeout(Duration.ofMillis(500 + r.nextInt(2500)))
+        .openTimeout(Duration.ofMillis(200 + r.nextInt(4000)))
+        .backoffMultiplier(1.0 + r.nextInt(3))
+        .maxOpenTimeout(Duration.ofSeconds(5 + r.nextInt(10)))
+        .exponentialBackoff(r.nextBoolean())
+        .permittedProbes(1 + r.nextInt(4))
+        .successThreshold(1 + r.nextInt(4))
+        .strictMode(r.nextBoolean());
+    b.consecutiveFailures(1 + r.nextInt(6)).consecutiveFailuresEnabled(r.nextBoolean());
+    b.failureRate(new double[] {0.2, 0.25, 0.5, 0.75, 1.0}[r.nextInt(5)]).failureRateEnabled(r.nextInt(4) != 0);
+    if (r.nextBoolean()) {
+      int size = 1 + r.nextInt(20);
+      b.countWindow(size).minimumCalls(1 + r.nextInt(size));
+    } else {
+      b.timeWindow(Duration.ofSeconds(1 + r.nextInt(5))).minimumCalls(1 + r.nextInt(10));
+    }
+    return b.build();
+  }
+
+  /** The rules of DESIGN.md, stated as plainly as possible. */
+  private static final class Model {
+    private record Outcome(long bucket, boolean failure, boolean slow) {
+    }
+
+    final BreakerConfig config;
+    final ManualClock clock;
+    final long createdAt;
+    final List<String> transitions = new ArrayList<>();
+    final List<Outcome> outcomes = new ArrayList<>();
+    final List<Long> leases = new ArrayList<>();
+    BreakerState state = BreakerState.CLOSED;
+    long epoch;
+    int failureRun;
+    int probeSuccesses;
+    int level;
+    long openUntil;
+
+    Model(BreakerConfig config, ManualClock clock) {
+      this.config = config;
+      this.clock = clock;
+      this.createdAt = clock.nanos();
+    }
+
+    long tryAcquire() {
+      switch (state) {
+        case CLOSED, DISABLED -> {
+          return epoch;
+        }
+        case OPEN -> {
+          if (clock.nanos() < openUntil) {
+            return -1;
+          }
+          moveTo(BreakerState.HALF_OPEN, "open_timeout_elapsed");
+          return probe();
+        }
+        case HALF_OPEN -> {
+          return probe();
+        }
+        default -> {
+          return -1;
+        }
+      }
+    }
+
+    private long probe() {
+      long now = clock.nanos();
+      if (!leases.isEmpty() && leases.stream().mapToLong(Long::longValue).min().getAsLong() <= now) {
+        reopen("probe_lease_expired");
+        return -1;
+      }
+      if (leases.size() < config.recovery().permittedProbes()) {
+        leases.add(now + config.callTimeout().toNanos());
+        return epoch;
+      }
+      return -1;
+    }
+
+    void onSuccess(long permit, long duration) {
+      if (permit != epoch) {
+        return;
+      }
+      boolean slow = duration >= config.slowCalls().threshold().toNanos();
+      if (state == BreakerState.CLOSED) {
+        outcomes.add(new Outcome(bucket(), false, slow));
+        failureRun = 0;
+        judgeRates();
+      } else if (state == BreakerState.HALF_OPEN) {
+        releaseLease();
+        if (config.recovery().strictMode() && slow) {
+          reopen("probe_slow");
+        } else if (++probeSuccesses >= config.recovery().successThreshold()) {
+          moveTo(BreakerState.CLOSED, "probes_succeeded");
+        }
+      } else if (state == BreakerState.DISABLED) {
+        outcomes.add(new Outcome(bucket(), false, slow));
+      }
+    }
+
+    void onFailure(long permit, long duration) {
+      if (permit != epoch) {
+        return;
+      }
+      boolean slow = duration >= config.slowCalls().threshold().toNanos();
+      if (state == BreakerState.CLOSED) {
+        outcomes.add(new Outcome(bucket(), true, slow));
+        failureRun++;
+        int threshold = config.consecutiveFailures().threshold();
+        if (config.consecutiveFailures().enabled() && failureRun >= threshold) {
+          moveTo(BreakerState.OPEN, "consecutive_failures " + failureRun + ">=" + threshold);
+        } else {
+          judgeRates();
+        }
+      } else if (state == BreakerState.HALF_OPEN) {
+        releaseLease();
+        reopen("probe_failed");
+      } else if (state == BreakerState.DISABLED) {
+        outcomes.add(new Outcome(bucket(), true, slow));
+      }
+    }
+
+    void release(long permit) {
+      if (permit == epoch && state == BreakerState.HALF_OPEN) {
+        releaseLease();
+      }
+    }
+
+    void tick() {
+      long now = clock.nanos();
+      if (state == BreakerState.OPEN && now >= openUntil) {
+        moveTo(BreakerState.HALF_OPEN, "open_timeout_elapsed");
+      } else if (state == BreakerState.HALF_OPEN && !leases.isEmpty()
+          && leases.stream().mapToLong(Long::longValue).min().getAsLong() <= now) {
+        reopen("probe_lease_expired");
+      }
+    }
+
+    void admin(int action) {
+      switch (action) {
+        case 0 -> moveTo(BreakerState.FORCED_OPEN, "admin:force_open");
+        case 1 -> moveTo(BreakerState.DISABLED, "admin:disable");
+        case 2 -> moveTo(BreakerState.CLOSED, "admin:close");
+        default -> {
+          level = 0;
+          if (state == BreakerState.CLOSED) {
+            outcomes.clear();
+            failureRun = 0;
+          } else {
+            moveTo(BreakerState.CLOSED, "admin:reset");
+          }
+        }
+      }
+    }
+
+    private void releaseLease() {
+      if (!leases.isEmpty()) {
+        leases.remove(leases.stream().min(Long::compare).get());
+      }
+    }
+
+    private long bucket() {
+      return (clock.nanos() - createdAt) / SECOND;
+    }
+
+    private List<Outcome> window() {
+      BreakerConfig.Window w = config.failureRate().window();
+      if (w.type() == BreakerConfig.WindowType.COUNT_BASED) {
+        return outcomes.subList(Math.max(0, outcomes.size() - w.size()), outcomes.size());
+      }
+      long oldest = bucket() - w.duration().toSeconds() + 1;
+      return outcomes.stream().filter(o -> o.bucket() >= oldest).toList();
+    }
+
+    private void judgeRates() {
+      List<Outcome> window = window();
+      int calls = window.size();
+      if (calls < config.failureRate().minimumCalls()) {
+        return;
+      }
+      long failures = window.stream().filter(Outcome::failure).count();
+      long slow = window.stream().filter(Outcome::slow).count();
+      double failureThreshold = config.failureRate().threshold();
+      double slowThreshold = config.slowCalls().rateThreshold();
+      if (config.failureRate().enabled() && (double) failures / calls >= failureThreshold) {
+        moveTo(BreakerState.OPEN, String.format(Locale.ROOT, "failure_rate %.2f>=%.2f",
+            (double) failures / calls, failureThreshold));
+      } else if (config.slowCalls().enabled() && (double) slow / calls >= slowThreshold) {
+        moveTo(BreakerState.OPEN, String.format(Locale.ROOT, "slow_call_rate %.2f>=%.2f",
+            (double) slow / calls, slowThreshold));
+      }
+    }
+
+    private void reopen(String reason) {
+      level++;
+      moveTo(BreakerState.OPEN, reason);
+    }
+
+    private void moveTo(BreakerState to, String reason) {
+      if (state == to) {
+        return;
+      }
+      transitions.add(state.wireName() + "->" + to.wireName() + " " + reason);
+      state = to;
+      epoch++;
+      switch (to) {
+        case CLOSED -> {
+          outcomes.clear();
+          failureRun = 0;
+          level = 0;
+        }
+        case OPEN -> {
+          BreakerConfig.Transitions t = config.transitions();
+          double multiplier = t.enableExponentialBackoff() ? t.backoffMultiplier() : 1.0;
+          long timeout = (long) Math.min(t.openTimeout().toNanos() * Math.pow(multiplier, level),
+              t.maxOpenTimeout().toNanos());
+          openUntil = clock.nanos() + Math.max(timeout, 1_000_000L);
+        }
+        case HALF_OPEN -> {
+          leases.clear();
+          probeSuccesses = 0;
+        }
+        default -> { }
+      }
+    }
+  }
+}

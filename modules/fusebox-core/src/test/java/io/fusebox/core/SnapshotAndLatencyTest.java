@@ -1,0 +1,70 @@
+package io.fusebox.core;
+
+import static io.fusebox.core.Breakers.admitted;
+import static io.fusebox.core.Breakers.quiet;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class SnapshotAndLatencyTest {
+
+  private final ManualClock clock = new ManualClock();
+
+  @Test
+  void snapshotCountsEveryOutcome() {
+    CircuitBreaker b = new CircuitBreaker("catalog", quiet().countWindow(100).build(), clock);
+    Breakers.succeed(b, 6);
+    Breakers.fail(b, 2);
+    b.onTimeout(admitted(b), Duration.ofSeconds(10).toNanos());
+    b.onIgnored(admitted(b));
+    b.forceOpen();
+    b.tryAcquire();
+    BreakerSnapshot s = b.snapshot();
+    assertThat(s.breaker()).isEqualTo("catalog");
+    assertThat(s.state()).isEqualTo(BreakerState.FORCED_OPEN);
+    assertThat(s.sinceEpochMillis()).isEqualTo(clock.epochMillis());
+    assertThat(new long[] {s.successCalls(), s.failureCalls(), s.timeoutCalls(), s.ignoredCalls(), s.rejectedCalls()})
+        .containsExactly(6, 2, 1, 1, 1);
+    assertThat(s.windowCalls()).isEqualTo(9);
+    assertThat(s.failureRate()).isCloseTo(3.0 / 9, within(1e-9));
+    assertThat(s.slowCallRate()).isCloseTo(1.0 / 9, within(1e-9));
+    assertThat(s.retryAtEpochMillis()).as("no retry while forced open").isZero();
+  }
+
+  @Test
+  void quantilesLandWithinTheirBucket() {
+    LatencyHistogram h = new LatencyHistogram();
+    for (int ms = 1; ms <= 1000; ms++) {
+      h.record(Duration.ofMillis(ms).toNanos());
+    }
+    assertThat(h.quantileNanos(0.50) / 1e6).isCloseTo(500, within(500 * 0.25));
+    assertThat(h.quantileNanos(0.95) / 1e6).isCloseTo(950, within(950 * 0.25));
+    assertThat(h.quantileNanos(0.99) / 1e6).isCloseTo(990, within(990 * 0.25));
+  }
+
+  @Test
+  void bucketsCoverEveryDurationWithoutGaps() {
+    for (int i = 0; i < 55; i++) {
+      long lower = LatencyHistogram.lowerBound(i + 1);
+      assertThat(LatencyHistogram.index(lower)).isEqualTo(i + 1);
+      assertThat(LatencyHistogram.index(lower - 1)).isEqualTo(i);
+    }
+    assertThat(LatencyHistogram.index(0)).isZero();
+    assertThat(LatencyHistogram.index(Long.MAX_VALUE)).isEqualTo(55);
+  }
+
+  @Test
+  void quantilesFollowRecentCallsAsCountsHalve() {
+    LatencyHistogram h = new LatencyHistogram();
+    for (int i = 0; i < 10_000; i++) {
+      h.record(Duration.ofMillis(500).toNanos());
+    }
+    for (int i = 0; i < 4_000; i++) {
+      h.record(Duration.ofMillis(2).toNanos());
+    }
+    assertThat(h.total()).isLessThan(LatencyHistogram.HALVE_AT);
+    assertThat(h.quantileNanos(0.5) / 1e6).as("the old slow calls have mostly decayed away").isLessThan(3);
+  }
+}
