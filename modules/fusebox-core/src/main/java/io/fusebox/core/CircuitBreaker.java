@@ -198,6 +198,16 @@ public final class CircuitBreaker {
     }
   }
 
+  /** Counts a call refused before the breaker was asked, by its owner's bulkhead. */
+  public void countRejected() {
+    rejectedCalls++;
+  }
+
+  /** Counts a call whose deadline passed while it waited for the owner's bulkhead; judges nothing. */
+  public void countTimedOutWaiting() {
+    timeoutCalls++;
+  }
+
   private void recordFailure(long permit, long durationNanos) {
     latency.record(durationNanos);
     if (permit != epoch) {

@@ -1,0 +1,28 @@
+package io.fusebox.adapter;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * Runs operations against one dependency through the connection pool it owns, on the event loop
+ * of the breaker verticle that created it. It never blocks.
+ */
+public interface DependencyAdapter {
+
+  /** Why the operation cannot run on this dependency, or null when it can. */
+  String invalid(JsonObject operation);
+
+  /**
+   * Runs a valid operation. The future completes with the classified result, or fails with a
+   * {@link DependencyTimeoutException} when the deadline passes, or with any other exception when
+   * the dependency could not be reached (counted as a failure). When the deadline passes the adapter
+   * gives back the pooled resource the call held; its late result is dropped.
+   *
+   * @param timeoutMillis the call's remaining deadline
+   * @param traceparent the caller's W3C trace context, or null
+   */
+  Future<CallResult> call(JsonObject operation, long timeoutMillis, String traceparent);
+
+  /** Closes the pool. */
+  Future<Void> close();
+}

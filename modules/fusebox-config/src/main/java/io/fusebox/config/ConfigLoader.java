@@ -1,0 +1,164 @@
+package io.fusebox.config;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.toml.TomlFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.fusebox.core.BreakerConfig;
+import io.fusebox.core.Durations;
+import io.fusebox.core.InvalidBreakerConfigException;
+import io.fusebox.core.Presets;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+
+/**
+ * Reads a configuration file (YAML, or TOML by its {@code .toml} ending) into a
+ * {@link FuseboxConfig}: placeholders, environment overrides, validation of every key, then
+ * presets &lt; {@code default} &lt; service values merged and checked by the breaker's rules.
+ * Any problem refuses the whole file, with all problems listed.
+ */
+public final class ConfigLoader {
+
+  private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
+  };
+
+  private final Map<String, DependencyKind> kinds;
+
+  /** Knows the dependency kinds on the class path. */
+  public ConfigLoader() {
+    this(discoverKinds());
+  }
+
+  public ConfigLoader(Map<String, DependencyKind> kinds) {
+    this.kinds = Map.copyOf(kinds);
+  }
+
+  private static Map<String, DependencyKind> discoverKinds() {
+    Map<String, DependencyKind> found = new LinkedHashMap<>();
+    ServiceLoader.load(DependencyKind.class).forEach(k -> found.put(k.type(), k));
+    return found;
+  }
+
+  public FuseboxConfig load(Path file, Map<String, String> env) throws ConfigException {
+    String text;
+    try {
+      text = Files.readString(file);
+    } catch (IOException e) {
+      throw new ConfigException(List.of(file + ": cannot read the file (got " + e.getClass().getSimpleName()
+          + ", expected a readable YAML or TOML file)"));
+    }
+    return parse(text, file.toString().endsWith(".toml"), env);
+  }
+
+  public FuseboxConfig parse(String text, boolean toml, Map<String, String> env) throws ConfigException {
+    List<String> problems = new ArrayList<>();
+    String substituted = Placeholders.substitute(text, env, problems);
+    Map<String, Object> root;
+    try {
+      ObjectMapper mapper = new ObjectMapper(toml ? new TomlFactory() : new YAMLFactory());
+      root = mapper.readValue(substituted.isBlank() ? "{}" : substituted, MAP);
+    } catch (JacksonException e) {
+      problems.add("file: not valid " + (toml ? "TOML" : "YAML") + " (got "
+          + e.getOriginalMessage().lines().findFirst().orElse("a syntax error")
+          + (e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr())
+          + ", expected a " + (toml ? "TOML" : "YAML") + " document)");
+      throw new ConfigException(problems);
+    }
+    if (root == null) {
+      root = new LinkedHashMap<>();
+    }
+    EnvironmentOverrides.apply(root, env, problems);
+    problems.addAll(FuseboxSchema.check(root, kinds));
+    if (!problems.isEmpty()) {
+      throw new ConfigException(problems);
+    }
+    List<FuseboxConfig.Service> services = services(root, problems);
+    if (!problems.isEmpty()) {
+      throw new ConfigException(problems);
+    }
+    return typed(root, services);
+  }
+
+  private List<FuseboxConfig.Service> services(Map<String, Object> root, List<String> problems) {
+    Map<String, Object> breakers = section(root, "circuit_breakers");
+    Map<String, Object> defaults = section(breakers, "default");
+    String defaultPreset = (String) defaults.getOrDefault("preset", Presets.DEFAULT);
+    boolean defaultsValid = build("circuit_breakers.default.", defaultPreset, List.of(defaults), null, problems) != null;
+    List<FuseboxConfig.Service> services = new ArrayList<>();
+    section(breakers, "services").forEach((name, value) -> {
+      @SuppressWarnings("unchecked")
+      Map<String, Object> service = (Map<String, Object>) value;
+      String preset = (String) service.getOrDefault("preset", defaultPreset);
+      String prefix = "circuit_breakers.services." + name + ".";
+      // when the defaults are broken, report a service only for the keys it sets itself
+      BreakerConfig config = build(prefix, preset, List.of(defaults, service),
+          defaultsValid ? null : new BreakerSection(service), problems);
+      if (config != null) {
+        services.add(new FuseboxConfig.Service(name, preset, config, section(service, "dependency")));
+      }
+    });
+    return services;
+  }
+
+  private static BreakerConfig build(String prefix, String preset, List<Map<String, Object>> layers,
+      BreakerSection onlyKeysOf, List<String> problems) {
+    BreakerConfig.Builder builder = Presets.get(preset).toBuilder();
+    layers.forEach(layer -> new BreakerSection(layer).applyTo(builder));
+    try {
+      return builder.build();
+    } catch (InvalidBreakerConfigException e) {
+      for (String problem : e.problems()) {
+        String key = problem.substring(0, problem.indexOf(':'));
+        if (onlyKeysOf == null || onlyKeysOf.get(key.split("\\.")) != null) {
+          problems.add(prefix + problem);
+        }
+      }
+      return null;
+    }
+  }
+
+  private static FuseboxConfig typed(Map<String, Object> root, List<FuseboxConfig.Service> services) {
+    Map<String, Object> fusebox = section(root, "fusebox");
+    Map<String, Object> http = section(fusebox, "http");
+    Map<String, Object> cluster = section(fusebox, "cluster");
+    Map<String, Object> store = section(fusebox, "store");
+    Map<String, Object> bridge = section(fusebox, "bridge");
+    List<FuseboxConfig.UserVerticle> verticles = new ArrayList<>();
+    for (Object v : (List<?>) fusebox.getOrDefault("verticles", List.of())) {
+      @SuppressWarnings("unchecked")
+      Map<String, Object> verticle = (Map<String, Object>) v;
+      verticles.add(new FuseboxConfig.UserVerticle((String) verticle.get("class"),
+          ((Number) verticle.getOrDefault("instances", 1)).intValue(), section(verticle, "config")));
+    }
+    @SuppressWarnings("unchecked")
+    List<String> members = (List<String>) cluster.getOrDefault("members", List.of());
+    return new FuseboxConfig(
+        new FuseboxConfig.Node((String) section(fusebox, "node").getOrDefault("name", "node-" + ProcessHandle.current().pid())),
+        new FuseboxConfig.Http((String) http.getOrDefault("host", "127.0.0.1"),
+            ((Number) http.getOrDefault("port", 8080)).intValue(), (String) http.getOrDefault("admin_token", "")),
+        new FuseboxConfig.Cluster((Boolean) cluster.getOrDefault("enabled", false),
+            (String) cluster.getOrDefault("host", "127.0.0.1"), ((Number) cluster.getOrDefault("port", 5701)).intValue(),
+            List.copyOf(members)),
+        new FuseboxConfig.Store((String) store.getOrDefault("type", "memory"), (String) store.getOrDefault("path", "data/breakers.json"),
+            (String) store.getOrDefault("url", ""), (String) store.getOrDefault("prefix", "fusebox:breaker:")),
+        fusebox.containsKey("snapshot_interval") ? Durations.parse((String) fusebox.get("snapshot_interval"))
+            : FuseboxConfig.DEFAULT_SNAPSHOT_INTERVAL,
+        new FuseboxConfig.Bridge((Boolean) bridge.getOrDefault("enabled", false),
+            (String) bridge.getOrDefault("host", "127.0.0.1"), ((Number) bridge.getOrDefault("port", 7000)).intValue()),
+        List.copyOf(verticles),
+        List.copyOf(services));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> section(Map<String, Object> parent, String key) {
+    Object value = parent.get(key);
+    return value instanceof Map ? (Map<String, Object>) value : new LinkedHashMap<>();
+  }
+}

@@ -1,0 +1,70 @@
+package io.fusebox.config;
+
+import io.fusebox.core.BreakerConfig;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A whole node's configuration, validated: what {@code conf/fusebox.yaml} says once presets,
+ * defaults, per-service keys and environment overrides are merged.
+ */
+public record FuseboxConfig(
+    Node node,
+    Http http,
+    Cluster cluster,
+    Store store,
+    Duration snapshotInterval,
+    Bridge bridge,
+    List<UserVerticle> verticles,
+    List<Service> services) {
+
+  /** Snapshots are published this often by default. */
+  public static final Duration DEFAULT_SNAPSHOT_INTERVAL = Duration.ofSeconds(1);
+
+  public record Node(String name) {
+  }
+
+  /**
+   * The node's HTTP server (dashboard, admin API, metrics).
+   *
+   * @param adminToken the bearer token admin actions need; empty turns admin off
+   */
+  public record Http(String host, int port, String adminToken) {
+    /** Never shows the token. */
+    @Override
+    public String toString() {
+      return "Http[host=" + host + ", port=" + port + ", adminToken=" + (adminToken.isEmpty() ? "none" : "set") + "]";
+    }
+  }
+
+  public record Cluster(boolean enabled, String host, int port, List<String> members) {
+  }
+
+  /** @param url a Redis URL, which may hold a password; never shown */
+  public record Store(String type, String path, String url, String prefix) {
+    @Override
+    public String toString() {
+      return "Store[type=" + type + ", path=" + path + ", url=" + (url.isEmpty() ? "none" : "set") + ", prefix=" + prefix + "]";
+    }
+  }
+
+  public record Bridge(boolean enabled, String host, int port) {
+  }
+
+  /** A user's verticle to deploy beside the breakers. */
+  public record UserVerticle(String className, int instances, Map<String, Object> config) {
+  }
+
+  /**
+   * One protected dependency.
+   *
+   * @param preset the preset its values started from
+   * @param dependency the {@code dependency} section: {@code type} and that kind's keys
+   */
+  public record Service(String name, String preset, BreakerConfig breaker, Map<String, Object> dependency) {
+    public String dependencyType() {
+      return (String) dependency.get("type");
+    }
+  }
+}

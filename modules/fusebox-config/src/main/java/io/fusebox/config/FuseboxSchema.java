@@ -1,0 +1,133 @@
+package io.fusebox.config;
+
+import static io.fusebox.config.Spec.anySection;
+import static io.fusebox.config.Spec.bool;
+import static io.fusebox.config.Spec.dictionaryOf;
+import static io.fusebox.config.Spec.duration;
+import static io.fusebox.config.Spec.durationAtLeast;
+import static io.fusebox.config.Spec.integer;
+import static io.fusebox.config.Spec.listOf;
+import static io.fusebox.config.Spec.number;
+import static io.fusebox.config.Spec.oneOf;
+import static io.fusebox.config.Spec.section;
+import static io.fusebox.config.Spec.string;
+
+import io.fusebox.core.Presets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** Every key a Fusebox configuration file may hold, as in DESIGN.md (Configuration). */
+final class FuseboxSchema {
+
+  private static final long PORT_MAX = 65_535;
+
+  private FuseboxSchema() {
+  }
+
+  /** The keys a breaker takes, in {@code circuit_breakers.default} and in each service. */
+  static Spec.Section breaker() {
+    return section()
+        .field("preset", oneOf(Presets.names()))
+        .field("detection", section()
+            .field("consecutive_failures", section().field("enabled", bool()).field("threshold", integer(Integer.MIN_VALUE, Integer.MAX_VALUE)))
+            .field("failure_rate", section()
+                .field("enabled", bool())
+                .field("threshold", number())
+                .field("minimum_calls", integer(Integer.MIN_VALUE, Integer.MAX_VALUE))
+                .field("window", section()
+                    .field("type", oneOf(new LinkedHashSet<>(List.of("count_based", "time_based"))))
+                    .field("size", integer(Integer.MIN_VALUE, Integer.MAX_VALUE))
+                    .field("duration", duration())))
+            .field("slow_calls", section().field("enabled", bool()).field("threshold", duration())
+                .field("rate_threshold", number()))
+            .field("call_timeout", duration()))
+        .field("bulkhead", section()
+            .field("max_concurrent_calls", integer(Integer.MIN_VALUE, Integer.MAX_VALUE))
+            .field("max_wait_queue", integer(Integer.MIN_VALUE, Integer.MAX_VALUE)))
+        .field("transitions", section()
+            .field("open_timeout", duration())
+            .field("enable_exponential_backoff", bool())
+            .field("backoff_multiplier", number())
+            .field("max_open_timeout", duration())
+            .field("jitter", number()))
+        .field("recovery", section()
+            .field("permitted_probes", integer(Integer.MIN_VALUE, Integer.MAX_VALUE))
+            .field("success_threshold", integer(Integer.MIN_VALUE, Integer.MAX_VALUE))
+            .field("strict_mode", bool()));
+  }
+
+  static Spec.Section file(Map<String, DependencyKind> kinds) {
+    Spec.Section fusebox = section()
+        .field("node", section().field("name", string()))
+        .field("http", section()
+            .field("host", string())
+            .field("port", integer(0, PORT_MAX))
+            .field("admin_token", string().secret()))
+        .field("cluster", section()
+            .field("enabled", bool())
+            .field("host", string())
+            .field("port", integer(0, PORT_MAX))
+            .field("members", listOf(string())))
+        .field("store", section()
+            .field("type", oneOf(new LinkedHashSet<>(List.of("memory", "file", "redis"))))
+            .field("path", string())
+            .field("url", string().secret())
+            .field("prefix", string()))
+        .field("snapshot_interval", durationAtLeast(Duration.ofMillis(100)))
+        .field("bridge", section()
+            .field("enabled", bool())
+            .field("host", string())
+            .field("port", integer(0, PORT_MAX)))
+        .field("verticles", listOf(section()
+            .required("class", string())
+            .field("instances", integer(1, 64))
+            .field("config", anySection())));
+    Spec.Section service = breaker().required("dependency", new DependencySpec(kinds));
+    return section()
+        .field("fusebox", fusebox)
+        .field("circuit_breakers", section()
+            .field("default", breaker())
+            .field("services", dictionaryOf(service)));
+  }
+
+  /** {@code dependency}: a {@code type}, then the keys of that kind. */
+  private static final class DependencySpec extends Spec {
+    private final Map<String, DependencyKind> kinds;
+
+    DependencySpec(Map<String, DependencyKind> kinds) {
+      this.kinds = new TreeMap<>(kinds);
+    }
+
+    @Override
+    public void check(String path, Object value, List<String> problems) {
+      if (!(value instanceof Map<?, ?> map)) {
+        problem(problems, path, "wrong type", value);
+        return;
+      }
+      Object type = map.get("type");
+      DependencyKind kind = type instanceof String s ? kinds.get(s) : null;
+      if (kind == null) {
+        problems.add(path + ".type: " + (type == null ? "missing" : "unknown dependency type") + " (got "
+            + show(type) + ", expected one of " + String.join(", ", kinds.keySet()) + ")");
+        return;
+      }
+      section().field("type", string()).with(kind.schema()).check(path, value, problems);
+    }
+
+    @Override
+    public String expected() {
+      return "a dependency section with a type of " + String.join(", ", kinds.keySet());
+    }
+  }
+
+  static List<String> check(Object root, Map<String, DependencyKind> kinds) {
+    List<String> problems = new ArrayList<>();
+    file(kinds).check("", root, problems);
+    problems.replaceAll(p -> p.startsWith(".") ? p.substring(1) : p);
+    return problems;
+  }
+}

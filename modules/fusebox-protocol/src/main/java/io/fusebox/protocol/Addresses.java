@@ -1,0 +1,30 @@
+package io.fusebox.protocol;
+
+/** The event-bus addresses of DESIGN.md. */
+public final class Addresses {
+
+  /** Request/reply: {@code fusebox.call.<breaker>} runs one operation through that breaker. */
+  public static final String CALL_PREFIX = "fusebox.call.";
+  /** Request/reply: {@code {"action", "breaker"}}; acts on every instance in the cluster. */
+  public static final String ADMIN = "fusebox.admin";
+  /** Publish: one transition event per state change. */
+  public static final String EVENTS = "fusebox.events";
+  /** Publish: one snapshot per breaker instance per interval, and at once on a transition. */
+  public static final String SNAPSHOTS = "fusebox.snapshots";
+  /**
+   * Publish, internal: an admin action fanned out to every instance of one breaker, so that a
+   * request answered by one node still reaches the instances on all nodes.
+   */
+  public static final String ADMIN_APPLY_PREFIX = "fusebox.admin.apply.";
+
+  private Addresses() {
+  }
+
+  public static String call(String breaker) {
+    return CALL_PREFIX + breaker;
+  }
+
+  public static String adminApply(String breaker) {
+    return ADMIN_APPLY_PREFIX + breaker;
+  }
+}

@@ -1,0 +1,55 @@
+package io.fusebox.protocol;
+
+import io.fusebox.core.BreakerSnapshot;
+import io.fusebox.core.Transition;
+import io.vertx.core.json.JsonObject;
+
+/** The JSON shapes of DESIGN.md for snapshots and transition events. */
+public final class SnapshotJson {
+
+  private SnapshotJson() {
+  }
+
+  /**
+   * @param node the node the breaker runs on, so that a cluster's instances never overwrite
+   *     each other
+   * @param dependency the dependency type, e.g. {@code http}
+   * @param fallbackCalls calls answered by a fallback
+   */
+  public static JsonObject snapshot(BreakerSnapshot s, String node, String dependency, long fallbackCalls) {
+    return new JsonObject()
+        .put("breaker", s.breaker())
+        .put("node", node)
+        .put("dependency", dependency)
+        .put("state", s.state().wireName())
+        .put("since", s.sinceEpochMillis())
+        .put("calls", new JsonObject()
+            .put("success", s.successCalls())
+            .put("failure", s.failureCalls())
+            .put("ignored", s.ignoredCalls())
+            .put("rejected", s.rejectedCalls())
+            .put("timeout", s.timeoutCalls())
+            .put("fallback", fallbackCalls))
+        .put("failure_rate", s.failureRate())
+        .put("slow_call_rate", s.slowCallRate())
+        .put("window_calls", s.windowCalls())
+        .put("latency_ms", new JsonObject()
+            .put("p50", s.p50Millis())
+            .put("p95", s.p95Millis())
+            .put("p99", s.p99Millis()))
+        .put("open_timeout_ms", s.openTimeoutMillis())
+        .put("backoff_level", s.backoffLevel())
+        .put("retry_at", s.retryAtEpochMillis());
+  }
+
+  public static JsonObject transition(Transition t, String node) {
+    return new JsonObject()
+        .put("type", "transition")
+        .put("breaker", t.breaker())
+        .put("node", node)
+        .put("from", t.from().wireName())
+        .put("to", t.to().wireName())
+        .put("reason", t.reason())
+        .put("at", t.atEpochMillis());
+  }
+}

@@ -1,0 +1,113 @@
+package io.fusebox.protocol;
+
+import io.fusebox.core.BreakerState;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The caller's copy of every breaker instance's state, fed by {@code fusebox.events} and
+ * {@code fusebox.snapshots}, so that reading a state costs a map lookup instead of a round trip.
+ *
+ * <p>A breaker may run on several nodes; its state here is the most permissive of its instances
+ * heard from within the time-to-live, since a call can reach any of them. Safe to read from any
+ * thread.
+ */
+final class StateMirror {
+
+  private record Instance(BreakerState state, long retryAtMillis, long heardAtMillis) {
+  }
+
+  private final Map<String, Map<String, Instance>> breakers = new ConcurrentHashMap<>();
+  private final long ttlMillis;
+  private final MessageConsumer<JsonObject> events;
+  private final MessageConsumer<JsonObject> snapshots;
+
+  StateMirror(Vertx vertx, long ttlMillis) {
+    this.ttlMillis = ttlMillis;
+    events = vertx.eventBus().consumer(Addresses.EVENTS, m -> hear(m.body(), "to", 0));
+    snapshots = vertx.eventBus().consumer(Addresses.SNAPSHOTS, m -> hear(m.body(), "state",
+        m.body().getLong("retry_at", 0L)));
+  }
+
+  Future<Void> ready() {
+    return Future.all(events.completion(), snapshots.completion()).mapEmpty();
+  }
+
+  private void hear(JsonObject body, String stateKey, long retryAt) {
+    String breaker = body.getString("breaker");
+    String node = body.getString("node");
+    String state = body.getString(stateKey);
+    if (breaker == null || node == null || state == null) {
+      return;
+    }
+    try {
+      breakers.computeIfAbsent(breaker, b -> new ConcurrentHashMap<>())
+          .put(node, new Instance(BreakerState.fromWireName(state), retryAt, System.currentTimeMillis()));
+    } catch (IllegalArgumentException unknownState) {
+      // a newer node may report a state this client does not know; it simply is not mirrored
+    }
+  }
+
+  /** The most permissive state among the breaker's live instances, or null when none was heard. */
+  BreakerState state(String breaker) {
+    Map<String, Instance> instances = breakers.get(breaker);
+    if (instances == null) {
+      return null;
+    }
+    long now = System.currentTimeMillis();
+    BreakerState best = null;
+    for (Instance i : instances.values()) {
+      if (now - i.heardAtMillis <= ttlMillis && (best == null || rank(i.state) < rank(best))) {
+        best = i.state;
+      }
+    }
+    return best;
+  }
+
+  /**
+   * How long every live instance of the breaker will go on rejecting, in milliseconds, or 0 when
+   * a call might be admitted somewhere.
+   */
+  long rejectingForMillis(String breaker) {
+    Map<String, Instance> instances = breakers.get(breaker);
+    if (instances == null) {
+      return 0;
+    }
+    long now = System.currentTimeMillis();
+    long soonest = Long.MAX_VALUE;
+    boolean anyLive = false;
+    for (Instance i : instances.values()) {
+      if (now - i.heardAtMillis > ttlMillis) {
+        continue;
+      }
+      anyLive = true;
+      if (i.state == BreakerState.FORCED_OPEN) {
+        soonest = Math.min(soonest, ttlMillis);
+      } else if (i.state == BreakerState.OPEN && i.retryAtMillis > now) {
+        soonest = Math.min(soonest, i.retryAtMillis - now);
+      } else {
+        return 0;
+      }
+    }
+    return anyLive ? soonest : 0;
+  }
+
+  /** Lower admits more calls. */
+  private static int rank(BreakerState state) {
+    return switch (state) {
+      case DISABLED -> 0;
+      case CLOSED -> 1;
+      case HALF_OPEN -> 2;
+      case OPEN -> 3;
+      case FORCED_OPEN -> 4;
+    };
+  }
+
+  Future<Void> close() {
+    return Future.all(events.unregister(), snapshots.unregister()).mapEmpty();
+  }
+}

@@ -1,0 +1,296 @@
+package io.fusebox.breaker;
+
+import io.fusebox.adapter.Adapters;
+import io.fusebox.adapter.CallResult;
+import io.fusebox.adapter.DependencyAdapter;
+import io.fusebox.adapter.DependencyTimeoutException;
+import io.fusebox.adapter.Outcome;
+import io.fusebox.config.FuseboxConfig;
+import io.fusebox.core.BreakerConfig;
+import io.fusebox.core.BreakerState;
+import io.fusebox.core.CircuitBreaker;
+import io.fusebox.core.CoarseClock;
+import io.fusebox.core.Transition;
+import io.fusebox.protocol.Addresses;
+import io.fusebox.protocol.ErrorCode;
+import io.fusebox.protocol.FuseboxError;
+import io.fusebox.protocol.Headers;
+import io.fusebox.protocol.SnapshotJson;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One protected dependency: owns a {@link CircuitBreaker} and the dependency's adapter (and so its
+ * connection pool), answers {@code fusebox.call.<name>}, and publishes transitions and snapshots.
+ * Everything happens on this verticle's event loop, which is what lets the breaker go without locks.
+ */
+public final class BreakerVerticle extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(BreakerVerticle.class);
+
+  private final String name;
+  private final BreakerConfig config;
+  private final String dependencyType;
+  private final JsonObject dependency;
+  private final String node;
+  private final Duration snapshotInterval;
+  private DependencyAdapter adapter;
+  private CircuitBreaker breaker;
+  private Bulkhead bulkhead;
+  private final Set<Call> running = new LinkedHashSet<>();
+  private final List<MessageConsumer<?>> consumers = new ArrayList<>();
+  private boolean stopping;
+
+  public BreakerVerticle(FuseboxConfig.Service service, String node, Duration snapshotInterval) {
+    this(service.name(), service.breaker(), service.dependencyType(), new JsonObject(service.dependency()), node,
+        snapshotInterval, null);
+  }
+
+  /** With an adapter made by the caller (benchmarks, tests of exotic dependencies). */
+  public BreakerVerticle(String name, BreakerConfig config, String dependencyType, DependencyAdapter adapter,
+      String node, Duration snapshotInterval) {
+    this(name, config, dependencyType, new JsonObject(), node, snapshotInterval, adapter);
+  }
+
+  private BreakerVerticle(String name, BreakerConfig config, String dependencyType, JsonObject dependency,
+      String node, Duration snapshotInterval, DependencyAdapter adapter) {
+    this.name = name;
+    this.config = config;
+    this.dependencyType = dependencyType;
+    this.dependency = dependency;
+    this.node = node;
+    this.snapshotInterval = snapshotInterval;
+    this.adapter = adapter;
+  }
+
+  @Override
+  public Future<?> start() {
+    if (adapter == null) {
+      adapter = Adapters.factory(dependencyType).create(vertx, dependency);
+    }
+    breaker = new CircuitBreaker(name, config, CoarseClock.shared());
+    breaker.addListener(this::onTransition);
+    bulkhead = new Bulkhead(config.bulkhead().maxConcurrentCalls(), config.bulkhead().maxWaitQueue());
+    consumers.add(vertx.eventBus().consumer(Addresses.call(name), this::onCall));
+    consumers.add(vertx.eventBus().<JsonObject>consumer(Addresses.adminApply(name), this::onAdmin));
+    vertx.setPeriodic(snapshotInterval.toMillis(), id -> {
+      breaker.tick();
+      publishSnapshot();
+    });
+    return Future.all(consumers.stream().map(MessageConsumer::completion).toList())
+        .onSuccess(ok -> publishSnapshot());
+  }
+
+  private void onCall(Message<Object> message) {
+    if (!(message.body() instanceof JsonObject operation)) {
+      badRequest(message, "the operation must be a JSON object (got " + describe(message.body()) + ")");
+      return;
+    }
+    long timeoutMillis = config.callTimeout().toMillis();
+    String header = message.headers().get(Headers.TIMEOUT_MS);
+    if (header != null) {
+      long requested = parsePositive(header);
+      if (requested <= 0) {
+        badRequest(message, Headers.TIMEOUT_MS + " must be a positive whole number of milliseconds (got '"
+            + abbreviate(header) + "')");
+        return;
+      }
+      timeoutMillis = Math.min(timeoutMillis, requested);
+    }
+    String invalid = adapter.invalid(operation);
+    if (invalid != null) {
+      badRequest(message, invalid);
+      return;
+    }
+    Call call = new Call(message, operation, message.headers().get(Headers.TRACEPARENT),
+        System.nanoTime() + timeoutMillis * 1_000_000);
+    if (stopping) {
+      call.fail(ErrorCode.SHUTTING_DOWN, name, state(), "the breaker is being undeployed", 0);
+    } else if (bulkhead.hasSlot()) {
+      start(call);
+    } else if (stillRejecting()) {
+      breaker.countRejected();
+      reject(call);
+    } else if (bulkhead.enqueue(call)) {
+      call.timerId = vertx.setTimer(call.remainingMillis(System.nanoTime()), id -> expireWaiting(call));
+    } else {
+      breaker.countRejected();
+      call.fail(ErrorCode.BULKHEAD_FULL, name, state(), config.bulkhead().maxConcurrentCalls()
+          + " calls in flight and " + config.bulkhead().maxWaitQueue() + " waiting", 0);
+    }
+  }
+
+  private void start(Call call) {
+    long permit = breaker.tryAcquire();
+    if (permit == CircuitBreaker.REJECTED) {
+      reject(call);
+      return;
+    }
+    call.permit = permit;
+    call.startNanos = System.nanoTime();
+    bulkhead.occupy();
+    running.add(call);
+    long remaining = call.remainingMillis(call.startNanos);
+    call.timerId = vertx.setTimer(remaining, id -> onDeadline(call));
+    Future<CallResult> result;
+    try {
+      result = adapter.call(call.operation, remaining, call.traceparent);
+    } catch (RuntimeException bug) {
+      result = Future.failedFuture(bug);
+      LOG.error("adapter of breaker {} threw instead of failing its future", name, bug);
+    }
+    result.onComplete(ar -> onResult(call, ar));
+  }
+
+  /** Whether the breaker would refuse a call now, without asking it (which could take a probe permit). */
+  private boolean stillRejecting() {
+    BreakerState s = breaker.state();
+    return s == BreakerState.FORCED_OPEN || (s == BreakerState.OPEN && breaker.retryAfterMillis() > 0);
+  }
+
+  private void reject(Call call) {
+    if (breaker.state() == BreakerState.HALF_OPEN) {
+      call.fail(ErrorCode.HALF_OPEN_FULL, name, state(), "all " + config.recovery().permittedProbes()
+          + " probe permits are taken", 0);
+    } else {
+      call.fail(ErrorCode.CIRCUIT_OPEN, name, state(), "the breaker is " + state(), breaker.retryAfterMillis());
+    }
+  }
+
+  private void onResult(Call call, AsyncResult<CallResult> ar) {
+    if (call.answered()) {
+      return;
+    }
+    vertx.cancelTimer(call.timerId);
+    long elapsed = System.nanoTime() - call.startNanos;
+    if (ar.succeeded()) {
+      CallResult r = ar.result();
+      switch (r.outcome()) {
+        case SUCCESS -> breaker.onSuccess(call.permit, elapsed);
+        case FAILURE -> breaker.onFailure(call.permit, elapsed);
+        case IGNORED -> breaker.onIgnored(call.permit);
+      }
+      if (r.reply() != null) {
+        call.reply(r.reply(), state());
+      } else if (r.outcome() == Outcome.FAILURE) {
+        call.fail(ErrorCode.DEPENDENCY_FAILURE, name, state(), r.detail(), 0);
+      } else {
+        call.fail(ErrorCode.DEPENDENCY_REJECTED, name, state(), r.detail(), 0);
+      }
+    } else if (ar.cause() instanceof DependencyTimeoutException timeout) {
+      breaker.onTimeout(call.permit, elapsed);
+      call.fail(ErrorCode.TIMEOUT, name, state(), timeout.getMessage(), 0);
+    } else {
+      breaker.onFailure(call.permit, elapsed);
+      call.fail(ErrorCode.DEPENDENCY_FAILURE, name, state(), String.valueOf(ar.cause()), 0);
+    }
+    finish(call);
+  }
+
+  private void onDeadline(Call call) {
+    if (call.answered()) {
+      return;
+    }
+    breaker.onTimeout(call.permit, System.nanoTime() - call.startNanos);
+    call.fail(ErrorCode.TIMEOUT, name, state(), "no result within the deadline", 0);
+    finish(call);
+  }
+
+  private void expireWaiting(Call call) {
+    bulkhead.remove(call);
+    breaker.countTimedOutWaiting();
+    call.fail(ErrorCode.TIMEOUT, name, state(), "the deadline passed while waiting for a bulkhead slot", 0);
+  }
+
+  /** Frees the call's slot and starts waiting calls in it. */
+  private void finish(Call call) {
+    running.remove(call);
+    bulkhead.free();
+    for (Call next = bulkhead.next(); next != null; next = bulkhead.next()) {
+      vertx.cancelTimer(next.timerId);
+      start(next);
+    }
+  }
+
+  private void onAdmin(Message<JsonObject> message) {
+    String action = message.body().getString("action", "");
+    switch (action) {
+      case "force_open" -> breaker.forceOpen();
+      case "disable" -> breaker.disable();
+      case "close" -> breaker.close();
+      case "reset" -> breaker.reset();
+      default -> LOG.warn("breaker {} ignored unknown admin action '{}'", name, abbreviate(action));
+    }
+    publishSnapshot();
+  }
+
+  private void onTransition(Transition t) {
+    LOG.info("breaker={} node={} transition {}->{} reason=\"{}\"", name, node, t.from().wireName(),
+        t.to().wireName(), t.reason());
+    vertx.eventBus().publish(Addresses.EVENTS, SnapshotJson.transition(t, node));
+    publishSnapshot();
+    if (t.to() == BreakerState.OPEN) {
+      vertx.setTimer(Math.max(1, breaker.retryAfterMillis()), id -> breaker.tick());
+    } else if (t.to() == BreakerState.HALF_OPEN) {
+      vertx.setTimer(config.callTimeout().toMillis() + 1, id -> breaker.tick());
+    }
+  }
+
+  private void publishSnapshot() {
+    vertx.eventBus().publish(Addresses.SNAPSHOTS, SnapshotJson.snapshot(breaker.snapshot(), node, dependencyType, 0));
+  }
+
+  private String state() {
+    return breaker.state().wireName();
+  }
+
+  private void badRequest(Message<?> message, String detail) {
+    new FuseboxError(ErrorCode.BAD_REQUEST, name, breaker.state().wireName(), detail, 0)
+        .failOn(message);
+  }
+
+  private static long parsePositive(String text) {
+    try {
+      return Long.parseLong(text.trim());
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  private static String describe(Object body) {
+    return body == null ? "no body" : body.getClass().getSimpleName();
+  }
+
+  private static String abbreviate(String text) {
+    return text.length() > 40 ? text.substring(0, 40) + "..." : text;
+  }
+
+  /** Answers every call still waiting or running, then closes the pool. */
+  @Override
+  public Future<?> stop() {
+    stopping = true;
+    for (Call call : bulkhead.drainWaiting()) {
+      vertx.cancelTimer(call.timerId);
+      call.fail(ErrorCode.SHUTTING_DOWN, name, state(), "the breaker was undeployed while the call waited", 0);
+    }
+    for (Call call : running) {
+      vertx.cancelTimer(call.timerId);
+      breaker.release(call.permit);
+      call.fail(ErrorCode.SHUTTING_DOWN, name, state(), "the breaker was undeployed while the call ran", 0);
+    }
+    running.clear();
+    return Future.all(consumers.stream().map(MessageConsumer::unregister).toList())
+        .eventually(() -> adapter.close());
+  }
+}

@@ -1,0 +1,58 @@
+package io.fusebox.breaker;
+
+import io.fusebox.protocol.ErrorCode;
+import io.fusebox.protocol.FuseboxError;
+import io.fusebox.protocol.Headers;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * One request on its way through a breaker verticle. It answers its message exactly once: every
+ * later attempt (a late result after a timeout, an undeploy after a reply) is a no-op.
+ */
+final class Call {
+
+  static final long NO_TIMER = -1;
+
+  final Message<?> message;
+  final JsonObject operation;
+  final String traceparent;
+  final long deadlineNanos;
+  long permit;
+  long startNanos;
+  long timerId = NO_TIMER;
+  private boolean answered;
+
+  Call(Message<?> message, JsonObject operation, String traceparent, long deadlineNanos) {
+    this.message = message;
+    this.operation = operation;
+    this.traceparent = traceparent;
+    this.deadlineNanos = deadlineNanos;
+  }
+
+  boolean answered() {
+    return answered;
+  }
+
+  void reply(JsonObject body, String state) {
+    if (!answered) {
+      answered = true;
+      message.reply(body, new DeliveryOptions()
+          .addHeader(Headers.OUTCOME, Headers.OUTCOME_SUCCESS)
+          .addHeader(Headers.STATE, state));
+    }
+  }
+
+  void fail(ErrorCode code, String breaker, String state, String detail, long retryAfterMillis) {
+    if (!answered) {
+      answered = true;
+      new FuseboxError(code, breaker, state, detail, retryAfterMillis).failOn(message);
+    }
+  }
+
+  /** Milliseconds left before the deadline, at least 1 so that a timer can still fire. */
+  long remainingMillis(long nowNanos) {
+    return Math.max(1, (deadlineNanos - nowNanos) / 1_000_000);
+  }
+}

@@ -1,0 +1,128 @@
+package io.fusebox.breaker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fusebox.config.FuseboxConfig;
+import io.fusebox.core.BreakerConfig;
+import io.fusebox.protocol.Addresses;
+import io.fusebox.protocol.FuseboxClient;
+import io.fusebox.protocol.FuseboxReply;
+import io.fusebox.testkit.FlakyHttpServer;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+
+/**
+ * A real Vert.x, a real HTTP upstream that tests make fail, hang or slow down, and a client: what
+ * every breaker-verticle test starts from.
+ */
+abstract class BreakerTestSupport {
+
+  static final Duration SNAPSHOT_INTERVAL = Duration.ofMillis(200);
+
+  Vertx vertx;
+  FlakyHttpServer upstream;
+  FuseboxClient client;
+  final List<JsonObject> transitions = new CopyOnWriteArrayList<>();
+  final List<JsonObject> snapshots = new CopyOnWriteArrayList<>();
+
+  @BeforeEach
+  void startVertxAndUpstream() {
+    vertx = Vertx.vertx();
+    upstream = await(FlakyHttpServer.start(vertx));
+    client = FuseboxClient.create(vertx);
+    await(client.ready());
+    vertx.eventBus().<JsonObject>consumer(Addresses.EVENTS, m -> transitions.add(m.body()));
+    vertx.eventBus().<JsonObject>consumer(Addresses.SNAPSHOTS, m -> snapshots.add(m.body()));
+  }
+
+  @AfterEach
+  void closeVertx() {
+    await(vertx.close());
+  }
+
+  /** Breaker values that keep every detector off unless the test turns it on. */
+  static BreakerConfig.Builder quiet() {
+    return BreakerConfig.builder()
+        .consecutiveFailuresEnabled(false)
+        .failureRateEnabled(false)
+        .slowCallsEnabled(false)
+        .countWindow(100)
+        .callTimeout(Duration.ofSeconds(5))
+        .openTimeout(Duration.ofSeconds(30));
+  }
+
+  String deploy(String name, BreakerConfig config) {
+    FuseboxConfig.Service service = new FuseboxConfig.Service(name, "default", config,
+        Map.of("type", "http", "base_url", upstream.baseUrl()));
+    return await(vertx.deployVerticle(new BreakerVerticle(service, "node-test", SNAPSHOT_INTERVAL)));
+  }
+
+  FuseboxReply get(String breaker, String path) {
+    return await(client.http(breaker).get(path));
+  }
+
+  /** The failure a call ended with; fails the test if it succeeded. */
+  static Throwable failure(Future<?> call) {
+    try {
+      call.await(20, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      return e;
+    }
+    throw new AssertionError("expected the call to fail, but it succeeded");
+  }
+
+  Throwable failedGet(String breaker, String path) {
+    return failure(client.http(breaker).get(path));
+  }
+
+  static <T> T await(Future<T> future) {
+    try {
+      return future.await(20, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new AssertionError("future failed: " + e, e);
+    }
+  }
+
+  /** The latest snapshot this breaker published, after waiting for a fresh one. */
+  JsonObject latestSnapshot(String breaker) {
+    int seen = snapshots.size();
+    long until = System.currentTimeMillis() + 5_000;
+    while (System.currentTimeMillis() < until) {
+      for (int i = snapshots.size() - 1; i >= seen; i--) {
+        if (breaker.equals(snapshots.get(i).getString("breaker"))) {
+          return snapshots.get(i);
+        }
+      }
+      sleep(20);
+    }
+    throw new AssertionError("no snapshot of " + breaker + " within 5 s");
+  }
+
+  void awaitTransitionTo(String breaker, String state) {
+    long until = System.currentTimeMillis() + 10_000;
+    while (System.currentTimeMillis() < until) {
+      if (transitions.stream().anyMatch(t -> breaker.equals(t.getString("breaker")) && state.equals(t.getString("to")))) {
+        return;
+      }
+      sleep(10);
+    }
+    assertThat(transitions).as("transitions of " + breaker).anyMatch(t -> state.equals(t.getString("to")));
+  }
+
+  static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+}
