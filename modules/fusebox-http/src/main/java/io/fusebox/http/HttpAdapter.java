@@ -28,6 +28,8 @@ import java.util.concurrent.TimeoutException;
 final class HttpAdapter implements DependencyAdapter {
 
   private static final Set<String> KEYS = Set.of("method", "path", "headers", "query", "body");
+  /** Largest request body forwarded, in bytes; a larger one is a bad request. */
+  static final int MAX_BODY_BYTES = 1024 * 1024;
   private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
 
   private final HttpDependency dependency;
@@ -76,7 +78,16 @@ final class HttpAdapter implements DependencyAdapter {
         }
       }
     }
+    Object body = op.getValue("body");
+    if (body != null && bodySize(body) > MAX_BODY_BYTES) {
+      return "body is larger than " + MAX_BODY_BYTES + " bytes";
+    }
     return null;
+  }
+
+  /** A string's UTF-16 length bounds its UTF-8 size from below, which is enough to refuse it. */
+  private static long bodySize(Object body) {
+    return body instanceof String text ? text.length() : Json.encodeToBuffer(body).length();
   }
 
   @Override

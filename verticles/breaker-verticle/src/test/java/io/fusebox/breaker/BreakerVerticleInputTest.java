@@ -1,0 +1,82 @@
+package io.fusebox.breaker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fusebox.protocol.Addresses;
+import io.fusebox.protocol.BadRequestException;
+import io.fusebox.protocol.FuseboxError;
+import io.fusebox.protocol.FuseboxException;
+import io.fusebox.protocol.Headers;
+import io.fusebox.protocol.NoSuchBreakerException;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Bad input gets a 400 that names what is wrong, changes nothing, and breaks nothing. */
+class BreakerVerticleInputTest extends BreakerTestSupport {
+
+  @Test
+  void malformedOperationsAreRefusedWithAClearReason() {
+    deploy("catalog", quiet().consecutiveFailures(1).build());
+    List<Object[]> cases = List.of(
+        new Object[] {"just a string", "the operation must be a JSON object (got String)"},
+        new Object[] {new JsonArray().add(1), "the operation must be a JSON object (got JsonArray)"},
+        new Object[] {new JsonObject().put("method", "GET"), "path must be a string starting with / (got null)"},
+        new Object[] {new JsonObject().put("path", 42), "path must be a string starting with / (got 42)"},
+        new Object[] {new JsonObject().put("method", "BREW").put("path", "/"), "method must be one of DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT (got BREW)"},
+        new Object[] {new JsonObject().put("path", "/").put("verb", "GET"), "unknown key 'verb' (expected method, path, headers, query, body)"},
+        new Object[] {new JsonObject().put("path", "/").put("headers", "x"), "headers must be an object of names to values"},
+        new Object[] {new JsonObject().put("path", "/").put("query", new JsonObject().put("q", new JsonArray())), "query.q must be a string, number or boolean"},
+        new Object[] {new JsonObject().put("path", "/").put("body", "x".repeat(2 * 1024 * 1024)), "body is larger than 1048576 bytes"});
+    for (Object[] c : cases) {
+      Throwable t = failure(vertx.eventBus().request(Addresses.call("catalog"), c[0]));
+      assertThat(t).isInstanceOf(ReplyException.class);
+      ReplyException re = (ReplyException) t;
+      assertThat(re.failureCode()).isEqualTo(400);
+      FuseboxError error = FuseboxError.parse(re.failureCode(), re.getMessage());
+      assertThat(error.detail()).as("reply to %s", c[0].toString().length() > 60 ? "a huge body" : c[0]).isEqualTo(c[1]);
+      assertThat(error.breaker()).isEqualTo("catalog");
+    }
+    assertThat(upstream.requests()).isZero();
+    JsonObject snapshot = latestSnapshot("catalog");
+    assertThat(snapshot.getString("state")).isEqualTo("closed");
+    assertThat(snapshot.getJsonObject("calls").stream().mapToLong(e -> ((Number) e.getValue()).longValue()).sum())
+        .as("bad requests are no calls").isZero();
+    assertThat(get("catalog", "/still-fine").body().getInteger("status")).isEqualTo(200);
+  }
+
+  @Test
+  void garbageTimeoutHeadersAreRefused() {
+    deploy("catalog", quiet().build());
+    for (String header : new String[] {"soon", "-5", "0", "1e3", ""}) {
+      Throwable t = failure(client.call("catalog", new JsonObject().put("path", "/"),
+          new DeliveryOptions().addHeader(Headers.TIMEOUT_MS, header)));
+      assertThat(t).isInstanceOf(BadRequestException.class)
+          .hasMessageContaining("fusebox-timeout-ms must be a positive whole number of milliseconds (got '" + header + "')");
+    }
+    assertThat(upstream.requests()).isZero();
+  }
+
+  @Test
+  void anUnknownBreakerIsReportedAsSuch() {
+    Throwable t = failure(client.http("nobody").get("/"));
+    assertThat(t).isInstanceOf(NoSuchBreakerException.class).hasMessageContaining("no breaker 'nobody' is deployed");
+  }
+
+  @Test
+  void undeployingAnswersEveryCallInFlight() {
+    String id = deploy("slow", quiet().callTimeout(Duration.ofSeconds(10)).build());
+    upstream.hang();
+    var inFlight = client.http("slow").get("/wait");
+    sleep(200);
+    await(vertx.undeploy(id));
+    Throwable t = failure(inFlight);
+    assertThat(t).isInstanceOf(FuseboxException.class);
+    assertThat(((FuseboxException) t).code()).isEqualTo(503);
+    assertThat(((FuseboxException) t).error().code().error()).isEqualTo("shutting_down");
+  }
+}

@@ -1,0 +1,83 @@
+package io.fusebox.breaker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fusebox.protocol.CircuitOpenException;
+import io.fusebox.protocol.ErrorCode;
+import io.fusebox.protocol.FuseboxReply;
+import io.fusebox.protocol.TooManyCallsException;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** Half-open probing, recovery and backoff across repeated outages, end to end. */
+class BreakerVerticleRecoveryTest extends BreakerTestSupport {
+
+  @Test
+  void probesCloseTheBreakerOnceTheUpstreamRecovers() {
+    deploy("orders", quiet().consecutiveFailures(2).openTimeout(Duration.ofMillis(300)).successThreshold(2)
+        .permittedProbes(1).build());
+    upstream.failAll();
+    failedGet("orders", "/o");
+    failedGet("orders", "/o");
+    assertThat(failedGet("orders", "/o")).isInstanceOf(CircuitOpenException.class);
+    upstream.healthy();
+    awaitTransitionTo("orders", "half_open");
+    assertThat(get("orders", "/o").state()).isEqualTo("half_open");
+    assertThat(get("orders", "/o").state()).isEqualTo("closed");
+    assertThat(transitions).extracting(t -> t.getString("to") + " " + t.getString("reason"))
+        .containsExactly("open consecutive_failures 2>=2", "half_open open_timeout_elapsed", "closed probes_succeeded");
+  }
+
+  @Test
+  void halfOpenRejectsCallsBeyondItsProbePermits() {
+    deploy("ledger", quiet().consecutiveFailures(1).openTimeout(Duration.ofMillis(200)).permittedProbes(1).build());
+    upstream.failAll();
+    failedGet("ledger", "/l");
+    upstream.healthy().latency(Duration.ofMillis(500));
+    awaitTransitionTo("ledger", "half_open");
+    Future<FuseboxReply> probe = client.http("ledger").get("/l");
+    sleep(100);
+    Throwable second = failedGet("ledger", "/l");
+    assertThat(second).isInstanceOf(TooManyCallsException.class);
+    assertThat(((TooManyCallsException) second).error().code()).isEqualTo(ErrorCode.HALF_OPEN_FULL);
+    assertThat(await(probe).body().getInteger("status")).isEqualTo(200);
+  }
+
+  @Test
+  void backoffGrowsAcrossRepeatedOutagesAndResetsOnRecovery() {
+    deploy("billing", quiet().consecutiveFailures(1).openTimeout(Duration.ofMillis(200)).backoffMultiplier(2.0)
+        .maxOpenTimeout(Duration.ofSeconds(10)).successThreshold(1).build());
+    upstream.failAll();
+    failedGet("billing", "/b");
+    JsonObject first = latestSnapshot("billing");
+    assertThat(first.getLong("open_timeout_ms")).isEqualTo(200);
+    long[] expectedTimeouts = {400, 800};
+    for (int reopen = 1; reopen <= expectedTimeouts.length; reopen++) {
+      long expected = expectedTimeouts[reopen - 1];
+      awaitTransitionsTo("half_open", reopen);
+      failedGet("billing", "/b");
+      JsonObject s = latestSnapshot("billing");
+      assertThat(s.getString("state")).isEqualTo("open");
+      assertThat(s.getLong("open_timeout_ms")).isEqualTo(expected);
+    }
+    assertThat(latestSnapshot("billing").getInteger("backoff_level")).isEqualTo(2);
+    upstream.healthy();
+    awaitTransitionsTo("half_open", 3);
+    get("billing", "/b");
+    JsonObject recovered = latestSnapshot("billing");
+    assertThat(recovered.getString("state")).isEqualTo("closed");
+    assertThat(recovered.getInteger("backoff_level")).isZero();
+  }
+
+  private void awaitTransitionsTo(String state, int count) {
+    long until = System.currentTimeMillis() + 10_000;
+    while (transitions.stream().filter(t -> state.equals(t.getString("to"))).count() < count) {
+      if (System.currentTimeMillis() > until) {
+        throw new AssertionError("fewer than " + count + " transitions to " + state + " in " + transitions);
+      }
+      sleep(10);
+    }
+  }
+}
