@@ -89,13 +89,13 @@ public final class ConfigLoader {
   private List<FuseboxConfig.Service> services(Map<String, Object> root, List<String> problems) {
     Map<String, Object> breakers = section(root, "circuit_breakers");
     Map<String, Object> defaults = section(breakers, "default");
-    String defaultPreset = (String) defaults.getOrDefault("preset", Presets.DEFAULT);
+    String defaultPreset = (String) value(defaults, "preset", Presets.DEFAULT);
     boolean defaultsValid = build("circuit_breakers.default.", defaultPreset, List.of(defaults), null, problems) != null;
     List<FuseboxConfig.Service> services = new ArrayList<>();
     section(breakers, "services").forEach((name, value) -> {
       @SuppressWarnings("unchecked")
       Map<String, Object> service = (Map<String, Object>) value;
-      String preset = (String) service.getOrDefault("preset", defaultPreset);
+      String preset = (String) value(service, "preset", defaultPreset);
       String prefix = "circuit_breakers.services." + name + ".";
       // when the defaults are broken, report a service only for the keys it sets itself
       BreakerConfig config = build(prefix, preset, List.of(defaults, service),
@@ -131,29 +131,35 @@ public final class ConfigLoader {
     Map<String, Object> store = section(fusebox, "store");
     Map<String, Object> bridge = section(fusebox, "bridge");
     List<FuseboxConfig.UserVerticle> verticles = new ArrayList<>();
-    for (Object v : (List<?>) fusebox.getOrDefault("verticles", List.of())) {
+    for (Object v : (List<?>) value(fusebox, "verticles", List.of())) {
       @SuppressWarnings("unchecked")
       Map<String, Object> verticle = (Map<String, Object>) v;
       verticles.add(new FuseboxConfig.UserVerticle((String) verticle.get("class"),
-          ((Number) verticle.getOrDefault("instances", 1)).intValue(), section(verticle, "config")));
+          ((Number) value(verticle, "instances", 1)).intValue(), section(verticle, "config")));
     }
     @SuppressWarnings("unchecked")
-    List<String> members = (List<String>) cluster.getOrDefault("members", List.of());
+    List<String> members = (List<String>) value(cluster, "members", List.of());
     return new FuseboxConfig(
-        new FuseboxConfig.Node((String) section(fusebox, "node").getOrDefault("name", "node-" + ProcessHandle.current().pid())),
-        new FuseboxConfig.Http((String) http.getOrDefault("host", "127.0.0.1"),
-            ((Number) http.getOrDefault("port", 8080)).intValue(), (String) http.getOrDefault("admin_token", "")),
-        new FuseboxConfig.Cluster((Boolean) cluster.getOrDefault("enabled", false),
-            (String) cluster.getOrDefault("host", "127.0.0.1"), ((Number) cluster.getOrDefault("port", 5701)).intValue(),
+        new FuseboxConfig.Node((String) value(section(fusebox, "node"), "name", "node-" + ProcessHandle.current().pid())),
+        new FuseboxConfig.Http((String) value(http, "host", "127.0.0.1"),
+            ((Number) value(http, "port", 8080)).intValue(), (String) value(http, "admin_token", "")),
+        new FuseboxConfig.Cluster((Boolean) value(cluster, "enabled", false),
+            (String) value(cluster, "host", "127.0.0.1"), ((Number) value(cluster, "port", 5701)).intValue(),
             List.copyOf(members)),
-        new FuseboxConfig.Store((String) store.getOrDefault("type", "memory"), (String) store.getOrDefault("path", "data/breakers.json"),
-            (String) store.getOrDefault("url", ""), (String) store.getOrDefault("prefix", "fusebox:breaker:")),
-        fusebox.containsKey("snapshot_interval") ? Durations.parse((String) fusebox.get("snapshot_interval"))
+        new FuseboxConfig.Store((String) value(store, "type", "memory"), (String) value(store, "path", "data/breakers.json"),
+            (String) value(store, "url", ""), (String) value(store, "prefix", "fusebox:breaker:")),
+        fusebox.get("snapshot_interval") != null ? Durations.parse((String) fusebox.get("snapshot_interval"))
             : FuseboxConfig.DEFAULT_SNAPSHOT_INTERVAL,
-        new FuseboxConfig.Bridge((Boolean) bridge.getOrDefault("enabled", false),
-            (String) bridge.getOrDefault("host", "127.0.0.1"), ((Number) bridge.getOrDefault("port", 7000)).intValue()),
+        new FuseboxConfig.Bridge((Boolean) value(bridge, "enabled", false),
+            (String) value(bridge, "host", "127.0.0.1"), ((Number) value(bridge, "port", 7000)).intValue()),
         List.copyOf(verticles),
         List.copyOf(services));
+  }
+
+  /** A key's value, or the default when the key is absent or written with no value. */
+  private static Object value(Map<String, Object> map, String key, Object otherwise) {
+    Object v = map.get(key);
+    return v == null ? otherwise : v;
   }
 
   @SuppressWarnings("unchecked")

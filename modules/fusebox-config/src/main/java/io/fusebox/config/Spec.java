@@ -280,7 +280,8 @@ public abstract class Spec {
         if (spec == null) {
           problems.add(path + "." + key + ": unknown key (got " + key + ", expected one of "
               + String.join(", ", fields.keySet()) + ")");
-        } else if (!(v == null && required.contains(String.valueOf(key)))) {
+        } else if (v != null) {
+          // a key written with no value ("admin_token:") is as good as absent
           spec.check(path + "." + key, v, problems);
         }
       });

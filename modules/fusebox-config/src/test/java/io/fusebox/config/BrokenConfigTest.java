@@ -1,0 +1,106 @@
+package io.fusebox.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Broken files, each refused as a whole with exactly these messages. */
+class BrokenConfigTest {
+
+  private static final String SERVICE = """
+      circuit_breakers:
+        services:
+          orders:
+            dependency: { type: http, base_url: "http://127.0.0.1:9001" }
+      """;
+
+  static Stream<Arguments> brokenFiles() {
+    return Stream.of(
+        Arguments.of("unknown top-level key", "fusebox_typo: {}\n", Map.of(), List.of(
+            "fusebox_typo: unknown key (got fusebox_typo, expected one of fusebox, circuit_breakers)")),
+        Arguments.of("port of the wrong type", "fusebox: { http: { port: eighty } }", Map.of(), List.of(
+            "fusebox.http.port: wrong type (got \"eighty\", expected an integer in 0..65535)")),
+        Arguments.of("port out of range", "fusebox: { http: { port: 70000 } }", Map.of(), List.of(
+            "fusebox.http.port: out of range (got 70000, expected an integer in 0..65535)")),
+        Arguments.of("not a duration", "fusebox: { snapshot_interval: fast }", Map.of(), List.of(
+            "fusebox.snapshot_interval: not a duration (got \"fast\", expected a duration such as 250ms, 30s or 5m, at least 100ms)")),
+        Arguments.of("snapshot interval too short", "fusebox: { snapshot_interval: 10ms }", Map.of(), List.of(
+            "fusebox.snapshot_interval: too short (got \"10ms\", expected a duration such as 250ms, 30s or 5m, at least 100ms)")),
+        Arguments.of("unknown preset", "circuit_breakers: { default: { preset: reckless } }", Map.of(), List.of(
+            "circuit_breakers.default.preset: unknown value (got \"reckless\", expected one of aggressive, default, lenient)")),
+        Arguments.of("misspelled breaker key", SERVICE + "      recovery: { permited_probes: 2 }\n", Map.of(), List.of(
+            "circuit_breakers.services.orders.recovery.permited_probes: unknown key (got permited_probes, expected one of permitted_probes, success_threshold, strict_mode)")),
+        Arguments.of("probes out of range", SERVICE + "      recovery: { permitted_probes: 0 }\n", Map.of(), List.of(
+            "circuit_breakers.services.orders.recovery.permitted_probes: out of range (got 0, expected an integer >= 1)")),
+        Arguments.of("rate above one", SERVICE + "      detection: { failure_rate: { threshold: 1.5 } }\n", Map.of(), List.of(
+            "circuit_breakers.services.orders.detection.failure_rate.threshold: out of range (got 1.5, expected a rate in (0, 1])")),
+        Arguments.of("window smaller than minimum calls",
+            SERVICE + "      detection: { failure_rate: { minimum_calls: 20, window: { type: count_based, size: 10 } } }\n", Map.of(), List.of(
+            "circuit_breakers.services.orders.detection.failure_rate.window.size: smaller than minimum_calls, so rates could never be judged (got 10, expected >= 20)")),
+        Arguments.of("unknown dependency type",
+            "circuit_breakers: { services: { orders: { dependency: { type: ftp, host: x } } } }", Map.of(), List.of(
+            "circuit_breakers.services.orders.dependency.type: unknown dependency type (got \"ftp\", expected one of http)")),
+        Arguments.of("service without dependency",
+            "circuit_breakers: { services: { orders: { preset: lenient } } }", Map.of(), List.of(
+            "circuit_breakers.services.orders.dependency: missing (got nothing, expected a dependency section with a type of http)")),
+        Arguments.of("dependency without its required key",
+            "circuit_breakers: { services: { orders: { dependency: { type: http, pool_size: 0 } } } }", Map.of(), List.of(
+            "circuit_breakers.services.orders.dependency.base_url: missing (got nothing, expected a string)",
+            "circuit_breakers.services.orders.dependency.pool_size: out of range (got 0, expected an integer in 1..1024)")),
+        Arguments.of("unset variable without default", "fusebox:\n  node:\n    name: ${FUSEBOX_TEST_UNSET}\n", Map.of(), List.of(
+            "line 3: environment variable FUSEBOX_TEST_UNSET is not set (got nothing, expected a value, or a default as ${FUSEBOX_TEST_UNSET:-value})")),
+        Arguments.of("verticle without a class", "fusebox: { verticles: [ { instances: 2 } ] }", Map.of(), List.of(
+            "fusebox.verticles[0].class: missing (got nothing, expected a string)")),
+        Arguments.of("secret of the wrong type is not shown", "fusebox: { http: { admin_token: 123456 } }", Map.of(), List.of(
+            "fusebox.http.admin_token: wrong type (got a hidden value, expected a string)")),
+        Arguments.of("bad environment override", "", Map.of("FUSEBOX__FUSEBOX__HTTP__PORT", "abc"), List.of(
+            "fusebox.http.port: wrong type (got \"abc\", expected an integer in 0..65535)")),
+        Arguments.of("environment override into a value", "fusebox: { node: n1 }",
+            Map.of("FUSEBOX__FUSEBOX__NODE__NAME", "x"), List.of(
+            "FUSEBOX__FUSEBOX__NODE__NAME: cannot override inside fusebox.node (got \"n1\", expected a section)",
+            "fusebox.node: wrong type (got \"n1\", expected a section with keys name)")),
+        Arguments.of("broken defaults are reported once, not per service",
+            "circuit_breakers:\n  default: { transitions: { open_timeout: 1m, max_open_timeout: 10s } }\n"
+                + "  services:\n    a: { dependency: { type: http, base_url: x } }\n    b: { dependency: { type: http, base_url: x } }\n",
+            Map.of(), List.of(
+            "circuit_breakers.default.transitions.max_open_timeout: shorter than open_timeout (got 10s, expected >= 1m)")),
+        Arguments.of("many mistakes at once", "fusebox: { http: { port: -1, hots: x }, bridge: { enabled: maybe } }", Map.of(), List.of(
+            "fusebox.http.port: out of range (got -1, expected an integer in 0..65535)",
+            "fusebox.http.hots: unknown key (got hots, expected one of host, port, admin_token)",
+            "fusebox.bridge.enabled: wrong type (got \"maybe\", expected true or false)")));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("brokenFiles")
+  void isRefusedWithExactlyTheseProblems(String why, String yaml, Map<String, String> env, List<String> expected) {
+    try {
+      new ConfigLoader(TestKinds.KINDS).parse(yaml, false, env);
+      fail("a file with " + why + " was accepted");
+    } catch (ConfigException e) {
+      assertThat(e.problems()).containsExactlyElementsOf(expected);
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("syntaxErrors")
+  void syntaxErrorsNameTheLine(String format, String text, String expectedStart) {
+    try {
+      new ConfigLoader(TestKinds.KINDS).parse(text, format.equals("toml"), Map.of());
+      fail("broken " + format + " was accepted");
+    } catch (ConfigException e) {
+      assertThat(e.problems()).singleElement().asString().startsWith(expectedStart).contains("at line 2");
+    }
+  }
+
+  static Stream<Arguments> syntaxErrors() {
+    return Stream.of(
+        Arguments.of("yaml", "fusebox:\n  http: { port: 80\n", "file: not valid YAML (got "),
+        Arguments.of("toml", "[fusebox]\nport = = 3\n", "file: not valid TOML (got "));
+  }
+}

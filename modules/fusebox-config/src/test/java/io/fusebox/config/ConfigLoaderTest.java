@@ -1,0 +1,129 @@
+package io.fusebox.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.fusebox.core.BreakerConfig;
+import io.fusebox.core.Presets;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ConfigLoaderTest {
+
+  private final ConfigLoader loader = new ConfigLoader(TestKinds.KINDS);
+
+  static final String FULL = """
+      fusebox:
+        node: { name: node-a }
+        http: { host: 127.0.0.1, port: 8080, admin_token: ${FUSEBOX_ADMIN_TOKEN:-} }
+        cluster: { enabled: false, host: 127.0.0.1, port: 5701, members: [] }
+        store: { type: file, path: data/breakers.json }
+        snapshot_interval: 1s
+        bridge: { enabled: true, host: 127.0.0.1, port: 7000 }
+        verticles:
+          - { class: com.acme.AlertPoller, instances: 2, config: { every: 5s } }
+      circuit_breakers:
+        default:
+          preset: default
+          detection:
+            consecutive_failures: { threshold: 7 }
+            failure_rate: { threshold: 0.4, minimum_calls: 10, window: { type: time_based, duration: 60s } }
+            slow_calls: { threshold: 5s, rate_threshold: 0.5 }
+            call_timeout: 10s
+          transitions: { open_timeout: 30s, enable_exponential_backoff: true, backoff_multiplier: 2.0,
+                         max_open_timeout: 10m, jitter: 0.0 }
+        services:
+          sentinel_client:
+            preset: aggressive
+            dependency: { type: http, base_url: "http://127.0.0.1:9000", pool_size: 16 }
+            transitions: { open_timeout: 45s }
+          orders:
+            dependency: { type: http, base_url: "http://127.0.0.1:9001" }
+      """;
+
+  private FuseboxConfig load(String yaml, Map<String, String> env) throws ConfigException {
+    return loader.parse(yaml, false, env);
+  }
+
+  @Test
+  void aFullFileLoadsWithEverySection() throws Exception {
+    FuseboxConfig c = load(FULL, Map.of("FUSEBOX_ADMIN_TOKEN", "s3cret"));
+    assertThat(c.node().name()).isEqualTo("node-a");
+    assertThat(c.http().adminToken()).isEqualTo("s3cret");
+    assertThat(c.bridge()).isEqualTo(new FuseboxConfig.Bridge(true, "127.0.0.1", 7000));
+    assertThat(c.snapshotInterval()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(c.verticles()).singleElement().satisfies(v -> {
+      assertThat(v.className()).isEqualTo("com.acme.AlertPoller");
+      assertThat(v.instances()).isEqualTo(2);
+      assertThat(v.config()).containsEntry("every", "5s");
+    });
+    assertThat(c.services()).extracting(FuseboxConfig.Service::name).containsExactly("sentinel_client", "orders");
+    assertThat(c.services().get(0).dependency()).containsEntry("base_url", "http://127.0.0.1:9000");
+  }
+
+  @Test
+  void precedenceIsPresetThenDefaultThenServiceThenEnvironment() throws Exception {
+    FuseboxConfig c = load(FULL, Map.of(
+        "FUSEBOX__CIRCUIT_BREAKERS__SERVICES__SENTINEL_CLIENT__TRANSITIONS__OPEN_TIMEOUT", "10s",
+        "FUSEBOX__FUSEBOX__HTTP__PORT", "8181"));
+    BreakerConfig sentinel = c.services().get(0).breaker();
+    BreakerConfig aggressive = Presets.get("aggressive");
+    assertThat(sentinel.transitions().openTimeout()).as("environment beats the service").isEqualTo(Duration.ofSeconds(10));
+    assertThat(sentinel.consecutiveFailures().threshold()).as("default beats the preset").isEqualTo(7);
+    assertThat(sentinel.recovery()).as("the preset fills what nobody set").isEqualTo(aggressive.recovery());
+    assertThat(c.services().get(0).preset()).isEqualTo("aggressive");
+    BreakerConfig orders = c.services().get(1).breaker();
+    assertThat(orders.failureRate().threshold()).isEqualTo(0.4);
+    assertThat(orders.transitions().openTimeout()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(c.http().port()).isEqualTo(8181);
+  }
+
+  @Test
+  void placeholdersTakeTheirDefaultWhenTheVariableIsUnsetOrEmpty() throws Exception {
+    assertThat(load(FULL, Map.of()).http().adminToken()).isEmpty();
+    String yaml = "fusebox: { node: { name: \"${NODE_NAME:-fallback-node}\" } }";
+    assertThat(load(yaml, Map.of()).node().name()).isEqualTo("fallback-node");
+    assertThat(load(yaml, Map.of("NODE_NAME", "n7")).node().name()).isEqualTo("n7");
+  }
+
+  @Test
+  void tomlFilesSayTheSame() throws Exception {
+    String toml = """
+        [fusebox.http]
+        port = 9090
+        [circuit_breakers.services.orders]
+        preset = "lenient"
+        [circuit_breakers.services.orders.dependency]
+        type = "http"
+        base_url = "http://127.0.0.1:9001"
+        [circuit_breakers.services.orders.recovery]
+        permitted_probes = 2
+        """;
+    FuseboxConfig c = loader.parse(toml, true, Map.of());
+    assertThat(c.http().port()).isEqualTo(9090);
+    assertThat(c.services().get(0).breaker().recovery().permittedProbes()).isEqualTo(2);
+    assertThat(c.services().get(0).breaker().failureRate().threshold()).isEqualTo(0.75);
+  }
+
+  @Test
+  void secretsNeverShowInToString() throws Exception {
+    FuseboxConfig c = load(FULL + "", Map.of("FUSEBOX_ADMIN_TOKEN", "s3cret"));
+    assertThat(c.toString()).doesNotContain("s3cret").contains("adminToken=set");
+  }
+
+  @Test
+  void anEmptyFileIsAValidNodeWithNoBreakers() throws Exception {
+    FuseboxConfig c = load("", Map.of());
+    assertThat(c.services()).isEmpty();
+    assertThat(c.http().host()).isEqualTo("127.0.0.1");
+    assertThat(c.bridge().enabled()).isFalse();
+  }
+
+  @Test
+  void aMissingFileIsReported() {
+    assertThatThrownBy(() -> loader.load(java.nio.file.Path.of("conf/nowhere.yaml"), Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("conf/nowhere.yaml: cannot read the file (got NoSuchFileException, expected a readable YAML or TOML file)");
+  }
+}
