@@ -1,0 +1,103 @@
+package io.fusebox.platform;
+
+import io.fusebox.breaker.AdminVerticle;
+import io.fusebox.breaker.BreakerVerticle;
+import io.fusebox.config.FuseboxConfig;
+import io.fusebox.protocol.Addresses;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.NetServerOptions;
+import io.vertx.ext.bridge.BridgeOptions;
+import io.vertx.ext.bridge.PermittedOptions;
+import io.vertx.ext.eventbus.bridge.tcp.TcpEventBusBridge;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running Fusebox node: the admin handler, one breaker verticle per service, the optional TCP
+ * event-bus bridge, and the user's own verticles.
+ */
+public final class FuseboxNode {
+
+  private static final Logger LOG = LoggerFactory.getLogger(FuseboxNode.class);
+
+  private final Vertx vertx;
+  private final FuseboxConfig config;
+  private final ClassLoader userClasses;
+
+  private FuseboxNode(Vertx vertx, FuseboxConfig config, ClassLoader userClasses) {
+    this.vertx = vertx;
+    this.config = config;
+    this.userClasses = userClasses;
+  }
+
+  /**
+   * @param userClasses where the classes of {@code fusebox.verticles} are found
+   */
+  public static Future<FuseboxNode> start(FuseboxConfig config, ClassLoader userClasses) {
+    FuseboxNode node = new FuseboxNode(Vertx.vertx(), config, userClasses);
+    return node.deploy().map(node).recover(failure -> node.vertx.close().transform(closed -> Future.failedFuture(failure)));
+  }
+
+  private Future<Void> deploy() {
+    String nodeName = config.node().name();
+    List<Future<?>> breakers = new ArrayList<>();
+    breakers.add(vertx.deployVerticle(new AdminVerticle(config.snapshotInterval())));
+    for (FuseboxConfig.Service service : config.services()) {
+      breakers.add(vertx.deployVerticle(new BreakerVerticle(service, nodeName, config.snapshotInterval()))
+          .onSuccess(id -> LOG.info("breaker {} protects {} ({})", service.name(), service.dependency().get("base_url") != null
+              ? service.dependency().get("base_url") : service.dependencyType(), service.preset())));
+    }
+    return Future.all(breakers)
+        .compose(ok -> config.bridge().enabled() ? startBridge() : Future.succeededFuture())
+        .compose(ok -> deployUserVerticles())
+        .onSuccess(ok -> LOG.info("node {} is up with {} breaker(s)", nodeName, config.services().size()));
+  }
+
+  /**
+   * The standard TCP bridge on loopback: callers may only send to {@code fusebox.call.*} and only
+   * listen to events and snapshots.
+   */
+  private Future<Void> startBridge() {
+    BridgeOptions options = new BridgeOptions()
+        .addInboundPermitted(new PermittedOptions().setAddressRegex("fusebox\\.call\\.[A-Za-z0-9_.-]+"))
+        .addOutboundPermitted(new PermittedOptions().setAddress(Addresses.EVENTS))
+        .addOutboundPermitted(new PermittedOptions().setAddress(Addresses.SNAPSHOTS));
+    return TcpEventBusBridge.create(vertx, options, new NetServerOptions())
+        .listen(config.bridge().port(), config.bridge().host())
+        .onSuccess(b -> LOG.info("event-bus bridge listening on {}:{}", config.bridge().host(), config.bridge().port()))
+        .mapEmpty();
+  }
+
+  private Future<Void> deployUserVerticles() {
+    List<Future<?>> deployed = new ArrayList<>();
+    for (FuseboxConfig.UserVerticle v : config.verticles()) {
+      Class<? extends io.vertx.core.Deployable> type;
+      try {
+        type = Class.forName(v.className(), true, userClasses).asSubclass(io.vertx.core.Deployable.class);
+      } catch (ClassNotFoundException | ClassCastException e) {
+        return Future.failedFuture(new IllegalArgumentException("fusebox.verticles: cannot deploy " + v.className()
+            + " (" + (e instanceof ClassNotFoundException ? "not found in lib/ or --classpath" : "not a verticle") + ")"));
+      }
+      deployed.add(vertx.deployVerticle(type, new DeploymentOptions()
+              .setInstances(v.instances())
+              .setClassLoader(userClasses)
+              .setConfig(new JsonObject(v.config())))
+          .onSuccess(id -> LOG.info("deployed {} x{}", v.className(), v.instances())));
+    }
+    return Future.all(deployed).mapEmpty();
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  /** Undeploys everything (breakers answer the calls they hold) and closes Vert.x. */
+  public Future<Void> stop() {
+    return vertx.close();
+  }
+}

@@ -1,0 +1,71 @@
+package io.fusebox.platform.demo;
+
+import io.fusebox.testkit.FlakyHttpServer;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The demo's protected service: a small HTTP server on loopback whose error rate and latency change
+ * at runtime through {@code fusebox.demo.upstream} ({@code {"error_rate": 0.9, "latency_ms": 50}};
+ * an empty request just reads them). Demo only: a real node protects real services.
+ */
+public final class DemoUpstreamVerticle extends VerticleBase {
+
+  /** Request/reply: read or change the demo upstream's behaviour. */
+  public static final String CONTROL = "fusebox.demo.upstream";
+  private static final Logger LOG = LoggerFactory.getLogger(DemoUpstreamVerticle.class);
+
+  private FlakyHttpServer server;
+
+  @Override
+  public Future<?> start() {
+    JsonObject c = config();
+    return FlakyHttpServer.start(vertx, c.getString("host", "127.0.0.1"), c.getInteger("port", 9000))
+        .compose(started -> {
+          server = started;
+          apply(c);
+          LOG.info("demo upstream listening on {}", server.baseUrl());
+          return vertx.eventBus().<JsonObject>consumer(CONTROL, this::control).completion();
+        });
+  }
+
+  private void control(Message<JsonObject> message) {
+    JsonObject change = message.body() == null ? new JsonObject() : message.body();
+    Object rate = change.getValue("error_rate");
+    Object latency = change.getValue("latency_ms");
+    if ((rate != null && !(rate instanceof Number r && r.doubleValue() >= 0 && r.doubleValue() <= 1))
+        || (latency != null && !(latency instanceof Number l && l.longValue() >= 0 && l.longValue() <= 60_000))) {
+      message.fail(400, "error_rate must be a number in [0, 1] and latency_ms one in [0, 60000]");
+      return;
+    }
+    if (rate != null || latency != null) {
+      apply(change);
+      LOG.info("demo upstream now fails {}% of requests with {} ms latency", Math.round(server.errorRate() * 100),
+          server.latencyMillis());
+    }
+    message.reply(state());
+  }
+
+  private void apply(JsonObject settings) {
+    if (settings.getValue("error_rate") instanceof Number rate) {
+      server.errorRate(rate.doubleValue());
+    }
+    if (settings.getValue("latency_ms") instanceof Number latency) {
+      server.latency(Duration.ofMillis(latency.longValue()));
+    }
+  }
+
+  private JsonObject state() {
+    return new JsonObject().put("error_rate", server.errorRate()).put("latency_ms", server.latencyMillis());
+  }
+
+  @Override
+  public Future<?> stop() {
+    return server == null ? Future.succeededFuture() : server.close();
+  }
+}

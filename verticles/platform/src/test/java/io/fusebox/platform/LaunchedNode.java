@@ -1,0 +1,85 @@
+package io.fusebox.platform;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** The {@code fusebox} fat jar running in a JVM of its own, with its output in a file. */
+final class LaunchedNode implements AutoCloseable {
+
+  static final Path JAR = Path.of(System.getProperty("fusebox.jar", "target/fusebox.jar"));
+
+  private final Process process;
+  private final Path log;
+
+  private LaunchedNode(Process process, Path log) {
+    this.process = process;
+    this.log = log;
+  }
+
+  static LaunchedNode start(Path workDir, String... args) throws IOException {
+    assertThat(JAR).as("the fat jar; build it with mvn package").exists();
+    Path log = Files.createTempFile(Path.of("target").toAbsolutePath(), "fusebox-node", ".log");
+    List<String> command = new ArrayList<>(List.of(javaBin(), "-jar", JAR.toAbsolutePath().toString()));
+    command.addAll(List.of(args));
+    Process process = new ProcessBuilder(command).directory(workDir.toFile())
+        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    return new LaunchedNode(process, log);
+  }
+
+  /** Runs the jar to completion and returns its exit code and output. */
+  static Result run(Path workDir, String... args) throws Exception {
+    try (LaunchedNode node = start(workDir, args)) {
+      assertThat(node.process.waitFor(60, TimeUnit.SECONDS)).as("fusebox " + String.join(" ", args) + " ended").isTrue();
+      return new Result(node.process.exitValue(), node.output());
+    }
+  }
+
+  record Result(int exitCode, String output) {
+  }
+
+  static String javaBin() {
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+
+  String output() throws IOException {
+    return Files.readString(log);
+  }
+
+  /** Waits until the output holds the text; fails with the whole output if it never does. */
+  void awaitOutput(String text, Duration timeout) throws Exception {
+    long until = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < until) {
+      if (output().contains(text)) {
+        return;
+      }
+      if (!process.isAlive()) {
+        break;
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("no '" + text + "' in the node's output within " + timeout + ":\n" + output());
+  }
+
+  /** SIGTERM, as an operator or an orchestrator would stop the node; returns its exit code. */
+  int terminate() throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(30, TimeUnit.SECONDS)) {
+      process.destroyForcibly().waitFor();
+    }
+    return process.exitValue();
+  }
+
+  @Override
+  public void close() throws Exception {
+    if (process.isAlive()) {
+      terminate();
+    }
+  }
+}

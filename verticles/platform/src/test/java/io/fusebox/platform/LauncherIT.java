@@ -1,0 +1,122 @@
+package io.fusebox.platform;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import org.junit.jupiter.api.Test;
+
+/** The fat jar, started as a user would, in a JVM of its own. */
+class LauncherIT {
+
+  private static final Path ROOT = Path.of(System.getProperty("fusebox.root", "../..")).toAbsolutePath();
+
+  @Test
+  void theDemoStartsFromTheFatJarAndItsBreakersTripInTheLog() throws Exception {
+    try (LaunchedNode node = LaunchedNode.start(ROOT, "run")) {
+      node.awaitOutput("node demo is up with 3 breaker(s)", Duration.ofSeconds(30));
+      node.awaitOutput("event-bus bridge listening on 127.0.0.1:7000", Duration.ofSeconds(5));
+
+      LaunchedNode.Result call = LaunchedNode.run(ROOT, "call", "catalog", "{\"path\":\"/catalog\"}");
+      assertThat(call.exitCode()).as(call.output()).isZero();
+      assertThat(new JsonObject(call.output().lines().filter(l -> l.startsWith("{")).findFirst().orElseThrow())
+          .getInteger("status")).isEqualTo(200);
+
+      LaunchedNode.Result bad = LaunchedNode.run(ROOT, "call", "catalog", "{\"path\":42}");
+      assertThat(bad.exitCode()).isEqualTo(1);
+      assertThat(bad.output()).contains("error 400").contains("path must be a string starting with /");
+
+      node.awaitOutput("the upstream goes down", Duration.ofSeconds(20));
+      node.awaitOutput("transition closed->open", Duration.ofSeconds(20));
+      assertThat(node.terminate()).as("a clean stop on SIGTERM").isIn(0, 143);
+    }
+  }
+
+  @Test
+  void theBridgeOnlyLetsCallersSendToBreakers() throws Exception {
+    int bridgePort = freePort();
+    Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "bridge");
+    Files.writeString(dir.resolve("fusebox.yaml"), """
+        fusebox:
+          node: { name: bridged }
+          bridge: { enabled: true, host: 127.0.0.1, port: %d }
+        """.formatted(bridgePort));
+    try (LaunchedNode node = LaunchedNode.start(dir, "run", "--conf", "fusebox.yaml")) {
+      node.awaitOutput("node bridged is up", Duration.ofSeconds(30));
+      Vertx vertx = Vertx.vertx();
+      try {
+        for (String address : new String[] {"fusebox.admin", "fusebox.demo.upstream", "fusebox.events", "anything"}) {
+          JsonObject reply = BridgeCall.request(vertx, "127.0.0.1", bridgePort, address,
+              new JsonObject().put("action", "list"), new JsonObject(), 5000).await(10, TimeUnit.SECONDS);
+          assertThat(reply.getString("type")).as(address).isEqualTo("err");
+          assertThat(reply.getString("message")).as(address).isEqualTo("access_denied");
+        }
+        JsonObject noBreaker = BridgeCall.request(vertx, "127.0.0.1", bridgePort, "fusebox.call.nobody",
+            new JsonObject().put("path", "/"), new JsonObject(), 5000).await(10, TimeUnit.SECONDS);
+        assertThat(noBreaker.getString("type")).isEqualTo("err");
+        assertThat(noBreaker.getString("failureType")).as("a call address is let through, and finds no breaker")
+            .isEqualTo("NO_HANDLERS");
+      } finally {
+        vertx.close().await(10, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  @Test
+  void aUserVerticleFromAJarInLibIsDeployedAndItsCallsReachABreaker() throws Exception {
+    int upstreamPort = freePort();
+    Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "userverticle");
+    packageCallerVerticle(dir.resolve("lib").resolve("caller.jar"));
+    Files.writeString(dir.resolve("fusebox.yaml"), """
+        fusebox:
+          node: { name: with-user-code }
+          verticles:
+            - { class: io.fusebox.platform.demo.DemoUpstreamVerticle, config: { port: %d } }
+            - { class: io.fusebox.platform.it.CallerVerticle, config: { breaker: echo } }
+        circuit_breakers:
+          services:
+            echo:
+              dependency: { type: http, base_url: "http://127.0.0.1:%d" }
+        """.formatted(upstreamPort, upstreamPort));
+    try (LaunchedNode node = LaunchedNode.start(dir, "run", "--conf", "fusebox.yaml")) {
+      node.awaitOutput("deployed io.fusebox.platform.it.CallerVerticle x1", Duration.ofSeconds(30));
+      node.awaitOutput("caller verticle got HTTP 200 from echo", Duration.ofSeconds(10));
+    }
+  }
+
+  @Test
+  void aBrokenConfigurationStopsTheNodeBeforeAnythingStarts() throws Exception {
+    Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "broken");
+    Files.writeString(dir.resolve("fusebox.yaml"), "fusebox: { http: { port: eighty } }\n");
+    LaunchedNode.Result run = LaunchedNode.run(dir, "run", "--conf", "fusebox.yaml");
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.output()).contains("fusebox.http.port: wrong type (got \"eighty\", expected an integer in 0..65535)")
+        .doesNotContain("is up");
+  }
+
+  /** The user's code lives only in the jar, not on the node's class path. */
+  private static void packageCallerVerticle(Path jar) throws IOException {
+    Files.createDirectories(jar.getParent());
+    String entry = "io/fusebox/platform/it/CallerVerticle.class";
+    Path compiled = Path.of(System.getProperty("fusebox.testClasses", "target/test-classes")).resolve(entry);
+    try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
+      out.putNextEntry(new JarEntry(entry));
+      out.write(Files.readAllBytes(compiled));
+      out.closeEntry();
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+}
