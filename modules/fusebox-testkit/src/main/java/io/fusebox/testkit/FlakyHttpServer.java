@@ -73,7 +73,8 @@ public final class FlakyHttpServer {
       request.response().setStatusCode(500).end(new JsonObject().put("error", "injected failure").encode());
     } else {
       request.response().end(new JsonObject().put("ok", true).put("path", request.path())
-          .put("method", request.method().name()).put("request", n).put("echo", echo).encode());
+          .put("method", request.method().name()).put("query", request.query()).put("request", n)
+          .put("echo", echo).encode());
     }
   }
 

@@ -24,9 +24,7 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,7 +46,9 @@ public final class BreakerVerticle extends VerticleBase {
   private DependencyAdapter adapter;
   private CircuitBreaker breaker;
   private Bulkhead bulkhead;
-  private final Set<Call> running = new LinkedHashSet<>();
+  private final RunningCalls running = new RunningCalls();
+  /** The timer armed for the oldest running call's deadline, or {@link Call#NO_TIMER}. */
+  private long deadlineTimer = Call.NO_TIMER;
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
   private boolean stopping;
 
@@ -98,6 +98,7 @@ public final class BreakerVerticle extends VerticleBase {
       return;
     }
     long timeoutMillis = config.callTimeout().toMillis();
+    boolean ownDeadline = false;
     String header = message.headers().get(Headers.TIMEOUT_MS);
     if (header != null) {
       long requested = parsePositive(header);
@@ -106,6 +107,7 @@ public final class BreakerVerticle extends VerticleBase {
             + abbreviate(header) + "')");
         return;
       }
+      ownDeadline = requested < timeoutMillis;
       timeoutMillis = Math.min(timeoutMillis, requested);
     }
     String invalid = adapter.invalid(operation);
@@ -114,7 +116,7 @@ public final class BreakerVerticle extends VerticleBase {
       return;
     }
     Call call = new Call(message, operation, message.headers().get(Headers.TRACEPARENT),
-        System.nanoTime() + timeoutMillis * 1_000_000);
+        System.nanoTime() + timeoutMillis * 1_000_000, ownDeadline);
     if (stopping) {
       call.fail(ErrorCode.SHUTTING_DOWN, name, state(), "the breaker is being undeployed", 0);
     } else if (bulkhead.hasSlot()) {
@@ -142,7 +144,11 @@ public final class BreakerVerticle extends VerticleBase {
     bulkhead.occupy();
     running.add(call);
     long remaining = call.remainingMillis(call.startNanos);
-    call.timerId = vertx.setTimer(remaining, id -> onDeadline(call));
+    if (call.ownDeadline) {
+      call.timerId = vertx.setTimer(remaining, id -> onDeadline(call));
+    } else if (deadlineTimer == Call.NO_TIMER) {
+      armDeadlineTimer();
+    }
     Future<CallResult> result;
     try {
       result = adapter.call(call.operation, remaining, call.traceparent);
@@ -172,7 +178,9 @@ public final class BreakerVerticle extends VerticleBase {
     if (call.answered()) {
       return;
     }
-    vertx.cancelTimer(call.timerId);
+    if (call.timerId != Call.NO_TIMER) {
+      vertx.cancelTimer(call.timerId);
+    }
     long elapsed = System.nanoTime() - call.startNanos;
     if (ar.succeeded()) {
       CallResult r = ar.result();
@@ -198,9 +206,27 @@ public final class BreakerVerticle extends VerticleBase {
     finish(call);
   }
 
+  private void armDeadlineTimer() {
+    Call oldest = running.oldest();
+    deadlineTimer = oldest == null ? Call.NO_TIMER
+        : vertx.setTimer(oldest.remainingMillis(System.nanoTime()), id -> expireOverdue());
+  }
+
+  /** Times out every running call whose deadline has passed, oldest first, then re-arms. */
+  private void expireOverdue() {
+    long now = System.nanoTime();
+    for (Call oldest = running.oldest(); oldest != null && oldest.deadlineNanos <= now + 500_000; oldest = running.oldest()) {
+      onDeadline(oldest);
+    }
+    armDeadlineTimer();
+  }
+
   private void onDeadline(Call call) {
     if (call.answered()) {
       return;
+    }
+    if (call.timerId != Call.NO_TIMER) {
+      vertx.cancelTimer(call.timerId);
     }
     breaker.onTimeout(call.permit, System.nanoTime() - call.startNanos);
     call.fail(ErrorCode.TIMEOUT, name, state(), "no result within the deadline", 0);
@@ -219,6 +245,7 @@ public final class BreakerVerticle extends VerticleBase {
     bulkhead.free();
     for (Call next = bulkhead.next(); next != null; next = bulkhead.next()) {
       vertx.cancelTimer(next.timerId);
+      next.timerId = Call.NO_TIMER;
       start(next);
     }
   }
@@ -284,12 +311,11 @@ public final class BreakerVerticle extends VerticleBase {
       vertx.cancelTimer(call.timerId);
       call.fail(ErrorCode.SHUTTING_DOWN, name, state(), "the breaker was undeployed while the call waited", 0);
     }
-    for (Call call : running) {
-      vertx.cancelTimer(call.timerId);
+    for (Call call = running.oldest(); call != null; call = running.oldest()) {
+      running.remove(call);
       breaker.release(call.permit);
       call.fail(ErrorCode.SHUTTING_DOWN, name, state(), "the breaker was undeployed while the call ran", 0);
     }
-    running.clear();
     return Future.all(consumers.stream().map(MessageConsumer::unregister).toList())
         .eventually(() -> adapter.close());
   }

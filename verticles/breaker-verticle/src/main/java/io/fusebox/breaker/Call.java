@@ -19,16 +19,22 @@ final class Call {
   final JsonObject operation;
   final String traceparent;
   final long deadlineNanos;
+  /** Whether the caller asked for a deadline shorter than the breaker's call_timeout. */
+  final boolean ownDeadline;
   long permit;
   long startNanos;
   long timerId = NO_TIMER;
+  /** Neighbours in {@link RunningCalls}. */
+  Call previous;
+  Call next;
   private boolean answered;
 
-  Call(Message<?> message, JsonObject operation, String traceparent, long deadlineNanos) {
+  Call(Message<?> message, JsonObject operation, String traceparent, long deadlineNanos, boolean ownDeadline) {
     this.message = message;
     this.operation = operation;
     this.traceparent = traceparent;
     this.deadlineNanos = deadlineNanos;
+    this.ownDeadline = ownDeadline;
   }
 
   boolean answered() {

@@ -1,0 +1,115 @@
+package io.fusebox.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fusebox.adapter.CallResult;
+import io.fusebox.adapter.DependencyAdapter;
+import io.fusebox.adapter.DependencyTimeoutException;
+import io.fusebox.adapter.Outcome;
+import io.fusebox.testkit.FlakyHttpServer;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The HTTP adapter against a real server: requests as written, outcomes as configured. */
+class HttpAdapterTest {
+
+  private Vertx vertx;
+  private FlakyHttpServer upstream;
+
+  @BeforeEach
+  void start() throws Exception {
+    vertx = Vertx.vertx();
+    upstream = FlakyHttpServer.start(vertx).await(10, TimeUnit.SECONDS);
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    vertx.close().await(10, TimeUnit.SECONDS);
+  }
+
+  private DependencyAdapter adapter(JsonObject dependency) {
+    return new HttpAdapterFactory().create(vertx, dependency.put("type", "http"));
+  }
+
+  private DependencyAdapter adapter() {
+    return adapter(new JsonObject().put("base_url", upstream.baseUrl()));
+  }
+
+  private static CallResult await(Future<CallResult> f) throws Exception {
+    return f.await(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void sendsMethodPathQueryAndBodyAndDecodesAJsonReply() throws Exception {
+    CallResult r = await(adapter().call(new JsonObject().put("method", "POST").put("path", "/orders")
+        .put("query", new JsonObject().put("page", 2)).put("body", new JsonObject().put("sku", "A-1")), 2000, null));
+    assertThat(r.outcome()).isEqualTo(Outcome.SUCCESS);
+    JsonObject reply = r.reply();
+    assertThat(reply.getInteger("status")).isEqualTo(200);
+    assertThat(reply.getJsonObject("headers").getString("content-type")).isEqualTo("application/json");
+    JsonObject body = reply.getJsonObject("body");
+    assertThat(body.getString("method")).isEqualTo("POST");
+    assertThat(body.getString("path")).isEqualTo("/orders");
+    assertThat(body.getString("query")).isEqualTo("page=2");
+    assertThat(new JsonObject(body.getString("echo"))).isEqualTo(new JsonObject().put("sku", "A-1"));
+  }
+
+  @Test
+  void aBaseUrlPathPrefixesEveryPath() throws Exception {
+    CallResult r = await(adapter(new JsonObject().put("base_url", upstream.baseUrl() + "/api/v1/"))
+        .call(new JsonObject().put("path", "/items"), 2000, null));
+    assertThat(r.reply().getJsonObject("body").getString("path")).isEqualTo("/api/v1/items");
+  }
+
+  @Test
+  void serverErrorsAreFailuresAndClientErrorsAreAnsweredButIgnored() throws Exception {
+    DependencyAdapter http = adapter();
+    CallResult unavailable = await(http.call(new JsonObject().put("path", "/status/503"), 2000, null));
+    assertThat(unavailable.outcome()).isEqualTo(Outcome.FAILURE);
+    assertThat(unavailable.detail()).isEqualTo("HTTP 503");
+    CallResult notFound = await(http.call(new JsonObject().put("path", "/status/404"), 2000, null));
+    assertThat(notFound.outcome()).isEqualTo(Outcome.IGNORED);
+    assertThat(notFound.reply().getInteger("status")).isEqualTo(404);
+    CallResult redirect = await(http.call(new JsonObject().put("path", "/status/304"), 2000, null));
+    assertThat(redirect.outcome()).isEqualTo(Outcome.SUCCESS);
+  }
+
+  @Test
+  void failureStatusesAreConfigurable() throws Exception {
+    DependencyAdapter http = adapter(new JsonObject().put("base_url", upstream.baseUrl())
+        .put("failure_statuses", new JsonArray().add(429).add("5xx")).put("ignored_statuses", new JsonArray()));
+    assertThat(await(http.call(new JsonObject().put("path", "/status/429"), 2000, null)).outcome()).isEqualTo(Outcome.FAILURE);
+    assertThat(await(http.call(new JsonObject().put("path", "/status/404"), 2000, null)).outcome()).isEqualTo(Outcome.SUCCESS);
+  }
+
+  @Test
+  void theTraceContextTravelsToTheUpstream() throws Exception {
+    String traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+    await(adapter().call(new JsonObject().put("path", "/traced"), 2000, traceparent));
+    assertThat(upstream.lastTraceparent()).isEqualTo(traceparent);
+  }
+
+  @Test
+  void noAnswerWithinTheDeadlineIsATimeout() {
+    upstream.latency(Duration.ofSeconds(2));
+    Future<CallResult> call = adapter().call(new JsonObject().put("path", "/slow"), 200, null);
+    Throwable t = call.transform(ar -> Future.succeededFuture(ar.cause())).await();
+    assertThat(t).isInstanceOf(DependencyTimeoutException.class).hasMessage("no HTTP response within 200 ms");
+  }
+
+  @Test
+  void aClosedPortFailsTheCallWithoutTimingOut() throws Exception {
+    String url = upstream.baseUrl();
+    upstream.close().await(5, TimeUnit.SECONDS);
+    Future<CallResult> call = adapter(new JsonObject().put("base_url", url)).call(new JsonObject().put("path", "/"), 5000, null);
+    Throwable t = call.transform(ar -> Future.succeededFuture(ar.cause())).await(10, TimeUnit.SECONDS);
+    assertThat(t).isNotNull().isNotInstanceOf(DependencyTimeoutException.class);
+  }
+}
