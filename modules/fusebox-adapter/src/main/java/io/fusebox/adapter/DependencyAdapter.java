@@ -13,6 +13,12 @@ public interface DependencyAdapter {
   String invalid(JsonObject operation);
 
   /**
+   * Names the result of a read, so that a cache can hold it: the same key for operations that read
+   * the same thing. Null for a write, which is never cached and is refused in read-only mode.
+   */
+  String readKey(JsonObject operation);
+
+  /**
    * Runs a valid operation. The future completes with the classified result, or fails with a
    * {@link DependencyTimeoutException} when the deadline passes, or with any other exception when
    * the dependency could not be reached (counted as a failure). When the deadline passes the adapter

@@ -17,6 +17,11 @@ final class NoopAdapter implements DependencyAdapter {
   }
 
   @Override
+  public String readKey(JsonObject operation) {
+    return null;
+  }
+
+  @Override
   public Future<CallResult> call(JsonObject operation, long timeoutMillis, String traceparent) {
     return ANSWER;
   }

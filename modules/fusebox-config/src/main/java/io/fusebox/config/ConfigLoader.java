@@ -101,7 +101,9 @@ public final class ConfigLoader {
       BreakerConfig config = build(prefix, preset, List.of(defaults, service),
           defaultsValid ? null : new BreakerSection(service), problems);
       if (config != null) {
-        services.add(new FuseboxConfig.Service(name, preset, config, section(service, "dependency")));
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> fallback = (List<Map<String, Object>>) value(service, "fallback", List.of());
+        services.add(new FuseboxConfig.Service(name, preset, config, section(service, "dependency"), List.copyOf(fallback)));
       }
     });
     return services;

@@ -61,8 +61,15 @@ public record FuseboxConfig(
    *
    * @param preset the preset its values started from
    * @param dependency the {@code dependency} section: {@code type} and that kind's keys
+   * @param fallback the {@code fallback} chain, in order; each entry a {@code type} and its keys
    */
-  public record Service(String name, String preset, BreakerConfig breaker, Map<String, Object> dependency) {
+  public record Service(String name, String preset, BreakerConfig breaker, Map<String, Object> dependency,
+      List<Map<String, Object>> fallback) {
+
+    public Service(String name, String preset, BreakerConfig breaker, Map<String, Object> dependency) {
+      this(name, preset, breaker, dependency, List.of());
+    }
+
     public String dependencyType() {
       return (String) dependency.get("type");
     }

@@ -1,6 +1,7 @@
 package io.fusebox.config;
 
 import static io.fusebox.config.Spec.anySection;
+import static io.fusebox.config.Spec.anyValue;
 import static io.fusebox.config.Spec.bool;
 import static io.fusebox.config.Spec.dictionaryOf;
 import static io.fusebox.config.Spec.duration;
@@ -86,12 +87,55 @@ final class FuseboxSchema {
             .required("class", string())
             .field("instances", integer(1, 64))
             .field("config", anySection())));
-    Spec.Section service = breaker().required("dependency", new DependencySpec(kinds));
+    Spec.Section service = breaker().required("dependency", new DependencySpec(kinds))
+        .field("fallback", listOf(new FallbackSpec()));
     return section()
         .field("fusebox", fusebox)
         .field("circuit_breakers", section()
             .field("default", breaker())
             .field("services", dictionaryOf(service)));
+  }
+
+  /** One entry of a service's {@code fallback} chain: a {@code type}, then that type's keys. */
+  private static final class FallbackSpec extends Spec {
+    private static final Spec TRIGGERS = listOf(oneOf(new LinkedHashSet<>(
+        List.of("open", "half_open_full", "failure", "timeout"))));
+    private static final Map<String, Spec.Section> TYPES = new TreeMap<>(Map.of(
+        "static", section().required("value", anyValue()),
+        "cache", section().field("ttl", duration()).field("max_stale", duration())
+            .field("max_entries", integer(1, 10_000_000)),
+        "address", section().required("address", string()).field("timeout", duration()),
+        "degraded", section().field("value", anyValue()).field("read_only", bool()).field("address", string())
+            .field("timeout", duration())));
+
+    @Override
+    public void check(String path, Object value, List<String> problems) {
+      if (!(value instanceof Map<?, ?> map)) {
+        problem(problems, path, "wrong type", value);
+        return;
+      }
+      Object type = map.get("type");
+      Spec.Section keys = type instanceof String s ? TYPES.get(s) : null;
+      if (keys == null) {
+        problems.add(path + ".type: " + (type == null ? "missing" : "unknown fallback type") + " (got "
+            + show(type) + ", expected one of " + String.join(", ", TYPES.keySet()) + ")");
+        return;
+      }
+      section().field("type", string()).field("on", TRIGGERS).with(keys).check(path, value, problems);
+      if ("degraded".equals(type)) {
+        boolean readOnly = Boolean.TRUE.equals(map.get("read_only"));
+        if (readOnly && map.get("address") == null) {
+          problems.add(path + ".address: missing (got nothing, expected the address that serves reads in read-only mode)");
+        } else if (!readOnly && map.get("value") == null) {
+          problems.add(path + ".value: missing (got nothing, expected the degraded reply, or read_only: true with an address)");
+        }
+      }
+    }
+
+    @Override
+    public String expected() {
+      return "a fallback with a type of " + String.join(", ", TYPES.keySet());
+    }
   }
 
   /** {@code dependency}: a {@code type}, then the keys of that kind. */

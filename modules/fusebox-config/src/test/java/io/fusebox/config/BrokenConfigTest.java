@@ -70,6 +70,16 @@ class BrokenConfigTest {
                 + "  services:\n    a: { dependency: { type: http, base_url: x } }\n    b: { dependency: { type: http, base_url: x } }\n",
             Map.of(), List.of(
             "circuit_breakers.default.transitions.max_open_timeout: shorter than open_timeout (got 10s, expected >= 1m)")),
+        Arguments.of("unknown fallback type", SERVICE + "      fallback: [ { type: retry } ]\n", Map.of(), List.of(
+            "circuit_breakers.services.orders.fallback[0].type: unknown fallback type (got \"retry\", expected one of address, cache, degraded, static)")),
+        Arguments.of("fallback without its required key", SERVICE + "      fallback: [ { type: static }, { type: address, timeout: 1s } ]\n", Map.of(), List.of(
+            "circuit_breakers.services.orders.fallback[0].value: missing (got nothing, expected any value)",
+            "circuit_breakers.services.orders.fallback[1].address: missing (got nothing, expected a string)")),
+        Arguments.of("read-only mode without an address", SERVICE + "      fallback: [ { type: degraded, read_only: true } ]\n", Map.of(), List.of(
+            "circuit_breakers.services.orders.fallback[0].address: missing (got nothing, expected the address that serves reads in read-only mode)")),
+        Arguments.of("unknown trigger and key in a fallback", SERVICE + "      fallback: [ { type: cache, on: [crash], size: 3 } ]\n", Map.of(), List.of(
+            "circuit_breakers.services.orders.fallback[0].on[0]: unknown value (got \"crash\", expected one of open, half_open_full, failure, timeout)",
+            "circuit_breakers.services.orders.fallback[0].size: unknown key (got size, expected one of type, on, ttl, max_stale, max_entries)")),
         Arguments.of("many mistakes at once", "fusebox: { http: { port: -1, hots: x }, bridge: { enabled: maybe } }", Map.of(), List.of(
             "fusebox.http.port: out of range (got -1, expected an integer in 0..65535)",
             "fusebox.http.hots: unknown key (got hots, expected one of host, port, admin_token)",

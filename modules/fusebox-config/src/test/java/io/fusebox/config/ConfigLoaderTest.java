@@ -40,6 +40,9 @@ class ConfigLoaderTest {
             transitions: { open_timeout: 45s }
           orders:
             dependency: { type: http, base_url: "http://127.0.0.1:9001" }
+            fallback:
+              - { type: cache, ttl: 30s, max_stale: 10m, on: [open, failure] }
+              - { type: static, value: { alerts: [] } }
       """;
 
   private FuseboxConfig load(String yaml, Map<String, String> env) throws ConfigException {
@@ -60,6 +63,8 @@ class ConfigLoaderTest {
     });
     assertThat(c.services()).extracting(FuseboxConfig.Service::name).containsExactly("sentinel_client", "orders");
     assertThat(c.services().get(0).dependency()).containsEntry("base_url", "http://127.0.0.1:9000");
+    assertThat(c.services().get(0).fallback()).isEmpty();
+    assertThat(c.services().get(1).fallback()).extracting(f -> f.get("type")).containsExactly("cache", "static");
   }
 
   @Test

@@ -85,6 +85,25 @@ final class HttpAdapter implements DependencyAdapter {
     return null;
   }
 
+  /** GET and HEAD read; the key is the method, the path and the query in name order. */
+  @Override
+  public String readKey(JsonObject op) {
+    String method = op.getString("method", "GET");
+    if (!"GET".equals(method) && !"HEAD".equals(method)) {
+      return null;
+    }
+    StringBuilder key = new StringBuilder(method).append(' ').append(op.getString("path"));
+    JsonObject query = op.getJsonObject("query");
+    if (query != null && !query.isEmpty()) {
+      char separator = '?';
+      for (String name : new java.util.TreeSet<>(query.fieldNames())) {
+        key.append(separator).append(name).append('=').append(query.getValue(name));
+        separator = '&';
+      }
+    }
+    return key.toString();
+  }
+
   /** A string's UTF-16 length bounds its UTF-8 size from below, which is enough to refuse it. */
   private static long bodySize(Object body) {
     return body instanceof String text ? text.length() : Json.encodeToBuffer(body).length();

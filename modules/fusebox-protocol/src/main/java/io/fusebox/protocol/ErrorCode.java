@@ -19,6 +19,8 @@ public enum ErrorCode {
   DEPENDENCY_FAILURE(502, "dependency_failure"),
   /** Rejected while open or forced open; {@code retry_after_ms} says for how long. */
   CIRCUIT_OPEN(503, "circuit_open"),
+  /** A write refused while the breaker's degraded fallback serves reads only. */
+  READ_ONLY(503, "read_only"),
   /** The breaker is being undeployed (node shutting down); another instance may answer. */
   SHUTTING_DOWN(503, "shutting_down"),
   /** The call exceeded its deadline. Counted as a failure. */

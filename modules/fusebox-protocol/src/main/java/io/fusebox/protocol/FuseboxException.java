@@ -32,7 +32,7 @@ public class FuseboxException extends RuntimeException {
       case DEPENDENCY_FAILURE -> new DependencyFailureException(error);
       case CIRCUIT_OPEN -> new CircuitOpenException(error);
       case TIMEOUT -> new CallTimeoutException(error);
-      case SHUTTING_DOWN, INTERNAL -> new FuseboxException(error);
+      case READ_ONLY, SHUTTING_DOWN, INTERNAL -> new FuseboxException(error);
     };
   }
 }

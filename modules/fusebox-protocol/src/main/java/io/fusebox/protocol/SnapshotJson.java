@@ -15,8 +15,10 @@ public final class SnapshotJson {
    *     each other
    * @param dependency the dependency type, e.g. {@code http}
    * @param fallbackCalls calls answered by a fallback
+   * @param fallback the fallback chain: {@code {"enabled", "types": [...], "executions": {type: n}}}
    */
-  public static JsonObject snapshot(BreakerSnapshot s, String node, String dependency, long fallbackCalls) {
+  public static JsonObject snapshot(BreakerSnapshot s, String node, String dependency, long fallbackCalls,
+      JsonObject fallback) {
     return new JsonObject()
         .put("breaker", s.breaker())
         .put("node", node)
@@ -39,7 +41,8 @@ public final class SnapshotJson {
             .put("p99", s.p99Millis()))
         .put("open_timeout_ms", s.openTimeoutMillis())
         .put("backoff_level", s.backoffLevel())
-        .put("retry_at", s.retryAtEpochMillis());
+        .put("retry_at", s.retryAtEpochMillis())
+        .put("fallback", fallback);
   }
 
   public static JsonObject transition(Transition t, String node) {

@@ -18,7 +18,8 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class StateMirror {
 
-  private record Instance(BreakerState state, long retryAtMillis, long heardAtMillis) {
+  /** @param answeredByFallback the instance has an enabled fallback chain, so a rejection may still answer */
+  private record Instance(BreakerState state, long retryAtMillis, boolean answeredByFallback, long heardAtMillis) {
   }
 
   private final Map<String, Map<String, Instance>> breakers = new ConcurrentHashMap<>();
@@ -28,16 +29,22 @@ final class StateMirror {
 
   StateMirror(Vertx vertx, long ttlMillis) {
     this.ttlMillis = ttlMillis;
-    events = vertx.eventBus().consumer(Addresses.EVENTS, m -> hear(m.body(), "to", 0));
+    events = vertx.eventBus().consumer(Addresses.EVENTS, m -> hear(m.body(), "to", 0, null));
     snapshots = vertx.eventBus().consumer(Addresses.SNAPSHOTS, m -> hear(m.body(), "state",
-        m.body().getLong("retry_at", 0L)));
+        m.body().getLong("retry_at", 0L), hasFallback(m.body())));
   }
 
   Future<Void> ready() {
     return Future.all(events.completion(), snapshots.completion()).mapEmpty();
   }
 
-  private void hear(JsonObject body, String stateKey, long retryAt) {
+  private static boolean hasFallback(JsonObject snapshot) {
+    JsonObject fallback = snapshot.getJsonObject("fallback");
+    return fallback != null && fallback.getBoolean("enabled", false) && !fallback.getJsonArray("types", new io.vertx.core.json.JsonArray()).isEmpty();
+  }
+
+  /** @param hasFallback null when the message does not say (a transition event): keep what was heard */
+  private void hear(JsonObject body, String stateKey, long retryAt, Boolean hasFallback) {
     String breaker = body.getString("breaker");
     String node = body.getString("node");
     String state = body.getString(stateKey);
@@ -45,8 +52,10 @@ final class StateMirror {
       return;
     }
     try {
-      breakers.computeIfAbsent(breaker, b -> new ConcurrentHashMap<>())
-          .put(node, new Instance(BreakerState.fromWireName(state), retryAt, System.currentTimeMillis()));
+      Map<String, Instance> instances = breakers.computeIfAbsent(breaker, b -> new ConcurrentHashMap<>());
+      Instance before = instances.get(node);
+      boolean fallback = hasFallback != null ? hasFallback : before != null && before.answeredByFallback;
+      instances.put(node, new Instance(BreakerState.fromWireName(state), retryAt, fallback, System.currentTimeMillis()));
     } catch (IllegalArgumentException unknownState) {
       // a newer node may report a state this client does not know; it simply is not mirrored
     }
@@ -69,8 +78,8 @@ final class StateMirror {
   }
 
   /**
-   * How long every live instance of the breaker will go on rejecting, in milliseconds, or 0 when
-   * a call might be admitted somewhere.
+   * How long every live instance of the breaker will go on rejecting without a fallback to answer,
+   * in milliseconds, or 0 when a call might be answered somewhere.
    */
   long rejectingForMillis(String breaker) {
     Map<String, Instance> instances = breakers.get(breaker);
@@ -85,7 +94,9 @@ final class StateMirror {
         continue;
       }
       anyLive = true;
-      if (i.state == BreakerState.FORCED_OPEN) {
+      if (i.answeredByFallback) {
+        return 0;
+      } else if (i.state == BreakerState.FORCED_OPEN) {
         soonest = Math.min(soonest, ttlMillis);
       } else if (i.state == BreakerState.OPEN && i.retryAtMillis > now) {
         soonest = Math.min(soonest, i.retryAtMillis - now);

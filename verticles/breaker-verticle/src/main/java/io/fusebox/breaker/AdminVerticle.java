@@ -20,8 +20,8 @@ import java.util.Set;
 public final class AdminVerticle extends VerticleBase {
 
   /** Actions that change breakers, as sent on {@code fusebox.admin}. */
-  public static final Set<String> ACTIONS = Set.of("force_open", "disable", "close", "reset");
-  private static final String KNOWN = "list, get, close, disable, force_open, reset";
+  public static final Set<String> ACTIONS = Set.of("force_open", "disable", "close", "reset", "fallback_on", "fallback_off");
+  private static final String KNOWN = "list, get, close, disable, force_open, reset, fallback_on, fallback_off";
 
   private final Duration snapshotInterval;
   private SnapshotBoard board;

@@ -11,6 +11,12 @@ import io.fusebox.core.BreakerState;
 import io.fusebox.core.CircuitBreaker;
 import io.fusebox.core.CoarseClock;
 import io.fusebox.core.Transition;
+import io.fusebox.fallback.CacheFallback;
+import io.fusebox.fallback.FallbackChain;
+import io.fusebox.fallback.FallbackRefusedException;
+import io.fusebox.fallback.FallbackRequest;
+import io.fusebox.fallback.Fallbacks;
+import io.fusebox.fallback.Trigger;
 import io.fusebox.protocol.Addresses;
 import io.fusebox.protocol.ErrorCode;
 import io.fusebox.protocol.FuseboxError;
@@ -21,10 +27,13 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,7 +52,14 @@ public final class BreakerVerticle extends VerticleBase {
   private final JsonObject dependency;
   private final String node;
   private final Duration snapshotInterval;
+  private final List<Map<String, Object>> fallbackConfig;
   private DependencyAdapter adapter;
+  private FallbackChain fallbacks;
+  private CacheFallback cache;
+  /** The runtime switch of the fallback chain (admin fallback_on / fallback_off). */
+  private boolean fallbackEnabled = true;
+  private final Map<String, Long> fallbackExecutions = new LinkedHashMap<>();
+  private long fallbackCalls;
   private CircuitBreaker breaker;
   private Bulkhead bulkhead;
   private final RunningCalls running = new RunningCalls();
@@ -54,17 +70,17 @@ public final class BreakerVerticle extends VerticleBase {
 
   public BreakerVerticle(FuseboxConfig.Service service, String node, Duration snapshotInterval) {
     this(service.name(), service.breaker(), service.dependencyType(), new JsonObject(service.dependency()), node,
-        snapshotInterval, null);
+        snapshotInterval, null, service.fallback());
   }
 
   /** With an adapter made by the caller (benchmarks, tests of exotic dependencies). */
   public BreakerVerticle(String name, BreakerConfig config, String dependencyType, DependencyAdapter adapter,
       String node, Duration snapshotInterval) {
-    this(name, config, dependencyType, new JsonObject(), node, snapshotInterval, adapter);
+    this(name, config, dependencyType, new JsonObject(), node, snapshotInterval, adapter, List.of());
   }
 
   private BreakerVerticle(String name, BreakerConfig config, String dependencyType, JsonObject dependency,
-      String node, Duration snapshotInterval, DependencyAdapter adapter) {
+      String node, Duration snapshotInterval, DependencyAdapter adapter, List<Map<String, Object>> fallbackConfig) {
     this.name = name;
     this.config = config;
     this.dependencyType = dependencyType;
@@ -72,6 +88,7 @@ public final class BreakerVerticle extends VerticleBase {
     this.node = node;
     this.snapshotInterval = snapshotInterval;
     this.adapter = adapter;
+    this.fallbackConfig = fallbackConfig;
   }
 
   @Override
@@ -79,6 +96,8 @@ public final class BreakerVerticle extends VerticleBase {
     if (adapter == null) {
       adapter = Adapters.factory(dependencyType).create(vertx, dependency);
     }
+    fallbacks = Fallbacks.chain(vertx, fallbackConfig);
+    cache = fallbacks.cache();
     breaker = new CircuitBreaker(name, config, CoarseClock.shared());
     breaker.addListener(this::onTransition);
     bulkhead = new Bulkhead(config.bulkhead().maxConcurrentCalls(), config.bulkhead().maxWaitQueue());
@@ -166,18 +185,44 @@ public final class BreakerVerticle extends VerticleBase {
   }
 
   private void reject(Call call) {
+    call.settled = true;
     if (breaker.state() == BreakerState.HALF_OPEN) {
-      call.fail(ErrorCode.HALF_OPEN_FULL, name, state(), "all " + config.recovery().permittedProbes()
+      failOrFallBack(call, Trigger.HALF_OPEN_FULL, ErrorCode.HALF_OPEN_FULL, "all " + config.recovery().permittedProbes()
           + " probe permits are taken", 0);
     } else {
-      call.fail(ErrorCode.CIRCUIT_OPEN, name, state(), "the breaker is " + state(), breaker.retryAfterMillis());
+      failOrFallBack(call, Trigger.OPEN, ErrorCode.CIRCUIT_OPEN, "the breaker is " + state(), breaker.retryAfterMillis());
     }
   }
 
-  private void onResult(Call call, AsyncResult<CallResult> ar) {
-    if (call.answered()) {
+  /**
+   * Answers a call that got no result from the dependency: from the fallback chain when it is on
+   * and one of its entries answers this trigger, else with the error.
+   */
+  private void failOrFallBack(Call call, Trigger trigger, ErrorCode code, String detail, long retryAfterMillis) {
+    if (!fallbackEnabled || fallbacks.isEmpty()) {
+      call.fail(code, name, state(), detail, retryAfterMillis);
       return;
     }
+    long budget = (call.deadlineNanos - System.nanoTime()) / 1_000_000;
+    fallbacks.run(new FallbackRequest(call.operation, adapter.readKey(call.operation), trigger, budget))
+        .onComplete(ar -> {
+          if (ar.succeeded()) {
+            fallbackCalls++;
+            fallbackExecutions.merge(ar.result().type(), 1L, Long::sum);
+            call.replyFallback(ar.result(), state());
+          } else if (ar.cause() instanceof FallbackRefusedException refused) {
+            call.fail(refused.code(), name, state(), refused.getMessage(), 0);
+          } else {
+            call.fail(code, name, state(), detail + "; " + ar.cause().getMessage(), retryAfterMillis);
+          }
+        });
+  }
+
+  private void onResult(Call call, AsyncResult<CallResult> ar) {
+    if (call.settled) {
+      return;
+    }
+    call.settled = true;
     if (call.timerId != Call.NO_TIMER) {
       vertx.cancelTimer(call.timerId);
     }
@@ -185,23 +230,28 @@ public final class BreakerVerticle extends VerticleBase {
     if (ar.succeeded()) {
       CallResult r = ar.result();
       switch (r.outcome()) {
-        case SUCCESS -> breaker.onSuccess(call.permit, elapsed);
+        case SUCCESS -> {
+          breaker.onSuccess(call.permit, elapsed);
+          if (cache != null && r.reply() != null) {
+            cache.remember(adapter.readKey(call.operation), r.reply());
+          }
+        }
         case FAILURE -> breaker.onFailure(call.permit, elapsed);
         case IGNORED -> breaker.onIgnored(call.permit);
       }
       if (r.reply() != null) {
         call.reply(r.reply(), state());
       } else if (r.outcome() == Outcome.FAILURE) {
-        call.fail(ErrorCode.DEPENDENCY_FAILURE, name, state(), r.detail(), 0);
+        failOrFallBack(call, Trigger.FAILURE, ErrorCode.DEPENDENCY_FAILURE, r.detail(), 0);
       } else {
         call.fail(ErrorCode.DEPENDENCY_REJECTED, name, state(), r.detail(), 0);
       }
     } else if (ar.cause() instanceof DependencyTimeoutException timeout) {
       breaker.onTimeout(call.permit, elapsed);
-      call.fail(ErrorCode.TIMEOUT, name, state(), timeout.getMessage(), 0);
+      failOrFallBack(call, Trigger.TIMEOUT, ErrorCode.TIMEOUT, timeout.getMessage(), 0);
     } else {
       breaker.onFailure(call.permit, elapsed);
-      call.fail(ErrorCode.DEPENDENCY_FAILURE, name, state(), String.valueOf(ar.cause()), 0);
+      failOrFallBack(call, Trigger.FAILURE, ErrorCode.DEPENDENCY_FAILURE, String.valueOf(ar.cause()), 0);
     }
     finish(call);
   }
@@ -222,21 +272,23 @@ public final class BreakerVerticle extends VerticleBase {
   }
 
   private void onDeadline(Call call) {
-    if (call.answered()) {
+    if (call.settled) {
       return;
     }
+    call.settled = true;
     if (call.timerId != Call.NO_TIMER) {
       vertx.cancelTimer(call.timerId);
     }
     breaker.onTimeout(call.permit, System.nanoTime() - call.startNanos);
-    call.fail(ErrorCode.TIMEOUT, name, state(), "no result within the deadline", 0);
+    failOrFallBack(call, Trigger.TIMEOUT, ErrorCode.TIMEOUT, "no result within the deadline", 0);
     finish(call);
   }
 
   private void expireWaiting(Call call) {
     bulkhead.remove(call);
     breaker.countTimedOutWaiting();
-    call.fail(ErrorCode.TIMEOUT, name, state(), "the deadline passed while waiting for a bulkhead slot", 0);
+    call.settled = true;
+    failOrFallBack(call, Trigger.TIMEOUT, ErrorCode.TIMEOUT, "the deadline passed while waiting for a bulkhead slot", 0);
   }
 
   /** Frees the call's slot and starts waiting calls in it. */
@@ -257,6 +309,8 @@ public final class BreakerVerticle extends VerticleBase {
       case "disable" -> breaker.disable();
       case "close" -> breaker.close();
       case "reset" -> breaker.reset();
+      case "fallback_on" -> fallbackEnabled = true;
+      case "fallback_off" -> fallbackEnabled = false;
       default -> LOG.warn("breaker {} ignored unknown admin action '{}'", name, abbreviate(action));
     }
     publishSnapshot();
@@ -275,7 +329,12 @@ public final class BreakerVerticle extends VerticleBase {
   }
 
   private void publishSnapshot() {
-    vertx.eventBus().publish(Addresses.SNAPSHOTS, SnapshotJson.snapshot(breaker.snapshot(), node, dependencyType, 0));
+    JsonObject fallback = new JsonObject()
+        .put("enabled", fallbackEnabled)
+        .put("types", new JsonArray(fallbacks.types()))
+        .put("executions", new JsonObject(new LinkedHashMap<>(fallbackExecutions)));
+    vertx.eventBus().publish(Addresses.SNAPSHOTS,
+        SnapshotJson.snapshot(breaker.snapshot(), node, dependencyType, fallbackCalls, fallback));
   }
 
   private String state() {

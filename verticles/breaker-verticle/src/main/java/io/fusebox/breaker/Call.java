@@ -1,5 +1,6 @@
 package io.fusebox.breaker;
 
+import io.fusebox.fallback.FallbackReply;
 import io.fusebox.protocol.ErrorCode;
 import io.fusebox.protocol.FuseboxError;
 import io.fusebox.protocol.Headers;
@@ -27,6 +28,8 @@ final class Call {
   /** Neighbours in {@link RunningCalls}. */
   Call previous;
   Call next;
+  /** The outcome is known (recorded, or refused); a later result is dropped. */
+  boolean settled;
   private boolean answered;
 
   Call(Message<?> message, JsonObject operation, String traceparent, long deadlineNanos, boolean ownDeadline) {
@@ -47,6 +50,20 @@ final class Call {
       message.reply(body, new DeliveryOptions()
           .addHeader(Headers.OUTCOME, Headers.OUTCOME_SUCCESS)
           .addHeader(Headers.STATE, state));
+    }
+  }
+
+  void replyFallback(FallbackReply fallback, String state) {
+    if (!answered) {
+      answered = true;
+      DeliveryOptions options = new DeliveryOptions()
+          .addHeader(Headers.OUTCOME, Headers.OUTCOME_FALLBACK)
+          .addHeader(Headers.FALLBACK, fallback.type())
+          .addHeader(Headers.STATE, state);
+      if (fallback.staleMillis() >= 0) {
+        options.addHeader(Headers.STALE_MS, Long.toString(fallback.staleMillis()));
+      }
+      message.reply(fallback.body(), options);
     }
   }
 

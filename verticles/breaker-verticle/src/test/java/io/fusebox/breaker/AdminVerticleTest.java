@@ -69,7 +69,7 @@ class AdminVerticleTest extends BreakerTestSupport {
   void wrongAdminCallsAreRefusedWithTheirReason() {
     assertThat(adminError("force_open alpha").detail()).isEqualTo("the request must be a JSON object {\"action\", \"breaker\"}");
     FuseboxError unknownAction = adminError(new JsonObject().put("action", "explode").put("breaker", "alpha"));
-    assertThat(unknownAction.detail()).isEqualTo("unknown action 'explode' (expected one of list, get, close, disable, force_open, reset)");
+    assertThat(unknownAction.detail()).isEqualTo("unknown action 'explode' (expected one of list, get, close, disable, force_open, reset, fallback_on, fallback_off)");
     assertThat(adminError(new JsonObject().put("action", "close")).detail()).isEqualTo("action 'close' needs a breaker name");
     FuseboxError unknownBreaker = adminError(new JsonObject().put("action", "close").put("breaker", "gamma"));
     assertThat(unknownBreaker.code().code()).isEqualTo(404);

@@ -60,8 +60,12 @@ abstract class BreakerTestSupport {
   }
 
   String deploy(String name, BreakerConfig config) {
+    return deploy(name, config, upstream.baseUrl(), List.of());
+  }
+
+  String deploy(String name, BreakerConfig config, String baseUrl, List<Map<String, Object>> fallback) {
     FuseboxConfig.Service service = new FuseboxConfig.Service(name, "default", config,
-        Map.of("type", "http", "base_url", upstream.baseUrl()));
+        Map.of("type", "http", "base_url", baseUrl), fallback);
     return await(vertx.deployVerticle(new BreakerVerticle(service, "node-test", SNAPSHOT_INTERVAL)));
   }
 

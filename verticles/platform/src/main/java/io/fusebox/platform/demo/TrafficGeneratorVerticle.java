@@ -36,7 +36,7 @@ public final class TrafficGeneratorVerticle extends VerticleBase {
     long every = Math.max(1, 1000 / Math.max(1, c.getInteger("rate_per_second", 10)));
     for (Object b : breakers) {
       String breaker = String.valueOf(b);
-      tallies.put(breaker, new long[3]);
+      tallies.put(breaker, new long[4]);
       vertx.setPeriodic(every, id -> call(breaker));
     }
     vertx.setPeriodic(REPORT_EVERY_MILLIS, id -> report());
@@ -51,7 +51,7 @@ public final class TrafficGeneratorVerticle extends VerticleBase {
     long[] tally = tallies.get(breaker);
     client.http(breaker).get("/" + breaker).onComplete(ar -> {
       if (ar.succeeded()) {
-        tally[0]++;
+        tally[ar.result().fromFallback() ? 3 : 0]++;
       } else if (ar.cause() instanceof CircuitOpenException) {
         tally[1]++;
       } else {
@@ -63,11 +63,9 @@ public final class TrafficGeneratorVerticle extends VerticleBase {
   private void report() {
     StringBuilder line = new StringBuilder("traffic in the last 5 s:");
     tallies.forEach((breaker, t) -> {
-      line.append(' ').append(breaker).append(" ok=").append(t[0]).append(" rejected=").append(t[1])
-          .append(" failed=").append(t[2]).append(" [").append(client.state(breaker) == null ? "?" : client.state(breaker).wireName()).append(']');
-      t[0] = 0;
-      t[1] = 0;
-      t[2] = 0;
+      line.append(' ').append(breaker).append(" ok=").append(t[0]).append(" fallback=").append(t[3])
+          .append(" rejected=").append(t[1]).append(" failed=").append(t[2]).append(" [").append(client.state(breaker) == null ? "?" : client.state(breaker).wireName()).append(']');
+      java.util.Arrays.fill(t, 0);
     });
     LOG.info(line.toString());
   }
