@@ -3,6 +3,8 @@ package io.fusebox.benchmarks;
 import io.fusebox.breaker.BreakerVerticle;
 import io.fusebox.core.BreakerConfig;
 import io.fusebox.protocol.Addresses;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
@@ -61,7 +63,7 @@ public class EventBusBenchmark {
     BreakerConfig config = BreakerConfig.builder().countWindow(100).maxConcurrentCalls(1024).build();
     await(vertx.deployVerticle(new PlainVerticle()));
     await(vertx.deployVerticle(new BreakerVerticle(BREAKER, config, "noop", new NoopAdapter(), "bench",
-        Duration.ofSeconds(1))));
+        Duration.ofSeconds(1), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))));
     outstanding = new Semaphore(inFlight);
   }
 

@@ -5,6 +5,8 @@ import io.fusebox.core.BreakerConfig;
 import io.fusebox.protocol.Addresses;
 import io.fusebox.protocol.FuseboxClient;
 import io.fusebox.protocol.FuseboxClientOptions;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -46,7 +48,7 @@ public class FailFastBenchmark {
   public void setup() throws Exception {
     vertx = Vertx.vertx();
     BreakerConfig config = BreakerConfig.builder().countWindow(100).build();
-    vertx.deployVerticle(new BreakerVerticle(OPEN, config, "noop", new NoopAdapter(), "bench", Duration.ofMillis(100)))
+    vertx.deployVerticle(new BreakerVerticle(OPEN, config, "noop", new NoopAdapter(), "bench", Duration.ofMillis(100), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)))
         .await(30, TimeUnit.SECONDS);
     vertx.eventBus().publish(Addresses.adminApply(OPEN), new JsonObject().put("action", "force_open"));
     asking = FuseboxClient.create(vertx);

@@ -16,9 +16,11 @@ public final class SnapshotJson {
    * @param dependency the dependency type, e.g. {@code http}
    * @param fallbackCalls calls answered by a fallback
    * @param fallback the fallback chain: {@code {"enabled", "types": [...], "executions": {type: n}}}
+   * @param thresholds what the rates are judged against: {@code {"failure_rate", "slow_call_rate",
+   *     "minimum_calls"}}, a rate null when its detector is off
    */
   public static JsonObject snapshot(BreakerSnapshot s, String node, String dependency, long fallbackCalls,
-      JsonObject fallback) {
+      JsonObject fallback, JsonObject thresholds) {
     return new JsonObject()
         .put("breaker", s.breaker())
         .put("node", node)
@@ -42,7 +44,8 @@ public final class SnapshotJson {
         .put("open_timeout_ms", s.openTimeoutMillis())
         .put("backoff_level", s.backoffLevel())
         .put("retry_at", s.retryAtEpochMillis())
-        .put("fallback", fallback);
+        .put("fallback", fallback)
+        .put("thresholds", thresholds);
   }
 
   public static JsonObject transition(Transition t, String node) {

@@ -7,6 +7,7 @@ import io.fusebox.adapter.DependencyTimeoutException;
 import io.fusebox.adapter.Outcome;
 import io.fusebox.config.FuseboxConfig;
 import io.fusebox.core.BreakerConfig;
+import io.fusebox.core.BreakerSnapshot;
 import io.fusebox.core.BreakerState;
 import io.fusebox.core.CircuitBreaker;
 import io.fusebox.core.CoarseClock;
@@ -17,6 +18,8 @@ import io.fusebox.fallback.FallbackRefusedException;
 import io.fusebox.fallback.FallbackRequest;
 import io.fusebox.fallback.Fallbacks;
 import io.fusebox.fallback.Trigger;
+import io.fusebox.metrics.BreakerMeters;
+import io.fusebox.metrics.BreakerMeters.Result;
 import io.fusebox.protocol.Addresses;
 import io.fusebox.protocol.ErrorCode;
 import io.fusebox.protocol.FuseboxError;
@@ -34,6 +37,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,6 +57,8 @@ public final class BreakerVerticle extends VerticleBase {
   private final String node;
   private final Duration snapshotInterval;
   private final List<Map<String, Object>> fallbackConfig;
+  private final MeterRegistry registry;
+  private BreakerMeters meters;
   private DependencyAdapter adapter;
   private FallbackChain fallbacks;
   private CacheFallback cache;
@@ -68,19 +74,20 @@ public final class BreakerVerticle extends VerticleBase {
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
   private boolean stopping;
 
-  public BreakerVerticle(FuseboxConfig.Service service, String node, Duration snapshotInterval) {
+  public BreakerVerticle(FuseboxConfig.Service service, String node, Duration snapshotInterval, MeterRegistry registry) {
     this(service.name(), service.breaker(), service.dependencyType(), new JsonObject(service.dependency()), node,
-        snapshotInterval, null, service.fallback());
+        snapshotInterval, null, service.fallback(), registry);
   }
 
   /** With an adapter made by the caller (benchmarks, tests of exotic dependencies). */
   public BreakerVerticle(String name, BreakerConfig config, String dependencyType, DependencyAdapter adapter,
-      String node, Duration snapshotInterval) {
-    this(name, config, dependencyType, new JsonObject(), node, snapshotInterval, adapter, List.of());
+      String node, Duration snapshotInterval, MeterRegistry registry) {
+    this(name, config, dependencyType, new JsonObject(), node, snapshotInterval, adapter, List.of(), registry);
   }
 
   private BreakerVerticle(String name, BreakerConfig config, String dependencyType, JsonObject dependency,
-      String node, Duration snapshotInterval, DependencyAdapter adapter, List<Map<String, Object>> fallbackConfig) {
+      String node, Duration snapshotInterval, DependencyAdapter adapter, List<Map<String, Object>> fallbackConfig,
+      MeterRegistry registry) {
     this.name = name;
     this.config = config;
     this.dependencyType = dependencyType;
@@ -89,6 +96,7 @@ public final class BreakerVerticle extends VerticleBase {
     this.snapshotInterval = snapshotInterval;
     this.adapter = adapter;
     this.fallbackConfig = fallbackConfig;
+    this.registry = registry;
   }
 
   @Override
@@ -98,6 +106,7 @@ public final class BreakerVerticle extends VerticleBase {
     }
     fallbacks = Fallbacks.chain(vertx, fallbackConfig);
     cache = fallbacks.cache();
+    meters = new BreakerMeters(registry, name, node, fallbacks.types());
     breaker = new CircuitBreaker(name, config, CoarseClock.shared());
     breaker.addListener(this::onTransition);
     bulkhead = new Bulkhead(config.bulkhead().maxConcurrentCalls(), config.bulkhead().maxWaitQueue());
@@ -142,11 +151,13 @@ public final class BreakerVerticle extends VerticleBase {
       start(call);
     } else if (stillRejecting()) {
       breaker.countRejected();
+      meters.call(Result.REJECTED);
       reject(call);
     } else if (bulkhead.enqueue(call)) {
       call.timerId = vertx.setTimer(call.remainingMillis(System.nanoTime()), id -> expireWaiting(call));
     } else {
       breaker.countRejected();
+      meters.call(Result.REJECTED);
       call.fail(ErrorCode.BULKHEAD_FULL, name, state(), config.bulkhead().maxConcurrentCalls()
           + " calls in flight and " + config.bulkhead().maxWaitQueue() + " waiting", 0);
     }
@@ -155,6 +166,7 @@ public final class BreakerVerticle extends VerticleBase {
   private void start(Call call) {
     long permit = breaker.tryAcquire();
     if (permit == CircuitBreaker.REJECTED) {
+      meters.call(Result.REJECTED);
       reject(call);
       return;
     }
@@ -209,6 +221,7 @@ public final class BreakerVerticle extends VerticleBase {
           if (ar.succeeded()) {
             fallbackCalls++;
             fallbackExecutions.merge(ar.result().type(), 1L, Long::sum);
+            meters.fallback(ar.result().type());
             call.replyFallback(ar.result(), state());
           } else if (ar.cause() instanceof FallbackRefusedException refused) {
             call.fail(refused.code(), name, state(), refused.getMessage(), 0);
@@ -227,17 +240,25 @@ public final class BreakerVerticle extends VerticleBase {
       vertx.cancelTimer(call.timerId);
     }
     long elapsed = System.nanoTime() - call.startNanos;
+    meters.latency(elapsed);
     if (ar.succeeded()) {
       CallResult r = ar.result();
       switch (r.outcome()) {
         case SUCCESS -> {
           breaker.onSuccess(call.permit, elapsed);
+          meters.call(Result.SUCCESS);
           if (cache != null && r.reply() != null) {
             cache.remember(adapter.readKey(call.operation), r.reply());
           }
         }
-        case FAILURE -> breaker.onFailure(call.permit, elapsed);
-        case IGNORED -> breaker.onIgnored(call.permit);
+        case FAILURE -> {
+          breaker.onFailure(call.permit, elapsed);
+          meters.call(Result.FAILURE);
+        }
+        case IGNORED -> {
+          breaker.onIgnored(call.permit);
+          meters.call(Result.IGNORED);
+        }
       }
       if (r.reply() != null) {
         call.reply(r.reply(), state());
@@ -248,9 +269,11 @@ public final class BreakerVerticle extends VerticleBase {
       }
     } else if (ar.cause() instanceof DependencyTimeoutException timeout) {
       breaker.onTimeout(call.permit, elapsed);
+      meters.call(Result.TIMEOUT);
       failOrFallBack(call, Trigger.TIMEOUT, ErrorCode.TIMEOUT, timeout.getMessage(), 0);
     } else {
       breaker.onFailure(call.permit, elapsed);
+      meters.call(Result.FAILURE);
       failOrFallBack(call, Trigger.FAILURE, ErrorCode.DEPENDENCY_FAILURE, String.valueOf(ar.cause()), 0);
     }
     finish(call);
@@ -279,7 +302,10 @@ public final class BreakerVerticle extends VerticleBase {
     if (call.timerId != Call.NO_TIMER) {
       vertx.cancelTimer(call.timerId);
     }
-    breaker.onTimeout(call.permit, System.nanoTime() - call.startNanos);
+    long elapsed = System.nanoTime() - call.startNanos;
+    breaker.onTimeout(call.permit, elapsed);
+    meters.latency(elapsed);
+    meters.call(Result.TIMEOUT);
     failOrFallBack(call, Trigger.TIMEOUT, ErrorCode.TIMEOUT, "no result within the deadline", 0);
     finish(call);
   }
@@ -287,6 +313,7 @@ public final class BreakerVerticle extends VerticleBase {
   private void expireWaiting(Call call) {
     bulkhead.remove(call);
     breaker.countTimedOutWaiting();
+    meters.call(Result.TIMEOUT);
     call.settled = true;
     failOrFallBack(call, Trigger.TIMEOUT, ErrorCode.TIMEOUT, "the deadline passed while waiting for a bulkhead slot", 0);
   }
@@ -317,6 +344,7 @@ public final class BreakerVerticle extends VerticleBase {
   }
 
   private void onTransition(Transition t) {
+    meters.transition(t.from(), t.to());
     LOG.info("breaker={} node={} transition {}->{} reason=\"{}\"", name, node, t.from().wireName(),
         t.to().wireName(), t.reason());
     vertx.eventBus().publish(Addresses.EVENTS, SnapshotJson.transition(t, node));
@@ -333,8 +361,17 @@ public final class BreakerVerticle extends VerticleBase {
         .put("enabled", fallbackEnabled)
         .put("types", new JsonArray(fallbacks.types()))
         .put("executions", new JsonObject(new LinkedHashMap<>(fallbackExecutions)));
+    BreakerSnapshot snapshot = breaker.snapshot();
+    meters.snapshot(snapshot);
     vertx.eventBus().publish(Addresses.SNAPSHOTS,
-        SnapshotJson.snapshot(breaker.snapshot(), node, dependencyType, fallbackCalls, fallback));
+        SnapshotJson.snapshot(snapshot, node, dependencyType, fallbackCalls, fallback, thresholds()));
+  }
+
+  private JsonObject thresholds() {
+    return new JsonObject()
+        .put("failure_rate", config.failureRate().enabled() ? config.failureRate().threshold() : null)
+        .put("slow_call_rate", config.slowCalls().enabled() ? config.slowCalls().rateThreshold() : null)
+        .put("minimum_calls", config.failureRate().minimumCalls());
   }
 
   private String state() {
@@ -375,6 +412,7 @@ public final class BreakerVerticle extends VerticleBase {
       breaker.release(call.permit);
       call.fail(ErrorCode.SHUTTING_DOWN, name, state(), "the breaker was undeployed while the call ran", 0);
     }
+    meters.close();
     return Future.all(consumers.stream().map(MessageConsumer::unregister).toList())
         .eventually(() -> adapter.close());
   }

@@ -8,6 +8,7 @@ import io.fusebox.protocol.Addresses;
 import io.fusebox.protocol.FuseboxClient;
 import io.fusebox.protocol.FuseboxReply;
 import io.fusebox.testkit.FlakyHttpServer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -28,6 +29,7 @@ abstract class BreakerTestSupport {
   static final Duration SNAPSHOT_INTERVAL = Duration.ofMillis(200);
 
   Vertx vertx;
+  final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   FlakyHttpServer upstream;
   FuseboxClient client;
   final List<JsonObject> transitions = new CopyOnWriteArrayList<>();
@@ -66,7 +68,7 @@ abstract class BreakerTestSupport {
   String deploy(String name, BreakerConfig config, String baseUrl, List<Map<String, Object>> fallback) {
     FuseboxConfig.Service service = new FuseboxConfig.Service(name, "default", config,
         Map.of("type", "http", "base_url", baseUrl), fallback);
-    return await(vertx.deployVerticle(new BreakerVerticle(service, "node-test", SNAPSHOT_INTERVAL)));
+    return await(vertx.deployVerticle(new BreakerVerticle(service, "node-test", SNAPSHOT_INTERVAL, registry)));
   }
 
   FuseboxReply get(String breaker, String path) {

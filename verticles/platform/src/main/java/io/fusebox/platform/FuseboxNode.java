@@ -3,23 +3,29 @@ package io.fusebox.platform;
 import io.fusebox.breaker.AdminVerticle;
 import io.fusebox.breaker.BreakerVerticle;
 import io.fusebox.config.FuseboxConfig;
+import io.fusebox.dashboard.DashboardVerticle;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.fusebox.protocol.Addresses;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.ext.bridge.BridgeOptions;
 import io.vertx.ext.bridge.PermittedOptions;
 import io.vertx.ext.eventbus.bridge.tcp.TcpEventBusBridge;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A running Fusebox node: the admin handler, one breaker verticle per service, the optional TCP
- * event-bus bridge, and the user's own verticles.
+ * A running Fusebox node: the admin handler, one breaker verticle per service, the HTTP server
+ * (dashboard, API, metrics, health), the optional TCP event-bus bridge, and the user's own verticles.
  */
 public final class FuseboxNode {
 
@@ -28,18 +34,27 @@ public final class FuseboxNode {
   private final Vertx vertx;
   private final FuseboxConfig config;
   private final ClassLoader userClasses;
+  private final PrometheusMeterRegistry registry;
 
-  private FuseboxNode(Vertx vertx, FuseboxConfig config, ClassLoader userClasses) {
+  private FuseboxNode(Vertx vertx, FuseboxConfig config, ClassLoader userClasses, PrometheusMeterRegistry registry) {
     this.vertx = vertx;
     this.config = config;
     this.userClasses = userClasses;
+    this.registry = registry;
   }
 
   /**
    * @param userClasses where the classes of {@code fusebox.verticles} are found
    */
   public static Future<FuseboxNode> start(FuseboxConfig config, ClassLoader userClasses) {
-    FuseboxNode node = new FuseboxNode(Vertx.vertx(), config, userClasses);
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    // Vert.x's own event-bus, HTTP and pool metrics land in the same registry; they must be enabled
+    // when Vert.x is created
+    Vertx vertx = Vertx.builder()
+        .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true)))
+        .withMetrics(new MicrometerMetricsFactory(registry))
+        .build();
+    FuseboxNode node = new FuseboxNode(vertx, config, userClasses, registry);
     return node.deploy().map(node).recover(failure -> node.vertx.close().transform(closed -> Future.failedFuture(failure)));
   }
 
@@ -48,11 +63,15 @@ public final class FuseboxNode {
     List<Future<?>> breakers = new ArrayList<>();
     breakers.add(vertx.deployVerticle(new AdminVerticle(config.snapshotInterval())));
     for (FuseboxConfig.Service service : config.services()) {
-      breakers.add(vertx.deployVerticle(new BreakerVerticle(service, nodeName, config.snapshotInterval()))
+      breakers.add(vertx.deployVerticle(new BreakerVerticle(service, nodeName, config.snapshotInterval(), registry))
           .onSuccess(id -> LOG.info("breaker {} protects {} ({})", service.name(), service.dependency().get("base_url") != null
               ? service.dependency().get("base_url") : service.dependencyType(), service.preset())));
     }
+    FuseboxConfig.Http http = config.http();
+    DashboardVerticle.Settings dashboard = new DashboardVerticle.Settings(http.host(), http.port(), http.adminToken(),
+        config.snapshotInterval(), nodeName, config.services().size());
     return Future.all(breakers)
+        .compose(ok -> vertx.deployVerticle(new DashboardVerticle(dashboard, registry)))
         .compose(ok -> config.bridge().enabled() ? startBridge() : Future.succeededFuture())
         .compose(ok -> deployUserVerticles())
         .onSuccess(ok -> LOG.info("node {} is up with {} breaker(s)", nodeName, config.services().size()));

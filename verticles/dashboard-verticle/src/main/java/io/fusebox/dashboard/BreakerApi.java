@@ -1,0 +1,93 @@
+package io.fusebox.dashboard;
+
+import io.fusebox.protocol.Addresses;
+import io.fusebox.protocol.FuseboxError;
+import io.fusebox.protocol.SnapshotBoard;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The REST API: snapshots of every breaker in the cluster, and admin actions that need the bearer
+ * token (401 without it or with a wrong one, 403 when no token is configured). Errors are
+ * {@code {"error","detail"}}.
+ */
+final class BreakerApi {
+
+  /** URL action to event-bus admin action. */
+  private static final Map<String, String> ACTIONS = Map.of(
+      "force-open", "force_open", "disable", "disable", "close", "close", "reset", "reset",
+      "fallback-on", "fallback_on", "fallback-off", "fallback_off");
+
+  private final Vertx vertx;
+  private final SnapshotBoard board;
+  private final BearerToken token;
+
+  BreakerApi(Vertx vertx, SnapshotBoard board, BearerToken token) {
+    this.vertx = vertx;
+    this.board = board;
+    this.token = token;
+  }
+
+  void mount(Router router) {
+    router.get("/api/breakers").handler(this::list);
+    router.get("/api/breakers/:name").handler(this::get);
+    router.post("/api/breakers/:name/:action").handler(this::act);
+    router.route("/api/*").handler(ctx -> error(ctx, 404, "not_found", "no such endpoint: " + ctx.request().method() + " " + ctx.normalizedPath()));
+  }
+
+  private void list(RoutingContext ctx) {
+    json(ctx, 200, new JsonObject().put("breakers", new JsonArray(board.all())));
+  }
+
+  private void get(RoutingContext ctx) {
+    String name = ctx.pathParam("name");
+    List<JsonObject> instances = board.of(name);
+    if (instances.isEmpty()) {
+      error(ctx, 404, "unknown_breaker", "no breaker '" + name + "' has reported recently");
+    } else {
+      json(ctx, 200, new JsonObject().put("breaker", name).put("instances", new JsonArray(instances)));
+    }
+  }
+
+  private void act(RoutingContext ctx) {
+    if (!token.configured()) {
+      error(ctx, 403, "admin_disabled", "admin actions are off: no admin token is configured (fusebox.http.admin_token)");
+      return;
+    }
+    if (!token.matches(ctx.request().getHeader("Authorization"))) {
+      ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"fusebox\"");
+      error(ctx, 401, "unauthorized", "admin actions need the header Authorization: Bearer <admin token>");
+      return;
+    }
+    String action = ACTIONS.get(ctx.pathParam("action"));
+    if (action == null) {
+      error(ctx, 400, "bad_request", "unknown action '" + ctx.pathParam("action") + "' (expected one of "
+          + String.join(", ", ACTIONS.keySet().stream().sorted().toList()) + ")");
+      return;
+    }
+    vertx.eventBus().<JsonObject>request(Addresses.ADMIN, new JsonObject().put("action", action).put("breaker", ctx.pathParam("name")))
+        .onSuccess(reply -> json(ctx, 200, reply.body()))
+        .onFailure(failure -> {
+          if (failure instanceof ReplyException re && re.failureCode() > 0) {
+            FuseboxError e = FuseboxError.parse(re.failureCode(), re.getMessage());
+            error(ctx, re.failureCode(), e.code().error(), e.detail());
+          } else {
+            error(ctx, 503, "unavailable", "the admin handler did not answer: " + failure.getMessage());
+          }
+        });
+  }
+
+  static void json(RoutingContext ctx, int status, JsonObject body) {
+    ctx.response().setStatusCode(status).putHeader("content-type", "application/json").end(body.encode());
+  }
+
+  static void error(RoutingContext ctx, int status, String error, String detail) {
+    json(ctx, status, new JsonObject().put("error", error).put("detail", detail));
+  }
+}

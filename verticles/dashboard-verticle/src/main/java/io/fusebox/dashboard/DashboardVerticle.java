@@ -1,0 +1,167 @@
+package io.fusebox.dashboard;
+
+import io.fusebox.protocol.Addresses;
+import io.fusebox.protocol.SnapshotBoard;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.healthchecks.HealthChecks;
+import io.vertx.ext.healthchecks.Status;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.StaticHandler;
+import io.vertx.ext.web.healthchecks.HealthCheckHandler;
+import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The node's one HTTP server: the dashboard page at {@code /}, its live feed at {@code /ws}, the
+ * REST API under {@code /api}, Prometheus metrics at {@code /metrics} and {@code /health}.
+ * The page only reads: nothing a browser sends reaches the event bus, except the admin actions of
+ * the REST API, which need the bearer token.
+ */
+public final class DashboardVerticle extends VerticleBase {
+
+  /** Largest WebSocket frame or message a browser may send; the feed reads none anyway. */
+  static final int MAX_WEBSOCKET_BYTES = 64 * 1024;
+  /** The demo upstream's control address (demo only; 404 where no demo upstream runs). */
+  static final String DEMO_UPSTREAM = "fusebox.demo.upstream";
+  private static final Logger LOG = LoggerFactory.getLogger(DashboardVerticle.class);
+
+  /**
+   * @param localBreakers breakers deployed on this node, which {@code /health} expects to report
+   */
+  public record Settings(String host, int port, String adminToken, Duration snapshotInterval, String node,
+      int localBreakers) {
+    @Override
+    public String toString() {
+      return "Settings[" + host + ":" + port + ", node=" + node + "]";
+    }
+  }
+
+  private final Settings settings;
+  private final PrometheusMeterRegistry registry;
+  private final Set<WebSocketFeed> feeds = new LinkedHashSet<>();
+  private SnapshotBoard board;
+  private HttpServer server;
+
+  public DashboardVerticle(Settings settings, PrometheusMeterRegistry registry) {
+    this.settings = settings;
+    this.registry = registry;
+  }
+
+  @Override
+  public Future<?> start() {
+    board = new SnapshotBoard(vertx, 3 * settings.snapshotInterval().toMillis());
+    Router router = Router.router(vertx);
+    router.route().handler(ctx -> {
+      ctx.response().putHeader("X-Content-Type-Options", "nosniff").putHeader("X-Frame-Options", "DENY");
+      ctx.next();
+    });
+    router.get("/ws").handler(this::webSocket);
+    router.get("/metrics").handler(this::metrics);
+    router.get("/health").handler(HealthCheckHandler.createWithHealthChecks(healthChecks()));
+    router.route("/api/*").handler(BodyHandler.create().setBodyLimit(16 * 1024));
+    router.route("/api/demo/upstream").handler(this::demoUpstream);
+    new BreakerApi(vertx, board, new BearerToken(settings.adminToken())).mount(router);
+    router.route("/*").handler(ctx -> {
+      ctx.response().putHeader("Content-Security-Policy",
+          "default-src 'self'; connect-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'");
+      ctx.next();
+    }).handler(StaticHandler.create("webroot"));
+
+    var events = vertx.eventBus().<JsonObject>consumer(Addresses.EVENTS, m -> feeds.forEach(f -> f.transition(m.body())));
+    var snapshots = vertx.eventBus().<JsonObject>consumer(Addresses.SNAPSHOTS, m -> feeds.forEach(f -> f.snapshot(m.body())));
+    var ping = vertx.eventBus().consumer(healthAddress(), m -> m.reply("pong"));
+    server = vertx.createHttpServer(new HttpServerOptions()
+        .setMaxWebSocketFrameSize(MAX_WEBSOCKET_BYTES)
+        .setMaxWebSocketMessageSize(MAX_WEBSOCKET_BYTES))
+        .requestHandler(router);
+    return Future.all(board.ready(), events.completion(), snapshots.completion(), ping.completion())
+        .compose(ok -> server.listen(settings.port(), settings.host()))
+        .onSuccess(s -> LOG.info("dashboard on http://{}:{}/", settings.host(), s.actualPort()));
+  }
+
+  /** The port the server listens on (useful when configured as 0). */
+  public int port() {
+    return server.actualPort();
+  }
+
+  private void webSocket(RoutingContext ctx) {
+    ctx.request().toWebSocket().onSuccess(this::stream)
+        .onFailure(e -> LOG.debug("websocket upgrade refused: {}", e.getMessage()));
+  }
+
+  private void stream(ServerWebSocket socket) {
+    WebSocketFeed feed = new WebSocketFeed(socket, board.all());
+    feeds.add(feed);
+    socket.closeHandler(v -> {
+      feed.onClose();
+      feeds.remove(feed);
+    });
+    socket.exceptionHandler(e -> socket.close());
+  }
+
+  private void metrics(RoutingContext ctx) {
+    ctx.response().putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(registry.scrape());
+  }
+
+  private String healthAddress() {
+    return "fusebox.health." + settings.node();
+  }
+
+  private HealthChecks healthChecks() {
+    return HealthChecks.create(vertx)
+        .register("event-bus", 1000, promise -> vertx.eventBus().request(healthAddress(), "ping",
+                new DeliveryOptions().setSendTimeout(900))
+            .onComplete(ar -> promise.complete(ar.succeeded() ? Status.OK() : Status.KO())))
+        .register("breakers", promise -> {
+          long reporting = board.all().stream().filter(s -> settings.node().equals(s.getString("node"))).count();
+          JsonObject data = new JsonObject().put("deployed", settings.localBreakers()).put("reporting", reporting);
+          promise.complete(reporting >= settings.localBreakers() ? Status.OK(data) : Status.KO(data));
+        });
+  }
+
+  /** Demo only: reads or changes the demo upstream's error rate and latency from the page. */
+  private void demoUpstream(RoutingContext ctx) {
+    JsonObject change = new JsonObject();
+    if ("POST".equals(ctx.request().method().name())) {
+      try {
+        change = ctx.body().asJsonObject();
+      } catch (RuntimeException e) {
+        BreakerApi.error(ctx, 400, "bad_request", "the body must be JSON {\"error_rate\": 0..1, \"latency_ms\": n}");
+        return;
+      }
+      if (change == null) {
+        change = new JsonObject();
+      }
+    }
+    vertx.eventBus().<JsonObject>request(DEMO_UPSTREAM, change)
+        .onSuccess(reply -> BreakerApi.json(ctx, 200, reply.body()))
+        .onFailure(e -> {
+          if (e instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS) {
+            BreakerApi.error(ctx, 404, "not_found", "no demo upstream runs on this node");
+          } else if (e instanceof ReplyException re && re.failureType() == ReplyFailure.RECIPIENT_FAILURE) {
+            BreakerApi.error(ctx, 400, "bad_request", re.getMessage());
+          } else {
+            BreakerApi.error(ctx, 503, "unavailable", e.getMessage());
+          }
+        });
+  }
+
+  @Override
+  public Future<?> stop() {
+    return server == null ? Future.succeededFuture() : server.close();
+  }
+}

@@ -1,0 +1,69 @@
+package io.fusebox.dashboard;
+
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayDeque;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * One browser's live stream: {@code hello} with every snapshot, then {@code snapshot} and
+ * {@code transition} messages. A slow browser cannot make the node hold memory without bound:
+ * while its socket is backed up, only the newest snapshot per breaker instance and the last
+ * {@link #MAX_PENDING_TRANSITIONS} transitions wait. Nothing it sends is read.
+ */
+final class WebSocketFeed {
+
+  static final int MAX_PENDING_TRANSITIONS = 200;
+
+  private final ServerWebSocket socket;
+  private final Map<String, JsonObject> pendingSnapshots = new LinkedHashMap<>();
+  private final ArrayDeque<JsonObject> pendingTransitions = new ArrayDeque<>();
+  private boolean closed;
+
+  WebSocketFeed(ServerWebSocket socket, Iterable<JsonObject> snapshots) {
+    this.socket = socket;
+    // read-only: whatever the browser sends is dropped here and reaches no event-bus address
+    socket.handler(ignored -> { });
+    socket.drainHandler(v -> flush());
+    JsonArray all = new JsonArray();
+    snapshots.forEach(all::add);
+    socket.writeTextMessage(new JsonObject().put("type", "hello").put("breakers", all).encode());
+  }
+
+  void onClose() {
+    closed = true;
+    pendingSnapshots.clear();
+    pendingTransitions.clear();
+  }
+
+  void snapshot(JsonObject snapshot) {
+    pendingSnapshots.put(snapshot.getString("breaker") + "@" + snapshot.getString("node"), snapshot);
+    flush();
+  }
+
+  void transition(JsonObject event) {
+    if (pendingTransitions.size() == MAX_PENDING_TRANSITIONS) {
+      pendingTransitions.pollFirst();
+    }
+    pendingTransitions.addLast(event);
+    flush();
+  }
+
+  private void flush() {
+    while (!closed && !socket.writeQueueFull() && !pendingTransitions.isEmpty()) {
+      socket.writeTextMessage(pendingTransitions.pollFirst().encode());
+    }
+    var it = pendingSnapshots.values().iterator();
+    while (!closed && !socket.writeQueueFull() && it.hasNext()) {
+      JsonObject snapshot = it.next();
+      it.remove();
+      socket.writeTextMessage(snapshot.copy().put("type", "snapshot").encode());
+    }
+  }
+
+  int pending() {
+    return pendingSnapshots.size() + pendingTransitions.size();
+  }
+}

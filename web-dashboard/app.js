@@ -1,0 +1,300 @@
+'use strict';
+// The Fusebox dashboard: one tile per breaker instance (breaker@node), fed by /ws, re-rendered at
+// most a few times a second so that hundreds of breakers stay smooth. It only reads the feed; the
+// admin buttons call the REST API with the operator's token.
+
+const HISTORY_MS = 5 * 60 * 1000;
+const RENDER_EVERY_MS = 250;
+const REORDER_EVERY_MS = 1000;
+const STALE_AFTER_MS = 6000;
+const DROP_AFTER_MS = 20000;
+const MAX_TIMELINE = 300;
+const STATE_ORDER = { open: 0, forced_open: 1, half_open: 2, disabled: 3, closed: 4 };
+
+const tiles = new Map();
+const dirty = new Set();
+let token = null;
+let socket = null;
+let attempts = 0;
+let reconnectAt = 0;
+let lastReorder = 0;
+let orderKey = '';
+
+const $ = (id) => document.getElementById(id);
+
+function connect() {
+  const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
+  setStatus('connecting', 'connecting');
+  socket = new WebSocket(`${scheme}://${location.host}/ws`);
+  socket.onopen = () => { attempts = 0; setStatus('live', 'live'); };
+  socket.onmessage = (e) => receive(JSON.parse(e.data));
+  socket.onclose = () => scheduleReconnect();
+}
+
+function scheduleReconnect() {
+  socket = null;
+  const delay = Math.min(10000, 500 * 2 ** attempts) * (0.8 + Math.random() * 0.4);
+  attempts += 1;
+  reconnectAt = Date.now() + delay;
+  setTimeout(connect, delay);
+}
+
+function setStatus(cls, text) {
+  const status = $('status');
+  status.className = `status ${cls}`;
+  status.textContent = text;
+}
+
+function receive(msg) {
+  if (msg.type === 'hello') {
+    msg.breakers.forEach(upsert);
+  } else if (msg.type === 'snapshot') {
+    upsert(msg);
+  } else if (msg.type === 'transition') {
+    addTransition(msg);
+  }
+}
+
+function upsert(s) {
+  const key = `${s.breaker}@${s.node}`;
+  let tile = tiles.get(key);
+  if (!tile) {
+    tile = createTile(key, s);
+    tiles.set(key, tile);
+  }
+  const now = Date.now();
+  const total = (c) => c.success + c.failure + c.ignored + c.rejected + c.timeout;
+  if (tile.snap && now > tile.seenAt) {
+    const dt = (now - tile.seenAt) / 1000;
+    const prev = tile.snap.calls;
+    const cur = s.calls;
+    const rate = Math.max(0, (total(cur) - total(prev)) / dt);
+    const failed = Math.max(0, (cur.failure + cur.timeout) - (prev.failure + prev.timeout));
+    const ran = Math.max(0, (cur.success + cur.failure + cur.timeout) - (prev.success + prev.failure + prev.timeout));
+    tile.rates = {
+      ok: Math.max(0, cur.success - prev.success) / dt,
+      failed: failed / dt,
+      rejected: Math.max(0, cur.rejected - prev.rejected) / dt,
+      fallback: Math.max(0, cur.fallback - prev.fallback) / dt,
+    };
+    tile.history.push({ t: now, rate, fail: ran > 0 ? failed / ran : 0 });
+    while (tile.history.length && tile.history[0].t < now - HISTORY_MS) tile.history.shift();
+  }
+  tile.snap = s;
+  tile.seenAt = now;
+  dirty.add(key);
+}
+
+function createTile(key, s) {
+  const el = $('tile-template').content.firstElementChild.cloneNode(true);
+  el.dataset.key = key;
+  el.dataset.breaker = s.breaker;
+  el.dataset.node = s.node;
+  el.querySelector('.name').textContent = s.breaker;
+  el.querySelector('.node').textContent = s.node;
+  el.querySelector('.admin').hidden = token === null;
+  el.querySelectorAll('.admin button').forEach((b) => b.addEventListener('click', () => act(s.breaker, b.dataset.action, el)));
+  $('tiles').appendChild(el);
+  return { el, snap: null, seenAt: 0, history: [], rates: null };
+}
+
+const pct = (x) => `${(x * 100).toFixed(1)}%`;
+const ms = (x) => (x >= 1000 ? `${(x / 1000).toFixed(2)} s` : `${x.toFixed(1)} ms`);
+
+function duration(millis) {
+  const s = Math.max(0, Math.round(millis / 1000));
+  if (s < 60) return `${s} s`;
+  if (s < 3600) return `${Math.floor(s / 60)} m ${s % 60} s`;
+  return `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} m`;
+}
+
+function render(key) {
+  const tile = tiles.get(key);
+  if (!tile) return;
+  const { el, snap: s } = tile;
+  const now = Date.now();
+  el.className = `tile ${s.state}${now - tile.seenAt > STALE_AFTER_MS ? ' stale' : ''}`;
+  el.dataset.state = s.state;
+  el.querySelector('.state').textContent = s.state.replace('_', ' ');
+  const r = tile.rates;
+  el.querySelector('.rates').textContent = r
+    ? `${r.ok.toFixed(1)} ok · ${r.failed.toFixed(1)} failed · ${r.rejected.toFixed(1)} rejected · ${r.fallback.toFixed(1)} fallback`
+    : 'measuring…';
+  const th = s.thresholds || {};
+  setRate(el.querySelector('.failure'), s.failure_rate, th.failure_rate, s.window_calls, th.minimum_calls);
+  setRate(el.querySelector('.slow'), s.slow_call_rate, th.slow_call_rate, s.window_calls, th.minimum_calls);
+  el.querySelector('.latency').textContent =
+    `p50 ${ms(s.latency_ms.p50)} · p95 ${ms(s.latency_ms.p95)} · p99 ${ms(s.latency_ms.p99)}`;
+  el.querySelector('.since').textContent = duration(now - s.since);
+  el.querySelector('.retry').textContent = s.state === 'open' && s.retry_at > 0
+    ? `half-open in ${duration(s.retry_at - now)}` : '—';
+  el.querySelector('.backoff').textContent = `level ${s.backoff_level} · open timeout ${duration(s.open_timeout_ms)}`;
+  const fb = s.fallback || { enabled: false, types: [] };
+  el.querySelector('.fallback').textContent = fb.types.length === 0 ? 'none'
+    : `${fb.enabled ? 'on' : 'OFF'}: ${fb.types.join(' → ')} (${s.calls.fallback} answered)`;
+  drawSpark(el.querySelector('.spark'), tile.history, now);
+}
+
+function setRate(dd, value, threshold, windowCalls, minimum) {
+  const judged = windowCalls >= (minimum || 0);
+  dd.textContent = threshold == null ? `${pct(value)} (detector off)`
+    : `${pct(value)} of ${pct(threshold)}${judged ? '' : ` · ${windowCalls}/${minimum} calls`}`;
+  dd.classList.toggle('over', threshold != null && judged && value >= threshold);
+}
+
+function drawSpark(canvas, history, now) {
+  const ctx = canvas.getContext('2d');
+  const w = canvas.width;
+  const h = canvas.height;
+  ctx.clearRect(0, 0, w, h);
+  if (history.length < 2) return;
+  const x = (t) => w - ((now - t) / HISTORY_MS) * w;
+  const max = Math.max(1, ...history.map((p) => p.rate));
+  ctx.fillStyle = 'rgba(214, 69, 65, 0.45)';
+  for (const p of history) {
+    const bar = p.fail * h;
+    ctx.fillRect(x(p.t) - 1, h - bar, 2, bar);
+  }
+  ctx.strokeStyle = '#6cb6ff';
+  ctx.lineWidth = 1.5;
+  ctx.beginPath();
+  history.forEach((p, i) => {
+    const y = h - 2 - (p.rate / max) * (h - 4);
+    if (i === 0) ctx.moveTo(x(p.t), y); else ctx.lineTo(x(p.t), y);
+  });
+  ctx.stroke();
+}
+
+function addTransition(t) {
+  const li = document.createElement('li');
+  li.className = `to-${t.to}`;
+  const at = new Date(t.at).toLocaleTimeString();
+  li.textContent = `${at} ${t.breaker}@${t.node} ${t.from} → ${t.to}: ${t.reason}`;
+  const list = $('timeline');
+  list.insertBefore(li, list.firstChild);
+  while (list.children.length > MAX_TIMELINE) list.removeChild(list.lastChild);
+  const tile = tiles.get(`${t.breaker}@${t.node}`);
+  if (tile && tile.snap) {
+    tile.snap = { ...tile.snap, state: t.to, since: t.at };
+    dirty.add(`${t.breaker}@${t.node}`);
+  }
+}
+
+function visible(tile) {
+  const text = $('filter').value.trim().toLowerCase();
+  const state = $('state-filter').value;
+  const s = tile.snap;
+  return (!text || s.breaker.toLowerCase().includes(text) || s.node.toLowerCase().includes(text))
+    && (!state || s.state === state);
+}
+
+function reorder(now) {
+  const sort = $('sort').value;
+  const compare = {
+    name: (a, b) => a.snap.breaker.localeCompare(b.snap.breaker) || a.snap.node.localeCompare(b.snap.node),
+    node: (a, b) => a.snap.node.localeCompare(b.snap.node) || a.snap.breaker.localeCompare(b.snap.breaker),
+    state: (a, b) => STATE_ORDER[a.snap.state] - STATE_ORDER[b.snap.state] || a.snap.breaker.localeCompare(b.snap.breaker),
+    failure: (a, b) => b.snap.failure_rate - a.snap.failure_rate || a.snap.breaker.localeCompare(b.snap.breaker),
+  }[sort];
+  for (const [key, tile] of tiles) {
+    if (now - tile.seenAt > DROP_AFTER_MS) {
+      tile.el.remove();
+      tiles.delete(key);
+    }
+  }
+  const all = [...tiles.values()].filter((t) => t.snap);
+  all.forEach((t) => { t.el.hidden = !visible(t); });
+  const ordered = all.sort(compare);
+  const key = ordered.map((t) => t.el.dataset.key).join('|');
+  if (key !== orderKey) {
+    const container = $('tiles');
+    ordered.forEach((t) => container.appendChild(t.el));
+    orderKey = key;
+  }
+  const counts = {};
+  all.forEach((t) => { counts[t.snap.state] = (counts[t.snap.state] || 0) + 1; });
+  $('summary').textContent = `${all.length} breaker instance(s): `
+    + Object.entries(counts).map(([s, n]) => `${n} ${s.replace('_', ' ')}`).join(', ');
+}
+
+function frame() {
+  const now = Date.now();
+  dirty.forEach(render);
+  dirty.clear();
+  if (now - lastReorder >= REORDER_EVERY_MS) {
+    lastReorder = now;
+    tiles.forEach((_, key) => render(key));
+    reorder(now);
+  }
+  if (!socket && reconnectAt > now) {
+    setStatus('reconnecting', `disconnected, reconnecting in ${Math.ceil((reconnectAt - now) / 1000)} s (attempt ${attempts})`);
+  }
+}
+
+async function act(breaker, action, el) {
+  const result = el.querySelector('.result');
+  result.className = 'result';
+  result.textContent = `${action}…`;
+  try {
+    const response = await fetch(`/api/breakers/${encodeURIComponent(breaker)}/${action}`, {
+      method: 'POST', headers: { Authorization: `Bearer ${token}` },
+    });
+    const body = await response.json();
+    if (response.ok) {
+      result.textContent = `${action}: done on ${body.instances} instance(s)`;
+      adminStatus(`${breaker}: ${action} done`, false);
+    } else {
+      result.className = 'result error';
+      result.textContent = `${action} refused: ${response.status} ${body.error}: ${body.detail}`;
+      adminStatus(`${breaker}: ${action} refused (${response.status} ${body.error})`, true);
+    }
+  } catch (e) {
+    result.className = 'result error';
+    result.textContent = `${action} failed: ${e.message}`;
+  }
+}
+
+function adminStatus(text, error) {
+  const p = $('admin-status');
+  p.className = `admin-status${error ? ' error' : ''}`;
+  p.textContent = text;
+}
+
+function unlock() {
+  const value = $('token').value.trim();
+  token = value === '' ? null : value;
+  document.querySelectorAll('.tile .admin').forEach((a) => { a.hidden = token === null; });
+  adminStatus(token === null ? 'admin locked' : 'admin unlocked: actions use this token', false);
+}
+
+async function setupDemo() {
+  try {
+    const response = await fetch('/api/demo/upstream');
+    if (!response.ok) return;
+    const state = await response.json();
+    $('demo').hidden = false;
+    $('error-rate').value = Math.round(state.error_rate * 100);
+    $('error-rate-value').textContent = `${$('error-rate').value}%`;
+  } catch (e) {
+    // no demo upstream on this node
+  }
+}
+
+async function applyDemo() {
+  const rate = Number($('error-rate').value) / 100;
+  const response = await fetch('/api/demo/upstream', {
+    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ error_rate: rate }),
+  });
+  const body = await response.json();
+  $('demo-status').textContent = response.ok
+    ? `the upstream now fails ${Math.round(body.error_rate * 100)}% of requests` : `refused: ${body.detail}`;
+}
+
+$('unlock').addEventListener('click', unlock);
+$('token').addEventListener('keydown', (e) => { if (e.key === 'Enter') unlock(); });
+['filter', 'state-filter', 'sort'].forEach((id) => $(id).addEventListener('input', () => { orderKey = ''; reorder(Date.now()); }));
+$('error-rate').addEventListener('input', () => { $('error-rate-value').textContent = `${$('error-rate').value}%`; });
+$('apply-demo').addEventListener('click', applyDemo);
+setInterval(frame, RENDER_EVERY_MS);
+setupDemo();
+connect();
