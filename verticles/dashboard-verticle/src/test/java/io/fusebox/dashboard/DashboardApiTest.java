@@ -1,0 +1,135 @@
+package io.fusebox.dashboard;
+
+import static io.fusebox.dashboard.TestNode.await;
+import static io.fusebox.dashboard.TestNode.quiet;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Every endpoint of the node's HTTP server, every auth case and error shape. */
+class DashboardApiTest {
+
+  private TestNode node;
+  private WebClient http;
+
+  @BeforeEach
+  void start() {
+    node = new TestNode("s3cret").breaker("alpha", quiet().build()).breaker("beta", quiet().build()).dashboard(0);
+    http = WebClient.create(node.vertx);
+    TestNode.sleep(3 * TestNode.SNAPSHOT_INTERVAL.toMillis());
+  }
+
+  @AfterEach
+  void stop() {
+    node.close();
+  }
+
+  private HttpResponse<Buffer> send(HttpMethod method, String path, String authorization) {
+    var request = http.requestAbs(method, node.url(path));
+    if (authorization != null) {
+      request.putHeader("Authorization", authorization);
+    }
+    return await(request.send());
+  }
+
+  @Test
+  void listsEveryBreakerAndGetsOne() {
+    HttpResponse<Buffer> list = send(HttpMethod.GET, "/api/breakers", null);
+    assertThat(list.statusCode()).isEqualTo(200);
+    assertThat(list.getHeader("content-type")).isEqualTo("application/json");
+    assertThat(list.bodyAsJsonObject().getJsonArray("breakers").stream().map(b -> ((JsonObject) b).getString("breaker")))
+        .containsExactly("alpha", "beta");
+    JsonObject alpha = send(HttpMethod.GET, "/api/breakers/alpha", null).bodyAsJsonObject();
+    assertThat(alpha.getString("breaker")).isEqualTo("alpha");
+    assertThat(alpha.getJsonArray("instances").getJsonObject(0).getString("node")).isEqualTo("node-t");
+    HttpResponse<Buffer> unknown = send(HttpMethod.GET, "/api/breakers/gamma", null);
+    assertThat(unknown.statusCode()).isEqualTo(404);
+    assertThat(unknown.bodyAsJsonObject()).isEqualTo(new JsonObject().put("error", "unknown_breaker")
+        .put("detail", "no breaker 'gamma' has reported recently"));
+  }
+
+  @Test
+  void adminActionsNeedTheToken() {
+    HttpResponse<Buffer> none = send(HttpMethod.POST, "/api/breakers/alpha/force-open", null);
+    assertThat(none.statusCode()).isEqualTo(401);
+    assertThat(none.getHeader("WWW-Authenticate")).startsWith("Bearer");
+    assertThat(none.bodyAsJsonObject().getString("error")).isEqualTo("unauthorized");
+    assertThat(send(HttpMethod.POST, "/api/breakers/alpha/force-open", "Bearer s3cre").statusCode()).isEqualTo(401);
+    assertThat(send(HttpMethod.POST, "/api/breakers/alpha/force-open", "s3cret").statusCode()).isEqualTo(401);
+    assertThat(node.transitions).as("no refused call changed anything").isEmpty();
+
+    HttpResponse<Buffer> ok = send(HttpMethod.POST, "/api/breakers/alpha/force-open", "Bearer s3cret");
+    assertThat(ok.statusCode()).isEqualTo(200);
+    assertThat(ok.bodyAsJsonObject()).isEqualTo(new JsonObject().put("action", "force_open").put("breaker", "alpha").put("instances", 1));
+    node.awaitTransition("alpha", "forced_open");
+    assertThat(send(HttpMethod.POST, "/api/breakers/alpha/close", "Bearer s3cret").statusCode()).isEqualTo(200);
+    node.awaitTransition("alpha", "closed");
+    for (String action : new String[] {"disable", "reset", "fallback-off", "fallback-on"}) {
+      assertThat(send(HttpMethod.POST, "/api/breakers/beta/" + action, "Bearer s3cret").statusCode()).as(action).isEqualTo(200);
+    }
+    node.awaitTransition("beta", "disabled");
+  }
+
+  @Test
+  void wrongAdminCallsGetAClearJsonError() {
+    HttpResponse<Buffer> badAction = send(HttpMethod.POST, "/api/breakers/alpha/explode", "Bearer s3cret");
+    assertThat(badAction.statusCode()).isEqualTo(400);
+    assertThat(badAction.bodyAsJsonObject().getString("detail"))
+        .isEqualTo("unknown action 'explode' (expected one of close, disable, fallback-off, fallback-on, force-open, reset)");
+    HttpResponse<Buffer> unknown = send(HttpMethod.POST, "/api/breakers/gamma/close", "Bearer s3cret");
+    assertThat(unknown.statusCode()).isEqualTo(404);
+    assertThat(unknown.bodyAsJsonObject().getString("error")).isEqualTo("unknown_breaker");
+    HttpResponse<Buffer> nowhere = send(HttpMethod.GET, "/api/nowhere", null);
+    assertThat(nowhere.statusCode()).isEqualTo(404);
+    assertThat(nowhere.bodyAsJsonObject().getString("error")).isEqualTo("not_found");
+    assertThat(send(HttpMethod.GET, "/api/demo/upstream", null).statusCode()).as("no demo on this node").isEqualTo(404);
+  }
+
+  @Test
+  void adminIsOffWhenNoTokenIsConfigured() {
+    TestNode open = new TestNode("").breaker("solo", quiet().build()).dashboard(0);
+    try {
+      TestNode.sleep(3 * TestNode.SNAPSHOT_INTERVAL.toMillis());
+      WebClient client = WebClient.create(open.vertx);
+      HttpResponse<Buffer> refused = await(client.postAbs(open.url("/api/breakers/solo/force-open"))
+          .putHeader("Authorization", "Bearer ").send());
+      assertThat(refused.statusCode()).isEqualTo(403);
+      assertThat(refused.bodyAsJsonObject().getString("error")).isEqualTo("admin_disabled");
+    } finally {
+      open.close();
+    }
+  }
+
+  @Test
+  void healthMetricsAndThePageAreServed() {
+    HttpResponse<Buffer> health = send(HttpMethod.GET, "/health", null);
+    assertThat(health.statusCode()).isEqualTo(200);
+    assertThat(health.bodyAsJsonObject().getString("outcome")).isEqualTo("UP");
+    HttpResponse<Buffer> metrics = send(HttpMethod.GET, "/metrics", null);
+    assertThat(metrics.getHeader("content-type")).startsWith("text/plain; version=0.0.4");
+    assertThat(metrics.bodyAsString()).contains("circuit_breaker_state{name=\"alpha\",node=\"node-t\"} 0.0");
+    HttpResponse<Buffer> page = send(HttpMethod.GET, "/", null);
+    assertThat(page.statusCode()).isEqualTo(200);
+    assertThat(page.bodyAsString()).contains("<title>Fusebox</title>");
+    assertThat(page.getHeader("Content-Security-Policy")).contains("default-src 'self'");
+    assertThat(send(HttpMethod.GET, "/app.js", null).statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void healthIsDownWhenAnExpectedBreakerDoesNotReport() {
+    DashboardVerticle strict = new DashboardVerticle(new DashboardVerticle.Settings("127.0.0.1", 0, "", TestNode.SNAPSHOT_INTERVAL,
+        "node-t", 5), node.registry);
+    await(node.vertx.deployVerticle(strict));
+    TestNode.sleep(3 * TestNode.SNAPSHOT_INTERVAL.toMillis());
+    HttpResponse<Buffer> health = await(http.getAbs("http://127.0.0.1:" + strict.port() + "/health").send());
+    assertThat(health.statusCode()).isEqualTo(503);
+    assertThat(health.bodyAsString()).contains("\"deployed\":5").contains("\"reporting\":2");
+  }
+}

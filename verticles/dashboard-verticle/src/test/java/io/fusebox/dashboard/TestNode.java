@@ -1,0 +1,117 @@
+package io.fusebox.dashboard;
+
+import io.fusebox.breaker.AdminVerticle;
+import io.fusebox.breaker.BreakerVerticle;
+import io.fusebox.config.FuseboxConfig;
+import io.fusebox.core.BreakerConfig;
+import io.fusebox.protocol.Addresses;
+import io.fusebox.testkit.FlakyHttpServer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A node as the platform builds it, in the test's JVM: Vert.x with its metrics in a Prometheus
+ * registry, the admin handler, breakers in front of a real flaky HTTP server, and the dashboard.
+ */
+final class TestNode implements AutoCloseable {
+
+  static final Duration SNAPSHOT_INTERVAL = Duration.ofMillis(250);
+
+  final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  final Vertx vertx = Vertx.builder()
+      .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
+      .withMetrics(new MicrometerMetricsFactory(registry))
+      .build();
+  final FlakyHttpServer upstream;
+  final List<JsonObject> transitions = new CopyOnWriteArrayList<>();
+  private final String adminToken;
+  private String dashboardId;
+  private int port;
+
+  TestNode(String adminToken) {
+    this.adminToken = adminToken;
+    upstream = await(FlakyHttpServer.start(vertx));
+    vertx.eventBus().<JsonObject>consumer(Addresses.EVENTS, m -> transitions.add(m.body()));
+    await(vertx.deployVerticle(new AdminVerticle(SNAPSHOT_INTERVAL)));
+  }
+
+  TestNode breaker(String name, BreakerConfig config) {
+    return breaker(name, config, List.of());
+  }
+
+  TestNode breaker(String name, BreakerConfig config, List<Map<String, Object>> fallback) {
+    FuseboxConfig.Service service = new FuseboxConfig.Service(name, "default", config,
+        Map.of("type", "http", "base_url", upstream.baseUrl()), fallback);
+    await(vertx.deployVerticle(new BreakerVerticle(service, "node-t", SNAPSHOT_INTERVAL, registry)));
+    return this;
+  }
+
+  /** Starts the dashboard on {@code port} (0 for any free one). */
+  TestNode dashboard(int wantedPort) {
+    DashboardVerticle dashboard = new DashboardVerticle(
+        new DashboardVerticle.Settings("127.0.0.1", wantedPort, adminToken, SNAPSHOT_INTERVAL, "node-t", 0), registry);
+    dashboardId = await(vertx.deployVerticle(dashboard));
+    port = dashboard.port();
+    return this;
+  }
+
+  void stopDashboard() {
+    await(vertx.undeploy(dashboardId));
+  }
+
+  int port() {
+    return port;
+  }
+
+  String url(String path) {
+    return "http://127.0.0.1:" + port + path;
+  }
+
+  void awaitTransition(String breaker, String to) {
+    long until = System.currentTimeMillis() + 10_000;
+    while (transitions.stream().noneMatch(t -> breaker.equals(t.getString("breaker")) && to.equals(t.getString("to")))) {
+      if (System.currentTimeMillis() > until) {
+        throw new AssertionError("no transition of " + breaker + " to " + to + " in " + transitions);
+      }
+      sleep(10);
+    }
+  }
+
+  static <T> T await(Future<T> future) {
+    try {
+      return future.await(20, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new AssertionError("future failed: " + e, e);
+    }
+  }
+
+  static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
+  static BreakerConfig.Builder quiet() {
+    return BreakerConfig.builder().consecutiveFailuresEnabled(false).failureRateEnabled(false).slowCallsEnabled(false)
+        .countWindow(100).callTimeout(Duration.ofSeconds(2)).openTimeout(Duration.ofSeconds(30));
+  }
+
+  @Override
+  public void close() {
+    await(vertx.close());
+  }
+}
