@@ -35,7 +35,7 @@ public final class DashboardVerticle extends VerticleBase {
 
   /** Largest WebSocket frame or message a browser may send; the feed reads none anyway. */
   static final int MAX_WEBSOCKET_BYTES = 64 * 1024;
-  /** The demo upstream's control address (demo only; 404 where no demo upstream runs). */
+  /** The demo upstream's control address, {@code DemoUpstreamVerticle.CONTROL} (demo only; 404 where none runs). */
   static final String DEMO_UPSTREAM = "fusebox.demo.upstream";
   private static final Logger LOG = LoggerFactory.getLogger(DashboardVerticle.class);
 

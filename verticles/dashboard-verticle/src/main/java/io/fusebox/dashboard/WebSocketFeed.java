@@ -16,16 +16,25 @@ import java.util.Map;
 final class WebSocketFeed {
 
   static final int MAX_PENDING_TRANSITIONS = 200;
+  /** A browser has nothing to say to a read-only feed; one that keeps talking is cut off. */
+  static final int MAX_INBOUND_BYTES = 64 * 1024;
 
   private final ServerWebSocket socket;
   private final Map<String, JsonObject> pendingSnapshots = new LinkedHashMap<>();
   private final ArrayDeque<JsonObject> pendingTransitions = new ArrayDeque<>();
   private boolean closed;
+  private long inboundBytes;
 
   WebSocketFeed(ServerWebSocket socket, Iterable<JsonObject> snapshots) {
     this.socket = socket;
     // read-only: whatever the browser sends is dropped here and reaches no event-bus address
-    socket.handler(ignored -> { });
+    socket.handler(data -> {
+      inboundBytes += data.length();
+      if (inboundBytes > MAX_INBOUND_BYTES && !closed) {
+        closed = true;
+        socket.close((short) 1008, "this feed is read-only");
+      }
+    });
     socket.drainHandler(v -> flush());
     JsonArray all = new JsonArray();
     snapshots.forEach(all::add);

@@ -79,7 +79,7 @@ class LauncherIT {
         fusebox:
           node: { name: with-user-code }
           verticles:
-            - { class: io.fusebox.platform.demo.DemoUpstreamVerticle, config: { port: %d } }
+            - { class: io.fusebox.demo.DemoUpstreamVerticle, config: { port: %d } }
             - { class: io.fusebox.platform.it.CallerVerticle, config: { breaker: echo } }
         circuit_breakers:
           services:

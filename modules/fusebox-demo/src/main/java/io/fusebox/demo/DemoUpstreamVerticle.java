@@ -1,4 +1,4 @@
-package io.fusebox.platform.demo;
+package io.fusebox.demo;
 
 import io.fusebox.testkit.FlakyHttpServer;
 import io.vertx.core.Future;

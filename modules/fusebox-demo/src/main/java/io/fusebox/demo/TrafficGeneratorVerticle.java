@@ -1,4 +1,4 @@
-package io.fusebox.platform.demo;
+package io.fusebox.demo;
 
 import io.fusebox.core.Durations;
 import io.fusebox.protocol.CircuitOpenException;

@@ -1,0 +1,129 @@
+package io.fusebox.dashboard;
+
+import static io.fusebox.dashboard.TestNode.await;
+import static io.fusebox.dashboard.TestNode.quiet;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fusebox.demo.DemoUpstreamVerticle;
+import io.fusebox.protocol.FuseboxClient;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+
+/** The dashboard page in a real headless Chromium, against a real node. */
+class DashboardBrowserTest {
+
+  private TestNode node;
+  private Browser browser;
+  private FuseboxClient client;
+
+  @BeforeEach
+  void start() throws Exception {
+    node = new TestNode("s3cret")
+        .breaker("alpha", quiet().consecutiveFailures(2).build())
+        .breaker("beta", quiet().build(), List.of(java.util.Map.of("type", "static", "value", java.util.Map.of())))
+        .dashboard(0);
+    client = FuseboxClient.create(node.vertx);
+    browser = new Browser();
+  }
+
+  @AfterEach
+  void stop() {
+    browser.close();
+    node.close();
+  }
+
+  private WebElement tile(String breaker) {
+    return browser.driver.findElement(By.cssSelector(".tile[data-breaker='" + breaker + "']"));
+  }
+
+  private String stateOf(String breaker) {
+    List<WebElement> tiles = browser.driver.findElements(By.cssSelector(".tile[data-breaker='" + breaker + "']"));
+    return tiles.isEmpty() ? null : tiles.get(0).getAttribute("data-state");
+  }
+
+  private void openPage() {
+    browser.driver.get(node.url("/"));
+    browser.await(Duration.ofSeconds(10), d -> d.findElement(By.id("status")).getText().equals("live"));
+    browser.await(Duration.ofSeconds(10), d -> d.findElements(By.cssSelector(".tile[data-state]")).size() == 2);
+  }
+
+  @Test
+  void thePageListsTheBreakersAndShowsATransitionWithinTwoSeconds() throws Exception {
+    openPage();
+    assertThat(tile("alpha").findElement(By.className("state")).getText()).isEqualToIgnoringCase("closed");
+    assertThat(tile("beta").findElement(By.className("fallback")).getText()).contains("static");
+    assertThat(browser.driver.findElement(By.id("summary")).getText()).contains("2 breaker instance(s)");
+    node.upstream.failAll();
+    client.http("alpha").get("/a");
+    client.http("alpha").get("/a");
+    node.awaitTransition("alpha", "open");
+    long transitioned = System.nanoTime();
+    browser.await(Duration.ofSeconds(2), d -> "open".equals(stateOf("alpha")));
+    assertThat(Duration.ofNanos(System.nanoTime() - transitioned)).isLessThan(Duration.ofSeconds(2));
+    String timeline = browser.driver.findElement(By.id("timeline")).getText();
+    assertThat(timeline).contains("alpha@node-t closed → open: consecutive_failures 2>=2");
+    assertThat(tile("alpha").findElement(By.className("retry")).getText()).startsWith("half-open in");
+    browser.screenshot("transition");
+  }
+
+  @Test
+  void anAdminActionWorksWithTheRightTokenAndTheRefusalOfAWrongOneIsShown() throws Exception {
+    openPage();
+    assertThat(tile("alpha").findElement(By.className("admin")).isDisplayed()).as("locked by default").isFalse();
+    browser.driver.findElement(By.id("token")).sendKeys("guess");
+    browser.driver.findElement(By.id("unlock")).click();
+    tile("alpha").findElement(By.cssSelector("button[data-action='force-open']")).click();
+    browser.await(Duration.ofSeconds(5), d -> tile("alpha").findElement(By.className("result")).getText().contains("refused"));
+    assertThat(tile("alpha").findElement(By.className("result")).getText()).contains("401 unauthorized");
+    browser.screenshot("admin-refused");
+    assertThat(stateOf("alpha")).isEqualTo("closed");
+
+    browser.driver.findElement(By.id("token")).clear();
+    browser.driver.findElement(By.id("token")).sendKeys("s3cret");
+    browser.driver.findElement(By.id("unlock")).click();
+    tile("alpha").findElement(By.cssSelector("button[data-action='force-open']")).click();
+    browser.await(Duration.ofSeconds(5), d -> "forced_open".equals(stateOf("alpha")));
+    assertThat(tile("alpha").findElement(By.className("result")).getText()).contains("done on 1 instance(s)");
+    browser.screenshot("admin-forced-open");
+    tile("alpha").findElement(By.cssSelector("button[data-action='close']")).click();
+    browser.await(Duration.ofSeconds(5), d -> "closed".equals(stateOf("alpha")));
+  }
+
+  @Test
+  void theWebSocketReconnectsAfterTheNodeRestarts() throws Exception {
+    openPage();
+    int port = node.port();
+    node.stopDashboard();
+    browser.await(Duration.ofSeconds(5), d -> d.findElement(By.id("status")).getText().startsWith("disconnected, reconnecting in"));
+    browser.screenshot("reconnecting");
+    node.dashboard(port);
+    browser.await(Duration.ofSeconds(15), d -> d.findElement(By.id("status")).getText().equals("live"));
+    node.upstream.failAll();
+    client.http("alpha").get("/a");
+    client.http("alpha").get("/a");
+    browser.await(Duration.ofSeconds(5), d -> "open".equals(stateOf("alpha")));
+    browser.screenshot("reconnected");
+  }
+
+  @Test
+  void theDemoUpstreamsErrorRateCanBeRaisedFromThePage() throws Exception {
+    await(node.vertx.deployVerticle(new DemoUpstreamVerticle(),
+        new io.vertx.core.DeploymentOptions().setConfig(new JsonObject().put("port", 0))));
+    openPage();
+    browser.await(Duration.ofSeconds(5), d -> d.findElement(By.id("demo")).isDisplayed());
+    WebElement slider = browser.driver.findElement(By.id("error-rate"));
+    ((org.openqa.selenium.JavascriptExecutor) browser.driver).executeScript(
+        "arguments[0].value = 80; arguments[0].dispatchEvent(new Event('input'));", slider);
+    browser.driver.findElement(By.id("apply-demo")).click();
+    browser.await(Duration.ofSeconds(5), d -> d.findElement(By.id("demo-status")).getText().contains("80%"));
+    JsonObject state = await(node.vertx.eventBus().<JsonObject>request(DemoUpstreamVerticle.CONTROL, new JsonObject())).body();
+    assertThat(state.getDouble("error_rate")).isEqualTo(0.8);
+    browser.screenshot("demo-control");
+  }
+}

@@ -1,0 +1,63 @@
+package io.fusebox.dashboard;
+
+import static io.fusebox.dashboard.TestNode.await;
+import static io.fusebox.dashboard.TestNode.quiet;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/** Whatever a WebSocket client sends reaches no event-bus address and disturbs no other client. */
+class WebSocketSafetyTest {
+
+  @Test
+  void nothingABrowserSendsReachesTheEventBus() {
+    try (TestNode node = new TestNode("s3cret").breaker("alpha", quiet().build()).dashboard(0)) {
+      AtomicInteger sentToBreakersOrAdmin = new AtomicInteger();
+      node.vertx.eventBus().addOutboundInterceptor(ctx -> {
+        String address = ctx.message().address();
+        if (address.startsWith("fusebox.call.") || address.startsWith("fusebox.admin")) {
+          sentToBreakersOrAdmin.incrementAndGet();
+        }
+        ctx.next();
+      });
+      WebSocketClient client = node.vertx.createWebSocketClient();
+      WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(node.port()).setURI("/ws");
+
+      List<JsonObject> bystander = new CopyOnWriteArrayList<>();
+      WebSocket watcher = await(client.connect(options));
+      watcher.textMessageHandler(text -> bystander.add(new JsonObject(text)));
+
+      WebSocket attacker = await(client.connect(options));
+      List<String> attackerGot = new CopyOnWriteArrayList<>();
+      attacker.textMessageHandler(attackerGot::add);
+      attacker.writeTextMessage("garbage {{{");
+      attacker.writeBinaryMessage(Buffer.buffer(new byte[] {0, 1, 2, 3}));
+      attacker.writeTextMessage(new JsonObject().put("type", "send").put("address", "fusebox.admin")
+          .put("body", new JsonObject().put("action", "force_open").put("breaker", "alpha")).encode());
+      attacker.writeTextMessage(new JsonObject().put("type", "publish").put("address", "fusebox.call.alpha")
+          .put("body", new JsonObject().put("path", "/")).encode());
+      attacker.writeTextMessage(new JsonObject().put("type", "register").put("address", "fusebox.admin").encode());
+      TestNode.sleep(500);
+      attacker.writeTextMessage("x".repeat(1024 * 1024));
+      TestNode.sleep(1000);
+
+      assertThat(sentToBreakersOrAdmin.get()).as("messages to breakers or the admin handler").isZero();
+      assertThat(attacker.isClosed()).as("the oversized frame closed the attacker's connection").isTrue();
+      int before = bystander.size();
+      TestNode.sleep(3 * TestNode.SNAPSHOT_INTERVAL.toMillis());
+      assertThat(bystander.get(0).getString("type")).isEqualTo("hello");
+      assertThat(bystander.size()).as("the other client still receives snapshots").isGreaterThan(before);
+      assertThat(bystander.get(bystander.size() - 1).getString("state")).isEqualTo("closed");
+      assertThat(attackerGot).as("the attacker only ever got the read-only feed")
+          .allSatisfy(text -> assertThat(new JsonObject(text).getString("type")).isIn("hello", "snapshot", "transition"));
+    }
+  }
+}
