@@ -132,6 +132,7 @@ public final class ConfigLoader {
     Map<String, Object> cluster = section(fusebox, "cluster");
     Map<String, Object> store = section(fusebox, "store");
     Map<String, Object> bridge = section(fusebox, "bridge");
+    Map<String, Object> tracing = section(fusebox, "tracing");
     List<FuseboxConfig.UserVerticle> verticles = new ArrayList<>();
     for (Object v : (List<?>) value(fusebox, "verticles", List.of())) {
       @SuppressWarnings("unchecked")
@@ -152,6 +153,10 @@ public final class ConfigLoader {
             (String) value(store, "url", ""), (String) value(store, "prefix", "fusebox:breaker:")),
         fusebox.get("snapshot_interval") != null ? Durations.parse((String) fusebox.get("snapshot_interval"))
             : FuseboxConfig.DEFAULT_SNAPSHOT_INTERVAL,
+        new FuseboxConfig.Tracing((Boolean) value(tracing, "enabled", false),
+            (String) value(tracing, "endpoint", "http://127.0.0.1:4317"), (String) value(tracing, "service_name", "fusebox"),
+            ((Number) value(tracing, "sample_ratio", 1.0)).doubleValue()),
+        "json".equals(value(section(fusebox, "log"), "transitions", "text")),
         new FuseboxConfig.Bridge((Boolean) value(bridge, "enabled", false),
             (String) value(bridge, "host", "127.0.0.1"), ((Number) value(bridge, "port", 7000)).intValue()),
         List.copyOf(verticles),

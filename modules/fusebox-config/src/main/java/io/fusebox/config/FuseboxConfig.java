@@ -15,6 +15,8 @@ public record FuseboxConfig(
     Cluster cluster,
     Store store,
     Duration snapshotInterval,
+    Tracing tracing,
+    boolean jsonTransitionLog,
     Bridge bridge,
     List<UserVerticle> verticles,
     List<Service> services) {
@@ -50,6 +52,14 @@ public record FuseboxConfig(
   }
 
   public record Bridge(boolean enabled, String host, int port) {
+  }
+
+  /**
+   * OpenTelemetry tracing, off by default: spans go to an OTLP (gRPC) collector.
+   *
+   * @param sampleRatio share of traces kept, in [0, 1]
+   */
+  public record Tracing(boolean enabled, String endpoint, String serviceName, double sampleRatio) {
   }
 
   /** A user's verticle to deploy beside the breakers. */

@@ -21,6 +21,8 @@ class ConfigLoaderTest {
         store: { type: file, path: data/breakers.json }
         snapshot_interval: 1s
         bridge: { enabled: true, host: 127.0.0.1, port: 7000 }
+        tracing: { enabled: true, endpoint: "http://127.0.0.1:4317", service_name: edge, sample_ratio: 0.25 }
+        log: { transitions: json }
         verticles:
           - { class: com.acme.AlertPoller, instances: 2, config: { every: 5s } }
       circuit_breakers:
@@ -56,6 +58,8 @@ class ConfigLoaderTest {
     assertThat(c.http().adminToken()).isEqualTo("s3cret");
     assertThat(c.bridge()).isEqualTo(new FuseboxConfig.Bridge(true, "127.0.0.1", 7000));
     assertThat(c.snapshotInterval()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(c.tracing()).isEqualTo(new FuseboxConfig.Tracing(true, "http://127.0.0.1:4317", "edge", 0.25));
+    assertThat(c.jsonTransitionLog()).isTrue();
     assertThat(c.verticles()).singleElement().satisfies(v -> {
       assertThat(v.className()).isEqualTo("com.acme.AlertPoller");
       assertThat(v.instances()).isEqualTo(2);
@@ -123,6 +127,8 @@ class ConfigLoaderTest {
     assertThat(c.services()).isEmpty();
     assertThat(c.http().host()).isEqualTo("127.0.0.1");
     assertThat(c.bridge().enabled()).isFalse();
+    assertThat(c.tracing().enabled()).as("tracing is off unless configured").isFalse();
+    assertThat(c.jsonTransitionLog()).isFalse();
   }
 
   @Test

@@ -37,7 +37,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Scope;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,6 +50,8 @@ import org.slf4j.LoggerFactory;
 public final class BreakerVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(BreakerVerticle.class);
+  /** One JSON line per transition, when asked for, for log pipelines. */
+  private static final Logger TRANSITIONS = LoggerFactory.getLogger("fusebox.transitions");
 
   private final String name;
   private final BreakerConfig config;
@@ -57,8 +60,9 @@ public final class BreakerVerticle extends VerticleBase {
   private final String node;
   private final Duration snapshotInterval;
   private final List<Map<String, Object>> fallbackConfig;
-  private final MeterRegistry registry;
+  private final Observability observability;
   private BreakerMeters meters;
+  private Tracer tracer;
   private DependencyAdapter adapter;
   private FallbackChain fallbacks;
   private CacheFallback cache;
@@ -74,20 +78,20 @@ public final class BreakerVerticle extends VerticleBase {
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
   private boolean stopping;
 
-  public BreakerVerticle(FuseboxConfig.Service service, String node, Duration snapshotInterval, MeterRegistry registry) {
+  public BreakerVerticle(FuseboxConfig.Service service, String node, Duration snapshotInterval, Observability observability) {
     this(service.name(), service.breaker(), service.dependencyType(), new JsonObject(service.dependency()), node,
-        snapshotInterval, null, service.fallback(), registry);
+        snapshotInterval, null, service.fallback(), observability);
   }
 
   /** With an adapter made by the caller (benchmarks, tests of exotic dependencies). */
   public BreakerVerticle(String name, BreakerConfig config, String dependencyType, DependencyAdapter adapter,
-      String node, Duration snapshotInterval, MeterRegistry registry) {
-    this(name, config, dependencyType, new JsonObject(), node, snapshotInterval, adapter, List.of(), registry);
+      String node, Duration snapshotInterval, Observability observability) {
+    this(name, config, dependencyType, new JsonObject(), node, snapshotInterval, adapter, List.of(), observability);
   }
 
   private BreakerVerticle(String name, BreakerConfig config, String dependencyType, JsonObject dependency,
       String node, Duration snapshotInterval, DependencyAdapter adapter, List<Map<String, Object>> fallbackConfig,
-      MeterRegistry registry) {
+      Observability observability) {
     this.name = name;
     this.config = config;
     this.dependencyType = dependencyType;
@@ -96,7 +100,7 @@ public final class BreakerVerticle extends VerticleBase {
     this.snapshotInterval = snapshotInterval;
     this.adapter = adapter;
     this.fallbackConfig = fallbackConfig;
-    this.registry = registry;
+    this.observability = observability;
   }
 
   @Override
@@ -106,7 +110,8 @@ public final class BreakerVerticle extends VerticleBase {
     }
     fallbacks = Fallbacks.chain(vertx, fallbackConfig);
     cache = fallbacks.cache();
-    meters = new BreakerMeters(registry, name, node, fallbacks.types());
+    meters = new BreakerMeters(observability.registry(), name, node, fallbacks.types());
+    tracer = observability.tracing() ? observability.tracer() : null;
     breaker = new CircuitBreaker(name, config, CoarseClock.shared());
     breaker.addListener(this::onTransition);
     bulkhead = new Bulkhead(config.bulkhead().maxConcurrentCalls(), config.bulkhead().maxWaitQueue());
@@ -143,8 +148,12 @@ public final class BreakerVerticle extends VerticleBase {
       badRequest(message, invalid);
       return;
     }
-    Call call = new Call(message, operation, message.headers().get(Headers.TRACEPARENT),
-        System.nanoTime() + timeoutMillis * 1_000_000, ownDeadline);
+    // with tracing on, Vert.x carries the trace context itself, to here and on to the dependency
+    String traceparent = tracer == null ? message.headers().get(Headers.TRACEPARENT) : null;
+    Call call = new Call(message, operation, traceparent, System.nanoTime() + timeoutMillis * 1_000_000, ownDeadline);
+    if (tracer != null) {
+      call.span = tracer.spanBuilder("fusebox " + name).setAttribute("fusebox.breaker", name).startSpan();
+    }
     if (stopping) {
       call.fail(ErrorCode.SHUTTING_DOWN, name, state(), "the breaker is being undeployed", 0);
     } else if (bulkhead.hasSlot()) {
@@ -181,7 +190,7 @@ public final class BreakerVerticle extends VerticleBase {
       armDeadlineTimer();
     }
     Future<CallResult> result;
-    try {
+    try (Scope scope = call.span == null ? null : call.span.makeCurrent()) {
       result = adapter.call(call.operation, remaining, call.traceparent);
     } catch (RuntimeException bug) {
       result = Future.failedFuture(bug);
@@ -345,9 +354,14 @@ public final class BreakerVerticle extends VerticleBase {
 
   private void onTransition(Transition t) {
     meters.transition(t.from(), t.to());
-    LOG.info("breaker={} node={} transition {}->{} reason=\"{}\"", name, node, t.from().wireName(),
-        t.to().wireName(), t.reason());
-    vertx.eventBus().publish(Addresses.EVENTS, SnapshotJson.transition(t, node));
+    JsonObject event = SnapshotJson.transition(t, node);
+    if (observability.jsonTransitionLog()) {
+      TRANSITIONS.info(event.encode());
+    } else {
+      LOG.info("breaker={} node={} transition {}->{} reason=\"{}\"", name, node, t.from().wireName(),
+          t.to().wireName(), t.reason());
+    }
+    vertx.eventBus().publish(Addresses.EVENTS, event);
     publishSnapshot();
     if (t.to() == BreakerState.OPEN) {
       vertx.setTimer(Math.max(1, breaker.retryAfterMillis()), id -> breaker.tick());

@@ -4,6 +4,8 @@ import io.fusebox.fallback.FallbackReply;
 import io.fusebox.protocol.ErrorCode;
 import io.fusebox.protocol.FuseboxError;
 import io.fusebox.protocol.Headers;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
@@ -28,6 +30,8 @@ final class Call {
   /** Neighbours in {@link RunningCalls}. */
   Call previous;
   Call next;
+  /** The call's trace span, ended with the reply; null when tracing is off. */
+  Span span;
   /** The outcome is known (recorded, or refused); a later result is dropped. */
   boolean settled;
   private boolean answered;
@@ -47,6 +51,7 @@ final class Call {
   void reply(JsonObject body, String state) {
     if (!answered) {
       answered = true;
+      endSpan(Headers.OUTCOME_SUCCESS, state, null);
       message.reply(body, new DeliveryOptions()
           .addHeader(Headers.OUTCOME, Headers.OUTCOME_SUCCESS)
           .addHeader(Headers.STATE, state));
@@ -56,6 +61,7 @@ final class Call {
   void replyFallback(FallbackReply fallback, String state) {
     if (!answered) {
       answered = true;
+      endSpan(Headers.OUTCOME_FALLBACK, state, fallback.type());
       DeliveryOptions options = new DeliveryOptions()
           .addHeader(Headers.OUTCOME, Headers.OUTCOME_FALLBACK)
           .addHeader(Headers.FALLBACK, fallback.type())
@@ -70,8 +76,22 @@ final class Call {
   void fail(ErrorCode code, String breaker, String state, String detail, long retryAfterMillis) {
     if (!answered) {
       answered = true;
+      endSpan(code.error(), state, null);
       new FuseboxError(code, breaker, state, detail, retryAfterMillis).failOn(message);
     }
+  }
+
+  private void endSpan(String outcome, String state, String fallback) {
+    if (span == null) {
+      return;
+    }
+    span.setAttribute("fusebox.state", state);
+    span.setAttribute("fusebox.outcome", outcome);
+    span.setAttribute("fusebox.fallback", fallback == null ? "none" : fallback);
+    if (!Headers.OUTCOME_SUCCESS.equals(outcome) && !Headers.OUTCOME_FALLBACK.equals(outcome)) {
+      span.setStatus(StatusCode.ERROR, outcome);
+    }
+    span.end();
   }
 
   /** Milliseconds left before the deadline, at least 1 so that a timer can still fire. */

@@ -37,12 +37,17 @@ abstract class BreakerTestSupport {
 
   @BeforeEach
   void startVertxAndUpstream() {
-    vertx = Vertx.vertx();
+    vertx = newVertx();
     upstream = await(FlakyHttpServer.start(vertx));
     client = FuseboxClient.create(vertx);
     await(client.ready());
     vertx.eventBus().<JsonObject>consumer(Addresses.EVENTS, m -> transitions.add(m.body()));
     vertx.eventBus().<JsonObject>consumer(Addresses.SNAPSHOTS, m -> snapshots.add(m.body()));
+  }
+
+  /** A plain Vert.x; tracing tests install a tracer. */
+  Vertx newVertx() {
+    return Vertx.vertx();
   }
 
   @AfterEach
@@ -61,6 +66,11 @@ abstract class BreakerTestSupport {
         .openTimeout(Duration.ofSeconds(30));
   }
 
+  /** How the breakers of this test report; tracing tests override it. */
+  Observability observability() {
+    return Observability.metrics(registry);
+  }
+
   String deploy(String name, BreakerConfig config) {
     return deploy(name, config, upstream.baseUrl(), List.of());
   }
@@ -68,7 +78,7 @@ abstract class BreakerTestSupport {
   String deploy(String name, BreakerConfig config, String baseUrl, List<Map<String, Object>> fallback) {
     FuseboxConfig.Service service = new FuseboxConfig.Service(name, "default", config,
         Map.of("type", "http", "base_url", baseUrl), fallback);
-    return await(vertx.deployVerticle(new BreakerVerticle(service, "node-test", SNAPSHOT_INTERVAL, registry)));
+    return await(vertx.deployVerticle(new BreakerVerticle(service, "node-test", SNAPSHOT_INTERVAL, observability())));
   }
 
   FuseboxReply get(String breaker, String path) {

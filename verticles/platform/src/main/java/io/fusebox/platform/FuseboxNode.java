@@ -2,6 +2,7 @@ package io.fusebox.platform;
 
 import io.fusebox.breaker.AdminVerticle;
 import io.fusebox.breaker.BreakerVerticle;
+import io.fusebox.breaker.Observability;
 import io.fusebox.config.FuseboxConfig;
 import io.fusebox.dashboard.DashboardVerticle;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -16,7 +17,10 @@ import io.vertx.core.net.NetServerOptions;
 import io.vertx.ext.bridge.BridgeOptions;
 import io.vertx.ext.bridge.PermittedOptions;
 import io.vertx.ext.eventbus.bridge.tcp.TcpEventBusBridge;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.tracing.opentelemetry.OpenTelemetryOptions;
+import io.vertx.tracing.opentelemetry.OpenTelemetryTracingFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,13 +38,17 @@ public final class FuseboxNode {
   private final Vertx vertx;
   private final FuseboxConfig config;
   private final ClassLoader userClasses;
-  private final PrometheusMeterRegistry registry;
+  private final Observability observability;
+  /** Null when tracing is off. */
+  private final OpenTelemetrySdk openTelemetry;
 
-  private FuseboxNode(Vertx vertx, FuseboxConfig config, ClassLoader userClasses, PrometheusMeterRegistry registry) {
+  private FuseboxNode(Vertx vertx, FuseboxConfig config, ClassLoader userClasses, Observability observability,
+      OpenTelemetrySdk openTelemetry) {
     this.vertx = vertx;
     this.config = config;
     this.userClasses = userClasses;
-    this.registry = registry;
+    this.observability = observability;
+    this.openTelemetry = openTelemetry;
   }
 
   /**
@@ -50,11 +58,18 @@ public final class FuseboxNode {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     // Vert.x's own event-bus, HTTP and pool metrics land in the same registry; they must be enabled
     // when Vert.x is created
-    Vertx vertx = Vertx.builder()
-        .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true)))
-        .withMetrics(new MicrometerMetricsFactory(registry))
-        .build();
-    FuseboxNode node = new FuseboxNode(vertx, config, userClasses, registry);
+    VertxOptions options = new VertxOptions()
+        .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true));
+    var builder = Vertx.builder().withMetrics(new MicrometerMetricsFactory(registry));
+    OpenTelemetrySdk openTelemetry = null;
+    if (config.tracing().enabled()) {
+      openTelemetry = Tracing.sdk(config.tracing(), config.node().name());
+      options.setTracingOptions(new OpenTelemetryOptions());
+      builder.withTracer(new OpenTelemetryTracingFactory(openTelemetry));
+    }
+    Vertx vertx = builder.with(options).build();
+    FuseboxNode node = new FuseboxNode(vertx, config, userClasses,
+        new Observability(registry, openTelemetry, config.jsonTransitionLog()), openTelemetry);
     return node.deploy().map(node).recover(failure -> node.vertx.close().transform(closed -> Future.failedFuture(failure)));
   }
 
@@ -63,7 +78,7 @@ public final class FuseboxNode {
     List<Future<?>> breakers = new ArrayList<>();
     breakers.add(vertx.deployVerticle(new AdminVerticle(config.snapshotInterval())));
     for (FuseboxConfig.Service service : config.services()) {
-      breakers.add(vertx.deployVerticle(new BreakerVerticle(service, nodeName, config.snapshotInterval(), registry))
+      breakers.add(vertx.deployVerticle(new BreakerVerticle(service, nodeName, config.snapshotInterval(), observability))
           .onSuccess(id -> LOG.info("breaker {} protects {} ({})", service.name(), service.dependency().get("base_url") != null
               ? service.dependency().get("base_url") : service.dependencyType(), service.preset())));
     }
@@ -71,7 +86,7 @@ public final class FuseboxNode {
     DashboardVerticle.Settings dashboard = new DashboardVerticle.Settings(http.host(), http.port(), http.adminToken(),
         config.snapshotInterval(), nodeName, config.services().size());
     return Future.all(breakers)
-        .compose(ok -> vertx.deployVerticle(new DashboardVerticle(dashboard, registry)))
+        .compose(ok -> vertx.deployVerticle(new DashboardVerticle(dashboard, (PrometheusMeterRegistry) observability.registry())))
         .compose(ok -> config.bridge().enabled() ? startBridge() : Future.succeededFuture())
         .compose(ok -> deployUserVerticles())
         .onSuccess(ok -> LOG.info("node {} is up with {} breaker(s)", nodeName, config.services().size()));
@@ -115,8 +130,13 @@ public final class FuseboxNode {
     return vertx;
   }
 
-  /** Undeploys everything (breakers answer the calls they hold) and closes Vert.x. */
+  /** Undeploys everything (breakers answer the calls they hold), closes Vert.x, flushes spans. */
   public Future<Void> stop() {
-    return vertx.close();
+    return vertx.close().eventually(() -> {
+      if (openTelemetry != null) {
+        openTelemetry.close();
+      }
+      return Future.succeededFuture();
+    });
   }
 }
