@@ -29,6 +29,13 @@ public interface DependencyAdapter {
    */
   Future<CallResult> call(JsonObject operation, long timeoutMillis, String traceparent);
 
+  /**
+   * A cheap protocol-native health check (an HTTP GET of the health path, {@code SELECT 1},
+   * {@code PING}, the gRPC health service), for active recovery probes: succeeds when the
+   * dependency looks healthy.
+   */
+  Future<Void> probe(long timeoutMillis);
+
   /** Closes the pool. */
   Future<Void> close();
 }

@@ -27,6 +27,11 @@ final class NoopAdapter implements DependencyAdapter {
   }
 
   @Override
+  public Future<Void> probe(long timeoutMillis) {
+    return Future.succeededFuture();
+  }
+
+  @Override
   public Future<Void> close() {
     return Future.succeededFuture();
   }

@@ -103,7 +103,8 @@ public final class ConfigLoader {
       if (config != null) {
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> fallback = (List<Map<String, Object>>) value(service, "fallback", List.of());
-        services.add(new FuseboxConfig.Service(name, preset, config, section(service, "dependency"), List.copyOf(fallback)));
+        services.add(new FuseboxConfig.Service(name, preset, config, section(service, "dependency"), List.copyOf(fallback),
+            probeInterval(defaults, service)));
       }
     });
     return services;
@@ -161,6 +162,19 @@ public final class ConfigLoader {
             (String) value(bridge, "host", "127.0.0.1"), ((Number) value(bridge, "port", 7000)).intValue()),
         List.copyOf(verticles),
         List.copyOf(services));
+  }
+
+  /** {@code recovery.probe} of the service, else of the defaults; null when neither sets one. */
+  private static java.time.Duration probeInterval(Map<String, Object> defaults, Map<String, Object> service) {
+    Object probe = new BreakerSection(service).get("recovery", "probe");
+    if (probe == null) {
+      probe = new BreakerSection(defaults).get("recovery", "probe");
+    }
+    if (!(probe instanceof Map<?, ?> p)) {
+      return null;
+    }
+    Object interval = p.get("interval");
+    return interval instanceof String text ? Durations.parse(text) : FuseboxConfig.DEFAULT_PROBE_INTERVAL;
   }
 
   /** A key's value, or the default when the key is absent or written with no value. */

@@ -21,6 +21,8 @@ public record FuseboxConfig(
     List<UserVerticle> verticles,
     List<Service> services) {
 
+  /** An active recovery probe runs this often by default. */
+  public static final Duration DEFAULT_PROBE_INTERVAL = Duration.ofSeconds(2);
   /** Snapshots are published this often by default. */
   public static final Duration DEFAULT_SNAPSHOT_INTERVAL = Duration.ofSeconds(1);
 
@@ -72,12 +74,19 @@ public record FuseboxConfig(
    * @param preset the preset its values started from
    * @param dependency the {@code dependency} section: {@code type} and that kind's keys
    * @param fallback the {@code fallback} chain, in order; each entry a {@code type} and its keys
+   * @param probeInterval how often the verticle itself probes a half-open dependency
+   *     ({@code recovery.probe}), or null when callers' calls are the probes
    */
   public record Service(String name, String preset, BreakerConfig breaker, Map<String, Object> dependency,
-      List<Map<String, Object>> fallback) {
+      List<Map<String, Object>> fallback, Duration probeInterval) {
 
     public Service(String name, String preset, BreakerConfig breaker, Map<String, Object> dependency) {
-      this(name, preset, breaker, dependency, List.of());
+      this(name, preset, breaker, dependency, List.of(), null);
+    }
+
+    public Service(String name, String preset, BreakerConfig breaker, Map<String, Object> dependency,
+        List<Map<String, Object>> fallback) {
+      this(name, preset, breaker, dependency, fallback, null);
     }
 
     public String dependencyType() {

@@ -58,7 +58,10 @@ final class FuseboxSchema {
         .field("recovery", section()
             .field("permitted_probes", integer(Integer.MIN_VALUE, Integer.MAX_VALUE))
             .field("success_threshold", integer(Integer.MIN_VALUE, Integer.MAX_VALUE))
-            .field("strict_mode", bool()));
+            .field("strict_mode", bool())
+            .field("probe", section()
+                .required("type", oneOf(new LinkedHashSet<>(List.of("synthetic"))))
+                .field("interval", duration())));
   }
 
   static Spec.Section file(Map<String, DependencyKind> kinds) {

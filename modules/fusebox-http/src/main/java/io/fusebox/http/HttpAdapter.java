@@ -183,6 +183,15 @@ final class HttpAdapter implements DependencyAdapter {
     return body.toString();
   }
 
+  /** GET of {@code health_path} (default {@code /}); healthy unless the status is a failure status. */
+  @Override
+  public Future<Void> probe(long timeoutMillis) {
+    return client.get(dependency.pathPrefix() + dependency.healthPath()).timeout(timeoutMillis).send()
+        .compose(r -> dependency.failureStatuses().contains(r.statusCode())
+            ? Future.failedFuture("health check answered HTTP " + r.statusCode())
+            : Future.succeededFuture());
+  }
+
   @Override
   public Future<Void> close() {
     client.close();

@@ -17,7 +17,8 @@ record HttpDependency(
     long connectTimeoutMillis,
     long idleTimeoutMillis,
     StatusPatterns failureStatuses,
-    StatusPatterns ignoredStatuses) {
+    StatusPatterns ignoredStatuses,
+    String healthPath) {
 
   static HttpDependency from(JsonObject d) {
     URI url = URI.create(d.getString("base_url"));
@@ -33,7 +34,8 @@ record HttpDependency(
         Durations.parse(d.getString("connect_timeout", HttpAdapterFactory.DEFAULT_CONNECT_TIMEOUT)).toMillis(),
         Durations.parse(d.getString("idle_timeout", HttpAdapterFactory.DEFAULT_IDLE_TIMEOUT)).toMillis(),
         new StatusPatterns(list(d, "failure_statuses", HttpAdapterFactory.DEFAULT_FAILURE_STATUSES)),
-        new StatusPatterns(list(d, "ignored_statuses", HttpAdapterFactory.DEFAULT_IGNORED_STATUSES)));
+        new StatusPatterns(list(d, "ignored_statuses", HttpAdapterFactory.DEFAULT_IGNORED_STATUSES)),
+        d.getString("health_path", "/"));
   }
 
   private static List<?> list(JsonObject d, String key, List<String> fallback) {

@@ -80,6 +80,16 @@ public final class FuseboxClient {
     return new HttpCalls(this, breaker);
   }
 
+  /** Typed calls to a breaker protecting a PostgreSQL database. */
+  public PgCalls pg(String breaker) {
+    return new PgCalls(this, breaker);
+  }
+
+  /** Typed calls to a breaker protecting Redis. */
+  public RedisCalls redis(String breaker) {
+    return new RedisCalls(this, breaker);
+  }
+
   /** The breaker's state as last reported (the most permissive of its instances), or null if unheard. */
   public BreakerState state(String breaker) {
     return mirror.state(breaker);

@@ -61,6 +61,10 @@ public final class BreakerVerticle extends VerticleBase {
   private final Duration snapshotInterval;
   private final List<Map<String, Object>> fallbackConfig;
   private final Observability observability;
+  /** Null unless the verticle probes a half-open dependency itself ({@code recovery.probe}). */
+  private final Duration probeInterval;
+  /** Identifies the current half-open period's probe loop, so that a late one stops. */
+  private long probeGeneration;
   private BreakerMeters meters;
   private Tracer tracer;
   private DependencyAdapter adapter;
@@ -80,18 +84,18 @@ public final class BreakerVerticle extends VerticleBase {
 
   public BreakerVerticle(FuseboxConfig.Service service, String node, Duration snapshotInterval, Observability observability) {
     this(service.name(), service.breaker(), service.dependencyType(), new JsonObject(service.dependency()), node,
-        snapshotInterval, null, service.fallback(), observability);
+        snapshotInterval, null, service.fallback(), service.probeInterval(), observability);
   }
 
   /** With an adapter made by the caller (benchmarks, tests of exotic dependencies). */
   public BreakerVerticle(String name, BreakerConfig config, String dependencyType, DependencyAdapter adapter,
       String node, Duration snapshotInterval, Observability observability) {
-    this(name, config, dependencyType, new JsonObject(), node, snapshotInterval, adapter, List.of(), observability);
+    this(name, config, dependencyType, new JsonObject(), node, snapshotInterval, adapter, List.of(), null, observability);
   }
 
   private BreakerVerticle(String name, BreakerConfig config, String dependencyType, JsonObject dependency,
       String node, Duration snapshotInterval, DependencyAdapter adapter, List<Map<String, Object>> fallbackConfig,
-      Observability observability) {
+      Duration probeInterval, Observability observability) {
     this.name = name;
     this.config = config;
     this.dependencyType = dependencyType;
@@ -101,6 +105,7 @@ public final class BreakerVerticle extends VerticleBase {
     this.adapter = adapter;
     this.fallbackConfig = fallbackConfig;
     this.observability = observability;
+    this.probeInterval = probeInterval;
   }
 
   @Override
@@ -156,12 +161,12 @@ public final class BreakerVerticle extends VerticleBase {
     }
     if (stopping) {
       call.fail(ErrorCode.SHUTTING_DOWN, name, state(), "the breaker is being undeployed", 0);
-    } else if (bulkhead.hasSlot()) {
-      start(call);
     } else if (stillRejecting()) {
       breaker.countRejected();
       meters.call(Result.REJECTED);
       reject(call);
+    } else if (bulkhead.hasSlot()) {
+      start(call);
     } else if (bulkhead.enqueue(call)) {
       call.timerId = vertx.setTimer(call.remainingMillis(System.nanoTime()), id -> expireWaiting(call));
     } else {
@@ -199,19 +204,27 @@ public final class BreakerVerticle extends VerticleBase {
     result.onComplete(ar -> onResult(call, ar));
   }
 
-  /** Whether the breaker would refuse a call now, without asking it (which could take a probe permit). */
+  /**
+   * Whether the breaker would refuse a call now, without asking it (which could take a probe
+   * permit). With active probes, half-open refuses callers: only the verticle's own checks probe.
+   */
   private boolean stillRejecting() {
     BreakerState s = breaker.state();
+    if (probeInterval != null) {
+      return s == BreakerState.FORCED_OPEN || s == BreakerState.OPEN || s == BreakerState.HALF_OPEN;
+    }
     return s == BreakerState.FORCED_OPEN || (s == BreakerState.OPEN && breaker.retryAfterMillis() > 0);
   }
 
   private void reject(Call call) {
     call.settled = true;
-    if (breaker.state() == BreakerState.HALF_OPEN) {
+    if (breaker.state() == BreakerState.HALF_OPEN && probeInterval == null) {
       failOrFallBack(call, Trigger.HALF_OPEN_FULL, ErrorCode.HALF_OPEN_FULL, "all " + config.recovery().permittedProbes()
           + " probe permits are taken", 0);
     } else {
-      failOrFallBack(call, Trigger.OPEN, ErrorCode.CIRCUIT_OPEN, "the breaker is " + state(), breaker.retryAfterMillis());
+      long retryAfter = breaker.state() == BreakerState.HALF_OPEN ? probeInterval.toMillis()
+          : Math.max(breaker.retryAfterMillis(), probeInterval == null ? 0 : probeInterval.toMillis());
+      failOrFallBack(call, Trigger.OPEN, ErrorCode.CIRCUIT_OPEN, "the breaker is " + state(), retryAfter);
     }
   }
 
@@ -367,7 +380,36 @@ public final class BreakerVerticle extends VerticleBase {
       vertx.setTimer(Math.max(1, breaker.retryAfterMillis()), id -> breaker.tick());
     } else if (t.to() == BreakerState.HALF_OPEN) {
       vertx.setTimer(config.callTimeout().toMillis() + 1, id -> breaker.tick());
+      if (probeInterval != null) {
+        long generation = ++probeGeneration;
+        vertx.setTimer(1, id -> probeOnce(generation));
+      }
     }
+  }
+
+  /**
+   * One active recovery probe: a cheap health check of the dependency, judged like a probe call;
+   * repeated every {@code recovery.probe.interval} while the breaker stays half-open.
+   */
+  private void probeOnce(long generation) {
+    if (stopping || generation != probeGeneration || breaker.state() != BreakerState.HALF_OPEN) {
+      return;
+    }
+    long permit = breaker.tryAcquire();
+    if (permit == CircuitBreaker.REJECTED) {
+      vertx.setTimer(probeInterval.toMillis(), id -> probeOnce(generation));
+      return;
+    }
+    long start = System.nanoTime();
+    adapter.probe(config.callTimeout().toMillis()).onComplete(ar -> {
+      long elapsed = System.nanoTime() - start;
+      if (ar.succeeded()) {
+        breaker.onSuccess(permit, elapsed);
+      } else {
+        breaker.onFailure(permit, elapsed);
+      }
+      vertx.setTimer(probeInterval.toMillis(), id -> probeOnce(generation));
+    });
   }
 
   private void publishSnapshot() {

@@ -1,0 +1,75 @@
+package io.fusebox.testkit;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What adapter tests watch while they inject faults: every transition and snapshot on the bus,
+ * with waits that fail with what was seen.
+ */
+public final class BreakerHarness {
+
+  private final List<JsonObject> transitions = new CopyOnWriteArrayList<>();
+  private final List<JsonObject> snapshots = new CopyOnWriteArrayList<>();
+
+  public BreakerHarness(Vertx vertx) {
+    vertx.eventBus().<JsonObject>consumer("fusebox.events", m -> transitions.add(m.body()));
+    vertx.eventBus().<JsonObject>consumer("fusebox.snapshots", m -> snapshots.add(m.body()));
+  }
+
+  public List<JsonObject> transitions() {
+    return transitions;
+  }
+
+  /** Waits for the n-th transition of the breaker into the state. */
+  public void awaitTransition(String breaker, String to, int nth, long timeoutMillis) {
+    long until = System.currentTimeMillis() + timeoutMillis;
+    while (transitions.stream().filter(t -> breaker.equals(t.getString("breaker")) && to.equals(t.getString("to"))).count() < nth) {
+      if (System.currentTimeMillis() > until) {
+        throw new AssertionError("no transition " + nth + " of " + breaker + " to " + to + " in " + timeoutMillis + " ms: " + transitions);
+      }
+      sleep(10);
+    }
+  }
+
+  /** The breaker's state as its latest snapshot or transition says. */
+  public String state(String breaker) {
+    for (int i = snapshots.size() - 1; i >= 0; i--) {
+      if (breaker.equals(snapshots.get(i).getString("breaker"))) {
+        return snapshots.get(i).getString("state");
+      }
+    }
+    return null;
+  }
+
+  public static <T> T await(Future<T> future) {
+    try {
+      return future.await(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new AssertionError("future failed: " + e, e);
+    }
+  }
+
+  /** The failure a future ended with; fails if it succeeded. */
+  public static Throwable failure(Future<?> future) {
+    try {
+      future.await(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      return e;
+    }
+    throw new AssertionError("expected a failure, but it succeeded");
+  }
+
+  public static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+}
