@@ -85,6 +85,11 @@ public final class FuseboxClient {
     return new PgCalls(this, breaker);
   }
 
+  /** Typed calls to a breaker protecting a gRPC service. */
+  public GrpcCalls grpc(String breaker) {
+    return new GrpcCalls(this, breaker);
+  }
+
   /** Typed calls to a breaker protecting Redis. */
   public RedisCalls redis(String breaker) {
     return new RedisCalls(this, breaker);

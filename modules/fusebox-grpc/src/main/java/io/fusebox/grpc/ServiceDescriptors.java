@@ -1,0 +1,62 @@
+package io.fusebox.grpc;
+
+import com.google.protobuf.DescriptorProtos.FileDescriptorProto;
+import com.google.protobuf.DescriptorProtos.FileDescriptorSet;
+import com.google.protobuf.Descriptors;
+import com.google.protobuf.Descriptors.FileDescriptor;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Finds a service in a descriptor set, building each file after the files it imports. */
+final class ServiceDescriptors {
+
+  /** Imports a descriptor set may leave out: protobuf's well-known types. */
+  private static final List<FileDescriptor> WELL_KNOWN = List.of(
+      com.google.protobuf.Timestamp.getDescriptor().getFile(), com.google.protobuf.Duration.getDescriptor().getFile(),
+      com.google.protobuf.Empty.getDescriptor().getFile(), com.google.protobuf.Struct.getDescriptor().getFile(),
+      com.google.protobuf.StringValue.getDescriptor().getFile(), com.google.protobuf.Any.getDescriptor().getFile(),
+      com.google.protobuf.FieldMask.getDescriptor().getFile());
+
+  private ServiceDescriptors() {
+  }
+
+  static Descriptors.ServiceDescriptor find(byte[] descriptorSet, String serviceName) throws Exception {
+    FileDescriptorSet set = FileDescriptorSet.parseFrom(descriptorSet);
+    Map<String, FileDescriptorProto> protos = new HashMap<>();
+    set.getFileList().forEach(f -> protos.put(f.getName(), f));
+    Map<String, FileDescriptor> built = new HashMap<>();
+    WELL_KNOWN.forEach(f -> built.put(f.getName(), f));
+    for (FileDescriptorProto proto : set.getFileList()) {
+      FileDescriptor file = build(proto.getName(), protos, built);
+      Descriptors.ServiceDescriptor service = file.findServiceByName(simpleName(serviceName, file.getPackage()));
+      if (service != null && service.getFullName().equals(serviceName)) {
+        return service;
+      }
+    }
+    throw new IllegalArgumentException("no service " + serviceName + " in the descriptor set");
+  }
+
+  private static String simpleName(String full, String pkg) {
+    return pkg.isEmpty() || !full.startsWith(pkg + ".") ? full : full.substring(pkg.length() + 1);
+  }
+
+  private static FileDescriptor build(String name, Map<String, FileDescriptorProto> protos, Map<String, FileDescriptor> built)
+      throws Descriptors.DescriptorValidationException {
+    FileDescriptor done = built.get(name);
+    if (done != null) {
+      return done;
+    }
+    FileDescriptorProto proto = protos.get(name);
+    if (proto == null) {
+      throw new IllegalArgumentException("the descriptor set lacks " + name + "; build it with --include_imports");
+    }
+    FileDescriptor[] dependencies = new FileDescriptor[proto.getDependencyCount()];
+    for (int i = 0; i < dependencies.length; i++) {
+      dependencies[i] = build(proto.getDependency(i), protos, built);
+    }
+    FileDescriptor file = FileDescriptor.buildFrom(proto, dependencies);
+    built.put(name, file);
+    return file;
+  }
+}
