@@ -7,6 +7,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The commands that need no running node. */
@@ -23,6 +24,20 @@ class FuseboxCommandTest {
   void validateAcceptsTheDemoAndExitsZero() {
     assertThat(fusebox("validate", "--conf", "../../conf/fusebox.yaml")).isZero();
     assertThat(out.toString()).contains("is valid: 3 breaker(s): catalog, payments, search");
+  }
+
+  @Test
+  void everyExampleConfigurationIsValid() throws Exception {
+    try (var examples = Files.list(Path.of("../../conf/examples"))) {
+      List<Path> files = examples.filter(p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".toml")).sorted().toList();
+      assertThat(files).hasSizeGreaterThanOrEqualTo(4);
+      for (Path file : files) {
+        out.reset();
+        err.reset();
+        assertThat(fusebox("validate", "--conf", file.toString())).as(file + ": " + err).isZero();
+        assertThat(out.toString()).contains("is valid");
+      }
+    }
   }
 
   @Test
