@@ -35,7 +35,7 @@ class BrokenConfigTest {
         Arguments.of("unknown preset", "circuit_breakers: { default: { preset: reckless } }", Map.of(), List.of(
             "circuit_breakers.default.preset: unknown value (got \"reckless\", expected one of aggressive, default, lenient)")),
         Arguments.of("misspelled breaker key", SERVICE + "      recovery: { permited_probes: 2 }\n", Map.of(), List.of(
-            "circuit_breakers.services.orders.recovery.permited_probes: unknown key (got permited_probes, expected one of permitted_probes, success_threshold, strict_mode)")),
+            "circuit_breakers.services.orders.recovery.permited_probes: unknown key (got permited_probes, expected one of permitted_probes, success_threshold, strict_mode, probe)")),
         Arguments.of("probes out of range", SERVICE + "      recovery: { permitted_probes: 0 }\n", Map.of(), List.of(
             "circuit_breakers.services.orders.recovery.permitted_probes: out of range (got 0, expected an integer >= 1)")),
         Arguments.of("rate above one", SERVICE + "      detection: { failure_rate: { threshold: 1.5 } }\n", Map.of(), List.of(
