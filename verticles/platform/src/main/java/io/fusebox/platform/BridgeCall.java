@@ -55,6 +55,7 @@ final class BridgeCall {
       }
     });
     socket.handler(parser);
+    socket.exceptionHandler(reply::tryFail);
     socket.closeHandler(v -> reply.tryFail("the bridge closed the connection without a reply"));
     long timer = vertx.setTimer(timeoutMillis, id -> reply.tryFail("no reply from the bridge within " + timeoutMillis + " ms"));
     write(socket, frame);

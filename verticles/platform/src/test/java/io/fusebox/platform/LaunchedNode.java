@@ -24,12 +24,19 @@ final class LaunchedNode implements AutoCloseable {
   }
 
   static LaunchedNode start(Path workDir, String... args) throws IOException {
+    return start(workDir, java.util.Map.of(), args);
+  }
+
+  /** @param env extra environment, e.g. {@code FUSEBOX__FUSEBOX__HTTP__PORT} to move a port */
+  static LaunchedNode start(Path workDir, java.util.Map<String, String> env, String... args) throws IOException {
     assertThat(JAR).as("the fat jar; build it with mvn package").exists();
     Path log = Files.createTempFile(Path.of("target").toAbsolutePath(), "fusebox-node", ".log");
     List<String> command = new ArrayList<>(List.of(javaBin(), "-jar", JAR.toAbsolutePath().toString()));
     command.addAll(List.of(args));
-    Process process = new ProcessBuilder(command).directory(workDir.toFile())
-        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile())
+        .redirectErrorStream(true).redirectOutput(log.toFile());
+    builder.environment().putAll(env);
+    Process process = builder.start();
     return new LaunchedNode(process, log);
   }
 
