@@ -58,7 +58,9 @@ class PrometheusMetricsTest {
     TestNode.sleep(3 * TestNode.SNAPSHOT_INTERVAL.toMillis());
     trippedSnapshot = await(node.vertx.eventBus().<JsonObject>request(Addresses.ADMIN,
         new JsonObject().put("action", "get").put("breaker", "tripper"))).body().getJsonArray("instances").getJsonObject(0);
-    exposition = await(WebClient.create(node.vertx).getAbs(node.url("/metrics")).send()).bodyAsString();
+    WebClient http = WebClient.create(node.vertx);
+    exposition = await(http.getAbs(node.url("/metrics")).send()).bodyAsString();
+    http.close();
   }
 
   @AfterAll

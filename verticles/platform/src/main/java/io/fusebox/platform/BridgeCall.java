@@ -5,6 +5,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.parsetools.RecordParser;
@@ -26,14 +27,17 @@ final class BridgeCall {
   static Future<JsonObject> request(Vertx vertx, String host, int port, String address, JsonObject body,
       JsonObject headers, long timeoutMillis) {
     String replyAddress = "fusebox-cli." + UUID.randomUUID();
-    return vertx.createNetClient(new NetClientOptions().setConnectTimeout(2000))
-        .connect(port, host)
+    // Vert.x closes a client that is no longer referenced, connections and all, when it is
+    // garbage collected: the chain below holds it until the exchange is over
+    NetClient client = vertx.createNetClient(new NetClientOptions().setConnectTimeout(2000));
+    return client.connect(port, host)
         .compose(socket -> exchange(vertx, socket, new JsonObject()
             .put("type", "send")
             .put("address", address)
             .put("replyAddress", replyAddress)
             .put("headers", headers)
-            .put("body", body), timeoutMillis));
+            .put("body", body), timeoutMillis))
+        .eventually(client::close);
   }
 
   private static Future<JsonObject> exchange(Vertx vertx, NetSocket socket, JsonObject frame, long timeoutMillis) {

@@ -172,7 +172,7 @@ public final class Fusebox {
     Vertx vertx = Vertx.vertx();
     try {
       JsonObject frame = BridgeCall.request(vertx, bridge[0], Integer.parseInt(bridge[1]), Addresses.call(breaker),
-          operation, headers, timeout + 1000).toCompletionStage().toCompletableFuture().get(timeout + 5000, TimeUnit.MILLISECONDS);
+          operation, headers, timeout + 1000).await(timeout + 5000, TimeUnit.MILLISECONDS);
       if ("err".equals(frame.getString("type"))) {
         err.println("error " + frame.getValue("failureCode", "") + ": " + frame.getString("message"));
         return 1;

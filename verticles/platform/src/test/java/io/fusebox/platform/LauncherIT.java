@@ -30,12 +30,12 @@ class LauncherIT {
       node.awaitOutput("node demo is up with 3 breaker(s)", Duration.ofSeconds(30));
       node.awaitOutput("event-bus bridge listening on " + bridgeAddress, Duration.ofSeconds(5));
 
-      LaunchedNode.Result call = LaunchedNode.run(ROOT, "call", "catalog", "{\"path\":\"/catalog\"}", "--bridge", bridgeAddress);
+      LaunchedNode.Result call = callThroughBridge(bridgeAddress, "{\"path\":\"/catalog\"}");
       assertThat(call.exitCode()).as(call.output()).isZero();
       assertThat(new JsonObject(call.output().lines().filter(l -> l.startsWith("{")).findFirst().orElseThrow())
           .getInteger("status")).isEqualTo(200);
 
-      LaunchedNode.Result bad = LaunchedNode.run(ROOT, "call", "catalog", "{\"path\":42}", "--bridge", bridgeAddress);
+      LaunchedNode.Result bad = callThroughBridge(bridgeAddress, "{\"path\":42}");
       assertThat(bad.exitCode()).isEqualTo(1);
       assertThat(bad.output()).contains("error 400").contains("path must be a string starting with /");
 
@@ -107,10 +107,13 @@ class LauncherIT {
         .doesNotContain("is up");
   }
 
+  private static LaunchedNode.Result callThroughBridge(String bridgeAddress, String operation) throws Exception {
+    return LaunchedNode.run(ROOT, "call", "catalog", operation, "--bridge", bridgeAddress);
+  }
+
   /** One request through the bridge, as any bridge client would send it. */
   private static JsonObject bridgeRequest(Vertx vertx, int port, String address, JsonObject body) throws Exception {
-    return BridgeCall.request(vertx, "127.0.0.1", port, address, body, new JsonObject(), 5000)
-        .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    return BridgeCall.request(vertx, "127.0.0.1", port, address, body, new JsonObject(), 5000).await(10, TimeUnit.SECONDS);
   }
 
   /** The user's code lives only in the jar, not on the node's class path. */
