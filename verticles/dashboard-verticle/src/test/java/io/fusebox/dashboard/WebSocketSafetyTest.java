@@ -5,7 +5,7 @@ import static io.fusebox.dashboard.TestNode.quiet;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.ClientWebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
@@ -31,13 +31,16 @@ class WebSocketSafetyTest {
       WebSocketClient client = node.vertx.createWebSocketClient();
       WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(node.port()).setURI("/ws");
 
+      // handlers are set before connecting, so that not even the hello is missed
       List<JsonObject> bystander = new CopyOnWriteArrayList<>();
-      WebSocket watcher = await(client.connect(options));
+      ClientWebSocket watcher = client.webSocket();
       watcher.textMessageHandler(text -> bystander.add(new JsonObject(text)));
+      await(watcher.connect(options));
 
-      WebSocket attacker = await(client.connect(options));
       List<String> attackerGot = new CopyOnWriteArrayList<>();
+      ClientWebSocket attacker = client.webSocket();
       attacker.textMessageHandler(attackerGot::add);
+      await(attacker.connect(options));
       attacker.writeTextMessage("garbage {{{");
       attacker.writeBinaryMessage(Buffer.buffer(new byte[] {0, 1, 2, 3}));
       attacker.writeTextMessage(new JsonObject().put("type", "send").put("address", "fusebox.admin")
