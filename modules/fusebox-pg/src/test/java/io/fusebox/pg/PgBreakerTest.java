@@ -19,8 +19,6 @@ import io.fusebox.testkit.BreakerHarness;
 import io.fusebox.testkit.FaultProxy;
 import io.fusebox.testkit.TestServices;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -28,7 +26,6 @@ import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -180,7 +177,7 @@ class PgBreakerTest {
     for (Runnable fault : List.<Runnable>of(proxy::hang, () -> proxy.healthy().refuse().resetConnections(),
         () -> proxy.healthy().dropAfter(200).resetConnections())) {
       fault.run();
-      burst(700);
+      BreakerHarness.burst(vertx, 700, 50, () -> orders().query("SELECT 1 AS one"));
       proxy.healthy();
     }
     proxy.resetConnections();
@@ -191,26 +188,6 @@ class PgBreakerTest {
     long connections = await(direct.preparedQuery("SELECT count(*) AS n FROM pg_stat_activity WHERE application_name = $1")
         .execute(io.vertx.sqlclient.Tuple.of(APP))).iterator().next().getLong("n");
     assertThat(connections).as("the server sees no more than the pool's 4 connections").isBetween(1L, 4L);
-  }
-
-  /** Sends n calls, 50 at a time, and waits for every answer. */
-  private void burst(int n) {
-    List<Future<Void>> lanes = new ArrayList<>();
-    int[] next = {0};
-    for (int lane = 0; lane < 50; lane++) {
-      Promise<Void> done = Promise.promise();
-      lanes.add(done.future());
-      vertx.runOnContext(v -> lane(n, next, done));
-    }
-    await(Future.all(lanes));
-  }
-
-  private void lane(int n, int[] next, Promise<Void> done) {
-    if (next[0]++ >= n) {
-      done.complete();
-      return;
-    }
-    orders().query("SELECT 1 AS one").onComplete(ar -> lane(n, next, done));
   }
 
   @Test

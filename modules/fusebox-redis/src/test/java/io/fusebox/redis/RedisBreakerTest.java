@@ -18,8 +18,6 @@ import io.fusebox.testkit.BreakerHarness;
 import io.fusebox.testkit.FaultProxy;
 import io.fusebox.testkit.TestServices;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.redis.client.Command;
@@ -27,7 +25,6 @@ import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisAPI;
 import io.vertx.redis.client.Request;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -147,7 +144,7 @@ class RedisBreakerTest {
     for (Runnable fault : List.<Runnable>of(proxy::hang, () -> proxy.healthy().refuse().resetConnections(),
         () -> proxy.healthy().dropAfter(100).resetConnections())) {
       fault.run();
-      burst(700);
+      BreakerHarness.burst(vertx, 700, 50, () -> cache().send("GET", "fusebox:test:s"));
       proxy.healthy();
     }
     proxy.resetConnections();
@@ -160,25 +157,6 @@ class RedisBreakerTest {
 
   private long clients() {
     return await(direct.send(Command.CLIENT, "LIST")).toString().lines().filter(l -> !l.isBlank()).count();
-  }
-
-  private void burst(int n) {
-    List<Future<Void>> lanes = new ArrayList<>();
-    int[] next = {0};
-    for (int lane = 0; lane < 50; lane++) {
-      Promise<Void> done = Promise.promise();
-      lanes.add(done.future());
-      vertx.runOnContext(v -> lane(n, next, done));
-    }
-    await(Future.all(lanes));
-  }
-
-  private void lane(int n, int[] next, Promise<Void> done) {
-    if (next[0]++ >= n) {
-      done.complete();
-      return;
-    }
-    cache().send("GET", "fusebox:test:s").onComplete(ar -> lane(n, next, done));
   }
 
   @Test

@@ -46,6 +46,30 @@ public final class BreakerHarness {
     return null;
   }
 
+  /**
+   * Sends {@code n} calls, {@code lanes} at a time, each lane starting its next call when the
+   * previous one is answered, and waits until all are answered, whatever the answers.
+   */
+  public static void burst(Vertx vertx, int n, int lanes, java.util.function.Supplier<Future<?>> call) {
+    java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+    List<Future<Void>> done = new java.util.ArrayList<>();
+    for (int lane = 0; lane < lanes; lane++) {
+      io.vertx.core.Promise<Void> finished = io.vertx.core.Promise.promise();
+      done.add(finished.future());
+      vertx.runOnContext(v -> lane(n, next, call, finished));
+    }
+    await(Future.all(done));
+  }
+
+  private static void lane(int n, java.util.concurrent.atomic.AtomicInteger next, java.util.function.Supplier<Future<?>> call,
+      io.vertx.core.Promise<Void> finished) {
+    if (next.getAndIncrement() >= n) {
+      finished.complete();
+      return;
+    }
+    call.get().onComplete(ar -> lane(n, next, call, finished));
+  }
+
   public static <T> T await(Future<T> future) {
     try {
       return future.await(30, TimeUnit.SECONDS);

@@ -253,13 +253,21 @@ public final class BreakerVerticle extends VerticleBase {
         });
   }
 
-  private void onResult(Call call, AsyncResult<CallResult> ar) {
+  /** Marks the call's outcome as known; false when it already was, and a later result is dropped. */
+  private boolean settle(Call call) {
     if (call.settled) {
-      return;
+      return false;
     }
     call.settled = true;
     if (call.timerId != Call.NO_TIMER) {
       vertx.cancelTimer(call.timerId);
+    }
+    return true;
+  }
+
+  private void onResult(Call call, AsyncResult<CallResult> ar) {
+    if (!settle(call)) {
+      return;
     }
     long elapsed = System.nanoTime() - call.startNanos;
     meters.latency(elapsed);
@@ -317,12 +325,8 @@ public final class BreakerVerticle extends VerticleBase {
   }
 
   private void onDeadline(Call call) {
-    if (call.settled) {
+    if (!settle(call)) {
       return;
-    }
-    call.settled = true;
-    if (call.timerId != Call.NO_TIMER) {
-      vertx.cancelTimer(call.timerId);
     }
     long elapsed = System.nanoTime() - call.startNanos;
     breaker.onTimeout(call.permit, elapsed);
