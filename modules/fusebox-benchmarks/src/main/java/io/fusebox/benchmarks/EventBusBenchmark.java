@@ -1,7 +1,7 @@
 package io.fusebox.benchmarks;
 
 import io.fusebox.breaker.BreakerVerticle;
-import io.fusebox.breaker.Observability;
+import io.fusebox.breaker.NodeServices;
 import io.fusebox.core.BreakerConfig;
 import io.fusebox.protocol.Addresses;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -64,7 +64,7 @@ public class EventBusBenchmark {
     BreakerConfig config = BreakerConfig.builder().countWindow(100).maxConcurrentCalls(1024).build();
     await(vertx.deployVerticle(new PlainVerticle()));
     await(vertx.deployVerticle(new BreakerVerticle(BREAKER, config, "noop", new NoopAdapter(), "bench",
-        Duration.ofSeconds(1), Observability.metrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)))));
+        Duration.ofSeconds(1), NodeServices.metrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)))));
     outstanding = new Semaphore(inFlight);
   }
 

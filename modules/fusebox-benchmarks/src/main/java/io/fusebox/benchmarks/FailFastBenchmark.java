@@ -1,7 +1,7 @@
 package io.fusebox.benchmarks;
 
 import io.fusebox.breaker.BreakerVerticle;
-import io.fusebox.breaker.Observability;
+import io.fusebox.breaker.NodeServices;
 import io.fusebox.core.BreakerConfig;
 import io.fusebox.protocol.Addresses;
 import io.fusebox.protocol.FuseboxClient;
@@ -49,7 +49,7 @@ public class FailFastBenchmark {
   public void setup() throws Exception {
     vertx = Vertx.vertx();
     BreakerConfig config = BreakerConfig.builder().countWindow(100).build();
-    vertx.deployVerticle(new BreakerVerticle(OPEN, config, "noop", new NoopAdapter(), "bench", Duration.ofMillis(100), Observability.metrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))))
+    vertx.deployVerticle(new BreakerVerticle(OPEN, config, "noop", new NoopAdapter(), "bench", Duration.ofMillis(100), NodeServices.metrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))))
         .await(30, TimeUnit.SECONDS);
     vertx.eventBus().publish(Addresses.adminApply(OPEN), new JsonObject().put("action", "force_open"));
     asking = FuseboxClient.create(vertx);

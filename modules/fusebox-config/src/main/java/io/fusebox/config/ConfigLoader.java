@@ -76,6 +76,10 @@ public final class ConfigLoader {
     }
     EnvironmentOverrides.apply(root, env, problems);
     problems.addAll(FuseboxSchema.check(root, kinds));
+    Map<String, Object> store = section(section(root, "fusebox"), "store");
+    if ("redis".equals(store.get("type")) && store.get("url") == null) {
+      problems.add("fusebox.store.url: missing (got nothing, expected a Redis URL such as redis://127.0.0.1:6379 for a redis store)");
+    }
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
     }

@@ -80,6 +80,8 @@ class BrokenConfigTest {
         Arguments.of("unknown trigger and key in a fallback", SERVICE + "      fallback: [ { type: cache, on: [crash], size: 3 } ]\n", Map.of(), List.of(
             "circuit_breakers.services.orders.fallback[0].on[0]: unknown value (got \"crash\", expected one of open, half_open_full, failure, timeout)",
             "circuit_breakers.services.orders.fallback[0].size: unknown key (got size, expected one of type, on, ttl, max_stale, max_entries)")),
+        Arguments.of("redis store without a url", "fusebox: { store: { type: redis } }", Map.of(), List.of(
+            "fusebox.store.url: missing (got nothing, expected a Redis URL such as redis://127.0.0.1:6379 for a redis store)")),
         Arguments.of("many mistakes at once", "fusebox: { http: { port: -1, hots: x }, bridge: { enabled: maybe } }", Map.of(), List.of(
             "fusebox.http.port: out of range (got -1, expected an integer in 0..65535)",
             "fusebox.http.hots: unknown key (got hots, expected one of host, port, admin_token)",

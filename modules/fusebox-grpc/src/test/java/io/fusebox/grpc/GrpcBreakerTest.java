@@ -6,7 +6,7 @@ import static io.fusebox.testkit.BreakerHarness.sleep;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fusebox.breaker.BreakerVerticle;
-import io.fusebox.breaker.Observability;
+import io.fusebox.breaker.NodeServices;
 import io.fusebox.config.FuseboxConfig;
 import io.fusebox.core.BreakerConfig;
 import io.fusebox.protocol.BadRequestException;
@@ -60,7 +60,7 @@ class GrpcBreakerTest {
             "service", "fusebox.test.Echo", "max_stream_messages", 5),
         List.of(), probe);
     await(vertx.deployVerticle(new BreakerVerticle(service, "node-grpc", Duration.ofMillis(200),
-        Observability.metrics(new SimpleMeterRegistry()))));
+        NodeServices.metrics(new SimpleMeterRegistry()))));
   }
 
   private static BreakerConfig.Builder quiet() {

@@ -116,6 +116,12 @@ public final class BreakerMeters {
     state = to;
   }
 
+  /** The state a breaker was restored in after a restart, which it did not reach by a transition. */
+  public void restored(BreakerState state) {
+    this.state = state;
+    this.stateSinceNanos = System.nanoTime();
+  }
+
   /** Takes the rates of the latest snapshot. */
   public void snapshot(BreakerSnapshot snapshot) {
     failureRate = snapshot.failureRate();

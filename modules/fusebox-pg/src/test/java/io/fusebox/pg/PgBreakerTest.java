@@ -6,7 +6,7 @@ import static io.fusebox.testkit.BreakerHarness.sleep;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fusebox.breaker.BreakerVerticle;
-import io.fusebox.breaker.Observability;
+import io.fusebox.breaker.NodeServices;
 import io.fusebox.config.FuseboxConfig;
 import io.fusebox.core.BreakerConfig;
 import io.fusebox.protocol.CircuitOpenException;
@@ -72,7 +72,7 @@ class PgBreakerTest {
     dependency.put("password", pg.password());
     FuseboxConfig.Service service = new FuseboxConfig.Service(name, "default", config, dependency, List.of(), probe);
     await(vertx.deployVerticle(new BreakerVerticle(service, "node-pg", Duration.ofMillis(200),
-        Observability.metrics(new SimpleMeterRegistry()))));
+        NodeServices.metrics(new SimpleMeterRegistry()))));
   }
 
   private static BreakerConfig.Builder quiet() {

@@ -6,7 +6,7 @@ import static io.fusebox.testkit.BreakerHarness.sleep;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fusebox.breaker.BreakerVerticle;
-import io.fusebox.breaker.Observability;
+import io.fusebox.breaker.NodeServices;
 import io.fusebox.config.FuseboxConfig;
 import io.fusebox.core.BreakerConfig;
 import io.fusebox.protocol.CircuitOpenException;
@@ -61,7 +61,7 @@ class RedisBreakerTest {
         Map.of("type", "redis", "host", proxy.host(), "port", proxy.port(), "pool_size", 4, "max_pool_waiting", 32),
         List.of(), probe);
     await(vertx.deployVerticle(new BreakerVerticle(service, "node-redis", Duration.ofMillis(200),
-        Observability.metrics(new SimpleMeterRegistry()))));
+        NodeServices.metrics(new SimpleMeterRegistry()))));
   }
 
   private static BreakerConfig.Builder quiet() {

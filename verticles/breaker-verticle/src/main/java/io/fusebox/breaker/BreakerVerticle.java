@@ -25,6 +25,7 @@ import io.fusebox.protocol.ErrorCode;
 import io.fusebox.protocol.FuseboxError;
 import io.fusebox.protocol.Headers;
 import io.fusebox.protocol.SnapshotJson;
+import io.fusebox.store.BreakerRecord;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -60,7 +61,7 @@ public final class BreakerVerticle extends VerticleBase {
   private final String node;
   private final Duration snapshotInterval;
   private final List<Map<String, Object>> fallbackConfig;
-  private final Observability observability;
+  private final NodeServices services;
   /** Null unless the verticle probes a half-open dependency itself ({@code recovery.probe}). */
   private final Duration probeInterval;
   /** Identifies the current half-open period's probe loop, so that a late one stops. */
@@ -82,20 +83,20 @@ public final class BreakerVerticle extends VerticleBase {
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
   private boolean stopping;
 
-  public BreakerVerticle(FuseboxConfig.Service service, String node, Duration snapshotInterval, Observability observability) {
+  public BreakerVerticle(FuseboxConfig.Service service, String node, Duration snapshotInterval, NodeServices services) {
     this(service.name(), service.breaker(), service.dependencyType(), new JsonObject(service.dependency()), node,
-        snapshotInterval, null, service.fallback(), service.probeInterval(), observability);
+        snapshotInterval, null, service.fallback(), service.probeInterval(), services);
   }
 
   /** With an adapter made by the caller (benchmarks, tests of exotic dependencies). */
   public BreakerVerticle(String name, BreakerConfig config, String dependencyType, DependencyAdapter adapter,
-      String node, Duration snapshotInterval, Observability observability) {
-    this(name, config, dependencyType, new JsonObject(), node, snapshotInterval, adapter, List.of(), null, observability);
+      String node, Duration snapshotInterval, NodeServices services) {
+    this(name, config, dependencyType, new JsonObject(), node, snapshotInterval, adapter, List.of(), null, services);
   }
 
   private BreakerVerticle(String name, BreakerConfig config, String dependencyType, JsonObject dependency,
       String node, Duration snapshotInterval, DependencyAdapter adapter, List<Map<String, Object>> fallbackConfig,
-      Duration probeInterval, Observability observability) {
+      Duration probeInterval, NodeServices services) {
     this.name = name;
     this.config = config;
     this.dependencyType = dependencyType;
@@ -104,7 +105,7 @@ public final class BreakerVerticle extends VerticleBase {
     this.snapshotInterval = snapshotInterval;
     this.adapter = adapter;
     this.fallbackConfig = fallbackConfig;
-    this.observability = observability;
+    this.services = services;
     this.probeInterval = probeInterval;
   }
 
@@ -115,19 +116,52 @@ public final class BreakerVerticle extends VerticleBase {
     }
     fallbacks = Fallbacks.chain(vertx, fallbackConfig);
     cache = fallbacks.cache();
-    meters = new BreakerMeters(observability.registry(), name, node, fallbacks.types());
-    tracer = observability.tracing() ? observability.tracer() : null;
+    meters = new BreakerMeters(services.registry(), name, node, fallbacks.types());
+    tracer = services.tracing() ? services.tracer() : null;
     breaker = new CircuitBreaker(name, config, CoarseClock.shared());
     breaker.addListener(this::onTransition);
     bulkhead = new Bulkhead(config.bulkhead().maxConcurrentCalls(), config.bulkhead().maxWaitQueue());
-    consumers.add(vertx.eventBus().consumer(Addresses.call(name), this::onCall));
-    consumers.add(vertx.eventBus().<JsonObject>consumer(Addresses.adminApply(name), this::onAdmin));
-    vertx.setPeriodic(snapshotInterval.toMillis(), id -> {
-      breaker.tick();
-      publishSnapshot();
-    });
-    return Future.all(consumers.stream().map(MessageConsumer::completion).toList())
-        .onSuccess(ok -> publishSnapshot());
+    return services.store().load(name, node).compose(saved -> {
+      if (saved != null) {
+        restore(saved);
+      }
+      consumers.add(vertx.eventBus().consumer(Addresses.call(name), this::onCall));
+      consumers.add(vertx.eventBus().<JsonObject>consumer(Addresses.adminApply(name), this::onAdmin));
+      vertx.setPeriodic(snapshotInterval.toMillis(), id -> {
+        breaker.tick();
+        publishSnapshot();
+      });
+      return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
+    }).onSuccess(ok -> publishSnapshot());
+  }
+
+  /**
+   * Puts back the state saved before a restart: an open breaker stays open for the rest of its
+   * timeout (a half-open one goes back to open and probes at once), forced and disabled modes and
+   * the fallback switch survive.
+   */
+  private void restore(BreakerRecord saved) {
+    BreakerState state = BreakerState.fromWireName(saved.state());
+    long remainingMillis = Math.max(0, saved.openUntilEpochMillis() - System.currentTimeMillis());
+    if (state == BreakerState.HALF_OPEN) {
+      state = BreakerState.OPEN;
+      remainingMillis = 0;
+    }
+    breaker.restore(state, saved.sinceEpochMillis(), remainingMillis * 1_000_000, saved.backoffLevel());
+    meters.restored(state);
+    fallbackEnabled = saved.fallbackEnabled();
+    LOG.info("breaker={} node={} restored {} (backoff level {}{})", name, node, state.wireName(), saved.backoffLevel(),
+        state == BreakerState.OPEN ? ", half-open in " + remainingMillis + " ms" : "");
+    if (state == BreakerState.OPEN) {
+      vertx.setTimer(Math.max(1, remainingMillis), id -> breaker.tick());
+    }
+  }
+
+  /** Saves the breaker's state, off the call path; a store that cannot write keeps it for later. */
+  private void persist() {
+    BreakerSnapshot s = breaker.snapshot();
+    services.store().save(new BreakerRecord(name, node, s.state().wireName(), s.sinceEpochMillis(), s.retryAtEpochMillis(),
+        s.backoffLevel(), fallbackEnabled)).onFailure(e -> LOG.warn("could not save the state of breaker {}: {}", name, e.getMessage()));
   }
 
   private void onCall(Message<Object> message) {
@@ -362,8 +396,14 @@ public final class BreakerVerticle extends VerticleBase {
       case "disable" -> breaker.disable();
       case "close" -> breaker.close();
       case "reset" -> breaker.reset();
-      case "fallback_on" -> fallbackEnabled = true;
-      case "fallback_off" -> fallbackEnabled = false;
+      case "fallback_on" -> {
+        fallbackEnabled = true;
+        persist();
+      }
+      case "fallback_off" -> {
+        fallbackEnabled = false;
+        persist();
+      }
       default -> LOG.warn("breaker {} ignored unknown admin action '{}'", name, abbreviate(action));
     }
     publishSnapshot();
@@ -372,7 +412,7 @@ public final class BreakerVerticle extends VerticleBase {
   private void onTransition(Transition t) {
     meters.transition(t.from(), t.to());
     JsonObject event = SnapshotJson.transition(t, node);
-    if (observability.jsonTransitionLog()) {
+    if (services.jsonTransitionLog()) {
       TRANSITIONS.info(event.encode());
     } else {
       LOG.info("breaker={} node={} transition {}->{} reason=\"{}\"", name, node, t.from().wireName(),
@@ -380,6 +420,7 @@ public final class BreakerVerticle extends VerticleBase {
     }
     vertx.eventBus().publish(Addresses.EVENTS, event);
     publishSnapshot();
+    persist();
     if (t.to() == BreakerState.OPEN) {
       vertx.setTimer(Math.max(1, breaker.retryAfterMillis()), id -> breaker.tick());
     } else if (t.to() == BreakerState.HALF_OPEN) {

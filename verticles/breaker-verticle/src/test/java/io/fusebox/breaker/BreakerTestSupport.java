@@ -67,8 +67,8 @@ abstract class BreakerTestSupport {
   }
 
   /** How the breakers of this test report; tracing tests override it. */
-  Observability observability() {
-    return Observability.metrics(registry);
+  NodeServices services() {
+    return NodeServices.metrics(registry);
   }
 
   String deploy(String name, BreakerConfig config) {
@@ -78,7 +78,7 @@ abstract class BreakerTestSupport {
   String deploy(String name, BreakerConfig config, String baseUrl, List<Map<String, Object>> fallback) {
     FuseboxConfig.Service service = new FuseboxConfig.Service(name, "default", config,
         Map.of("type", "http", "base_url", baseUrl), fallback);
-    return await(vertx.deployVerticle(new BreakerVerticle(service, "node-test", SNAPSHOT_INTERVAL, observability())));
+    return await(vertx.deployVerticle(new BreakerVerticle(service, "node-test", SNAPSHOT_INTERVAL, services())));
   }
 
   FuseboxReply get(String breaker, String path) {

@@ -17,10 +17,10 @@ class JsonTransitionLogTest extends BreakerTestSupport {
   private final ListAppender<ILoggingEvent> lines = new ListAppender<>();
 
   @Override
-  Observability observability() {
+  NodeServices services() {
     lines.start();
     transitionsLog.addAppender(lines);
-    return new Observability(registry, null, true);
+    return new NodeServices(registry, null, true, new io.fusebox.store.MemoryStateStore());
   }
 
   @AfterEach

@@ -41,8 +41,8 @@ class TracingTest extends BreakerTestSupport {
   }
 
   @Override
-  Observability observability() {
-    return new Observability(registry, openTelemetry, false);
+  NodeServices services() {
+    return new NodeServices(registry, openTelemetry, false, new io.fusebox.store.MemoryStateStore());
   }
 
   @Test

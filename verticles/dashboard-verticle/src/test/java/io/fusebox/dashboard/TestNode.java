@@ -2,7 +2,7 @@ package io.fusebox.dashboard;
 
 import io.fusebox.breaker.AdminVerticle;
 import io.fusebox.breaker.BreakerVerticle;
-import io.fusebox.breaker.Observability;
+import io.fusebox.breaker.NodeServices;
 import io.fusebox.config.FuseboxConfig;
 import io.fusebox.core.BreakerConfig;
 import io.fusebox.protocol.Addresses;
@@ -54,7 +54,7 @@ final class TestNode implements AutoCloseable {
   TestNode breaker(String name, BreakerConfig config, List<Map<String, Object>> fallback) {
     FuseboxConfig.Service service = new FuseboxConfig.Service(name, "default", config,
         Map.of("type", "http", "base_url", upstream.baseUrl()), fallback);
-    await(vertx.deployVerticle(new BreakerVerticle(service, "node-t", SNAPSHOT_INTERVAL, Observability.metrics(registry))));
+    await(vertx.deployVerticle(new BreakerVerticle(service, "node-t", SNAPSHOT_INTERVAL, NodeServices.metrics(registry))));
     return this;
   }
 

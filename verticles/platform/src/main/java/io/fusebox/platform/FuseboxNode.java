@@ -2,9 +2,14 @@ package io.fusebox.platform;
 
 import io.fusebox.breaker.AdminVerticle;
 import io.fusebox.breaker.BreakerVerticle;
-import io.fusebox.breaker.Observability;
+import io.fusebox.breaker.NodeServices;
 import io.fusebox.config.FuseboxConfig;
 import io.fusebox.dashboard.DashboardVerticle;
+import io.fusebox.store.FileStateStore;
+import io.fusebox.store.MemoryStateStore;
+import io.fusebox.store.RedisStateStore;
+import io.fusebox.store.StateStore;
+import java.nio.file.Path;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.fusebox.protocol.Addresses;
@@ -38,16 +43,16 @@ public final class FuseboxNode {
   private final Vertx vertx;
   private final FuseboxConfig config;
   private final ClassLoader userClasses;
-  private final Observability observability;
+  private final NodeServices services;
   /** Null when tracing is off. */
   private final OpenTelemetrySdk openTelemetry;
 
-  private FuseboxNode(Vertx vertx, FuseboxConfig config, ClassLoader userClasses, Observability observability,
+  private FuseboxNode(Vertx vertx, FuseboxConfig config, ClassLoader userClasses, NodeServices services,
       OpenTelemetrySdk openTelemetry) {
     this.vertx = vertx;
     this.config = config;
     this.userClasses = userClasses;
-    this.observability = observability;
+    this.services = services;
     this.openTelemetry = openTelemetry;
   }
 
@@ -69,8 +74,17 @@ public final class FuseboxNode {
     }
     Vertx vertx = builder.with(options).build();
     FuseboxNode node = new FuseboxNode(vertx, config, userClasses,
-        new Observability(registry, openTelemetry, config.jsonTransitionLog()), openTelemetry);
+        new NodeServices(registry, openTelemetry, config.jsonTransitionLog(), store(vertx, config.store())), openTelemetry);
     return node.deploy().map(node).recover(failure -> node.vertx.close().transform(closed -> Future.failedFuture(failure)));
+  }
+
+  /** Where breaker states survive restarts: {@code fusebox.store}. */
+  private static StateStore store(Vertx vertx, FuseboxConfig.Store store) {
+    return switch (store.type()) {
+      case "file" -> new FileStateStore(vertx, Path.of(store.path()));
+      case "redis" -> new RedisStateStore(vertx, store.url(), store.prefix());
+      default -> new MemoryStateStore();
+    };
   }
 
   private Future<Void> deploy() {
@@ -78,7 +92,7 @@ public final class FuseboxNode {
     List<Future<?>> breakers = new ArrayList<>();
     breakers.add(vertx.deployVerticle(new AdminVerticle(config.snapshotInterval())));
     for (FuseboxConfig.Service service : config.services()) {
-      breakers.add(vertx.deployVerticle(new BreakerVerticle(service, nodeName, config.snapshotInterval(), observability))
+      breakers.add(vertx.deployVerticle(new BreakerVerticle(service, nodeName, config.snapshotInterval(), services))
           .onSuccess(id -> LOG.info("breaker {} protects {} ({})", service.name(), service.dependency().get("base_url") != null
               ? service.dependency().get("base_url") : service.dependencyType(), service.preset())));
     }
@@ -86,7 +100,7 @@ public final class FuseboxNode {
     DashboardVerticle.Settings dashboard = new DashboardVerticle.Settings(http.host(), http.port(), http.adminToken(),
         config.snapshotInterval(), nodeName, config.services().size());
     return Future.all(breakers)
-        .compose(ok -> vertx.deployVerticle(new DashboardVerticle(dashboard, (PrometheusMeterRegistry) observability.registry())))
+        .compose(ok -> vertx.deployVerticle(new DashboardVerticle(dashboard, (PrometheusMeterRegistry) services.registry())))
         .compose(ok -> config.bridge().enabled() ? startBridge() : Future.succeededFuture())
         .compose(ok -> deployUserVerticles())
         .onSuccess(ok -> LOG.info("node {} is up with {} breaker(s)", nodeName, config.services().size()));

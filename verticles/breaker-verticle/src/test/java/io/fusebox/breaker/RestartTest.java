@@ -1,0 +1,97 @@
+package io.fusebox.breaker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fusebox.config.FuseboxConfig;
+import io.fusebox.core.BreakerConfig;
+import io.fusebox.protocol.Addresses;
+import io.fusebox.protocol.CircuitOpenException;
+import io.fusebox.store.FileStateStore;
+import io.fusebox.store.RedisStateStore;
+import io.fusebox.store.StateStore;
+import io.fusebox.testkit.TestServices;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+
+/** A breaker that opened stays open across a restart of its verticle, with a file or a Redis store. */
+class RestartTest extends BreakerTestSupport {
+
+  private String deployWith(String name, BreakerConfig config, StateStore store) {
+    FuseboxConfig.Service service = new FuseboxConfig.Service(name, "default", config,
+        Map.of("type", "http", "base_url", upstream.baseUrl()), List.of(Map.of("type", "static", "value", Map.of())));
+    return await(vertx.deployVerticle(new BreakerVerticle(service, "node-test", SNAPSHOT_INTERVAL,
+        new NodeServices(registry, null, false, store))));
+  }
+
+  private void anOpenBreakerStaysOpenForItsRemainingTime(Supplier<StateStore> store) {
+    String name = "restarted-" + UUID.randomUUID().toString().substring(0, 8);
+    BreakerConfig config = quiet().consecutiveFailures(1).openTimeout(Duration.ofSeconds(20)).build();
+    String first = deployWith(name, config, store.get());
+    upstream.failAll();
+    get(name, "/x");
+    awaitTransitionTo(name, "open");
+    sleep(1500);
+    await(vertx.undeploy(first));
+
+    deployWith(name, config, store.get());
+    upstream.healthy();
+    JsonObject snapshot = latestSnapshot(name);
+    assertThat(snapshot.getString("state")).isEqualTo("open");
+    long remaining = snapshot.getLong("retry_at") - System.currentTimeMillis();
+    assertThat(remaining).as("what was left of the 20 s, not a fresh 20 s").isBetween(15_000L, 18_700L);
+    assertThat(get(name, "/x").fallbackType()).as("callers are still kept away after the restart").isEqualTo("static");
+  }
+
+  private void forcedModeAndTheFallbackSwitchSurvive(Supplier<StateStore> store) {
+    String name = "forced-" + UUID.randomUUID().toString().substring(0, 8);
+    String first = deployWith(name, quiet().build(), store.get());
+    vertx.eventBus().publish(Addresses.adminApply(name), new JsonObject().put("action", "force_open"));
+    vertx.eventBus().publish(Addresses.adminApply(name), new JsonObject().put("action", "fallback_off"));
+    awaitTransitionTo(name, "forced_open");
+    sleep(500);
+    await(vertx.undeploy(first));
+    deployWith(name, quiet().build(), store.get());
+    JsonObject snapshot = latestSnapshot(name);
+    assertThat(snapshot.getString("state")).isEqualTo("forced_open");
+    assertThat(snapshot.getJsonObject("fallback").getBoolean("enabled")).isFalse();
+    assertThat(failedGet(name, "/x")).isInstanceOf(CircuitOpenException.class);
+  }
+
+  private Supplier<StateStore> fileStore() throws Exception {
+    Path file = Files.createTempDirectory(Files.createDirectories(Path.of("target")).toAbsolutePath(), "restart")
+        .resolve("breakers.json");
+    return () -> new FileStateStore(vertx, file);
+  }
+
+  private Supplier<StateStore> redisStore() {
+    TestServices.Redis redis = TestServices.redis();
+    return () -> new RedisStateStore(vertx, "redis://" + redis.host() + ":" + redis.port(), "fusebox:test:restart:");
+  }
+
+  @Test
+  void withAFileStoreAnOpenBreakerStaysOpen() throws Exception {
+    anOpenBreakerStaysOpenForItsRemainingTime(fileStore());
+  }
+
+  @Test
+  void withAFileStoreForcedModeAndFallbackSwitchSurvive() throws Exception {
+    forcedModeAndTheFallbackSwitchSurvive(fileStore());
+  }
+
+  @Test
+  void withARedisStoreAnOpenBreakerStaysOpen() {
+    anOpenBreakerStaysOpenForItsRemainingTime(redisStore());
+  }
+
+  @Test
+  void withARedisStoreForcedModeAndFallbackSwitchSurvive() {
+    forcedModeAndTheFallbackSwitchSurvive(redisStore());
+  }
+}
