@@ -72,10 +72,20 @@ public final class FuseboxNode {
       options.setTracingOptions(new OpenTelemetryOptions());
       builder.withTracer(new OpenTelemetryTracingFactory(openTelemetry));
     }
-    Vertx vertx = builder.with(options).build();
-    FuseboxNode node = new FuseboxNode(vertx, config, userClasses,
-        new NodeServices(registry, openTelemetry, config.jsonTransitionLog(), store(vertx, config.store())), openTelemetry);
-    return node.deploy().map(node).recover(failure -> node.vertx.close().transform(closed -> Future.failedFuture(failure)));
+    Future<Vertx> vertx;
+    if (config.cluster().enabled()) {
+      options.setEventBusOptions(Clustering.eventBus(config.cluster()));
+      vertx = builder.with(options).withClusterManager(Clustering.manager(config.cluster())).buildClustered();
+    } else {
+      vertx = Future.succeededFuture(builder.with(options).build());
+    }
+    OpenTelemetrySdk tracing = openTelemetry;
+    return vertx.compose(started -> {
+      FuseboxNode node = new FuseboxNode(started, config, userClasses,
+          new NodeServices(registry, tracing, config.jsonTransitionLog(), store(started, config.store())), tracing);
+      return node.deploy().map(node)
+          .recover(failure -> node.vertx.close().transform(closed -> Future.failedFuture(failure)));
+    });
   }
 
   /** Where breaker states survive restarts: {@code fusebox.store}. */

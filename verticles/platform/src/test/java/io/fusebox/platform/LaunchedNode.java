@@ -83,6 +83,11 @@ final class LaunchedNode implements AutoCloseable {
     return process.exitValue();
   }
 
+  /** kill -9: the node dies without a word, as on a crash. */
+  void kill() throws InterruptedException {
+    process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+  }
+
   @Override
   public void close() throws Exception {
     if (process.isAlive()) {

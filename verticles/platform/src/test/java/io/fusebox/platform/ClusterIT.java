@@ -1,0 +1,146 @@
+package io.fusebox.platform;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.WebClient;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Three nodes in separate JVMs, clustered over Hazelcast on loopback: one platform. Every process
+ * the test starts is stopped at the end.
+ */
+class ClusterIT {
+
+  private static final String TOKEN = "cluster-secret";
+
+  @Test
+  void threeNodesActAsOnePlatform() throws Exception {
+    Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "cluster");
+    int hz = freePort();
+    String members = "[\"127.0.0.1:" + hz + "\", \"127.0.0.1:" + (hz + 1) + "\", \"127.0.0.1:" + (hz + 2) + "\"]";
+    int upstream = freePort();
+    int httpA = freePort();
+    int bridgeA = freePort();
+    Files.writeString(dir.resolve("b.yaml"), node("node-b", freePort(), hz, members, """
+          verticles:
+            - { class: io.fusebox.demo.DemoUpstreamVerticle, config: { port: %d } }
+        """.formatted(upstream), echo(upstream)));
+    Files.writeString(dir.resolve("c.yaml"), node("node-c", freePort(), hz, members, "", echo(upstream)));
+    Path a = Files.createDirectories(dir.resolve("a"));
+    packageCallerVerticle(a.resolve("lib").resolve("caller.jar"));
+    Files.writeString(a.resolve("a.yaml"), node("node-a", httpA, hz, members, """
+          bridge: { enabled: true, host: 127.0.0.1, port: %d }
+          verticles:
+            - { class: io.fusebox.platform.it.CallerVerticle, config: { breaker: echo } }
+        """.formatted(bridgeA), ""));
+
+    Vertx vertx = Vertx.vertx();
+    WebClient http = WebClient.create(vertx);
+    try (LaunchedNode b = LaunchedNode.start(dir, "run", "--conf", "b.yaml");
+         LaunchedNode c = LaunchedNode.start(dir, "run", "--conf", "c.yaml")) {
+      b.awaitOutput("node node-b is up", Duration.ofSeconds(60));
+      c.awaitOutput("node node-c is up", Duration.ofSeconds(60));
+      try (LaunchedNode nodeA = LaunchedNode.start(a, "run", "--conf", "a.yaml")) {
+        nodeA.awaitOutput("node node-a is up", Duration.ofSeconds(60));
+        nodeA.awaitOutput("caller verticle got HTTP 200 from echo", Duration.ofSeconds(20));
+
+        awaitInstances(http, httpA, List.of("echo@node-b", "echo@node-c"));
+
+        String bridge = "127.0.0.1:" + bridgeA;
+        for (int i = 0; i < 5; i++) {
+          assertThat(LaunchedNode.run(a, "call", "echo", "{\"path\":\"/spread\"}", "--bridge", bridge).exitCode()).isZero();
+        }
+
+        c.kill();
+        awaitInstances(http, httpA, List.of("echo@node-b"));
+        int answered = 0;
+        long until = System.currentTimeMillis() + 30_000;
+        while (answered < 5 && System.currentTimeMillis() < until) {
+          answered = LaunchedNode.run(a, "call", "echo", "{\"path\":\"/after-kill\"}", "--bridge", bridge, "--timeout-ms", "3000")
+              .exitCode() == 0 ? answered + 1 : 0;
+        }
+        assertThat(answered).as("after node-c died, node-b's instance answers every call").isEqualTo(5);
+
+        var forced = http.postAbs("http://127.0.0.1:" + httpA + "/api/breakers/echo/force-open")
+            .putHeader("Authorization", "Bearer " + TOKEN).send().await(10, TimeUnit.SECONDS);
+        assertThat(forced.statusCode()).isEqualTo(200);
+        long deadline = System.currentTimeMillis() + 10_000;
+        String state = null;
+        while (!"forced_open".equals(state) && System.currentTimeMillis() < deadline) {
+          Thread.sleep(200);
+          state = instances(http, httpA).getJsonObject(0).getString("state");
+        }
+        assertThat(state).as("an admin action on node-a reached the instance on node-b").isEqualTo("forced_open");
+      }
+    } finally {
+      vertx.close().await(10, TimeUnit.SECONDS);
+    }
+  }
+
+  private static String node(String name, int httpPort, int hz, String members, String extra, String services) {
+    return """
+        fusebox:
+          node: { name: %s }
+          http: { port: %d, admin_token: %s }
+          snapshot_interval: 500ms
+          cluster: { enabled: true, host: 127.0.0.1, port: %d, members: %s }
+        %s%s""".formatted(name, httpPort, TOKEN, hz, members, extra, services);
+  }
+
+  private static String echo(int upstream) {
+    return """
+        circuit_breakers:
+          services:
+            echo: { dependency: { type: http, base_url: "http://127.0.0.1:%d" } }
+        """.formatted(upstream);
+  }
+
+  private static JsonArray instances(WebClient http, int port) throws Exception {
+    return http.getAbs("http://127.0.0.1:" + port + "/api/breakers").send().await(10, TimeUnit.SECONDS)
+        .bodyAsJsonObject().getJsonArray("breakers");
+  }
+
+  /** Waits until node-a's API lists exactly these breaker@node instances. */
+  private static void awaitInstances(WebClient http, int port, List<String> expected) throws Exception {
+    long until = System.currentTimeMillis() + 30_000;
+    List<String> listed = List.of();
+    while (System.currentTimeMillis() < until) {
+      listed = instances(http, port).stream().map(o -> ((JsonObject) o).getString("breaker") + "@" + ((JsonObject) o).getString("node"))
+          .sorted().toList();
+      if (listed.equals(expected)) {
+        return;
+      }
+      Thread.sleep(250);
+    }
+    assertThat(listed).containsExactlyElementsOf(expected);
+  }
+
+  private static void packageCallerVerticle(Path jar) throws IOException {
+    Files.createDirectories(jar.getParent());
+    String entry = "io/fusebox/platform/it/CallerVerticle.class";
+    Path compiled = Path.of(System.getProperty("fusebox.testClasses", "target/test-classes")).resolve(entry);
+    try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
+      out.putNextEntry(new JarEntry(entry));
+      out.write(Files.readAllBytes(compiled));
+      out.closeEntry();
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+}
