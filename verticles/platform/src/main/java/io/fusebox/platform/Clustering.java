@@ -32,7 +32,10 @@ final class Clustering {
     hz.setProperty("hazelcast.max.wait.seconds.before.join", "0");
     NetworkConfig network = hz.getNetworkConfig();
     network.setPort(cluster.port()).setPortAutoIncrement(true).setPortCount(PORT_COUNT);
-    network.getInterfaces().setEnabled(true).addInterface(cluster.host());
+    if (cluster.host().matches("\\d+\\.\\d+\\.\\d+\\.\\d+")) {
+      // Hazelcast matches interfaces by address; a host name (a container's) binds as resolved
+      network.getInterfaces().setEnabled(true).addInterface(cluster.host());
+    }
     JoinConfig join = network.getJoin();
     join.getMulticastConfig().setEnabled(false);
     join.getAutoDetectionConfig().setEnabled(false);
