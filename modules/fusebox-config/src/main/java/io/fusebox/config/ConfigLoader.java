@@ -108,7 +108,7 @@ public final class ConfigLoader {
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> fallback = (List<Map<String, Object>>) value(service, "fallback", List.of());
         services.add(new FuseboxConfig.Service(name, preset, config, section(service, "dependency"), List.copyOf(fallback),
-            probeInterval(defaults, service)));
+            probeInterval(defaults, service), verdict(service, "circuit_breakers.services." + name, problems)));
       }
     });
     return services;
@@ -166,6 +166,26 @@ public final class ConfigLoader {
             (String) value(bridge, "host", "127.0.0.1"), ((Number) value(bridge, "port", 7000)).intValue()),
         List.copyOf(verticles),
         List.copyOf(services));
+  }
+
+  private static FuseboxConfig.Verdict verdict(Map<String, Object> service, String path, List<String> problems) {
+    Map<String, Object> verdict = section(service, "cluster_verdict");
+    if (verdict.isEmpty()) {
+      return null;
+    }
+    Object quorum = verdict.get("quorum");
+    Object ratio = verdict.get("quorum_ratio");
+    if ((quorum == null) == (ratio == null)) {
+      problems.add(path + ".cluster_verdict: needs exactly one of quorum and quorum_ratio (got " + verdict.keySet()
+          + ", expected quorum: 2 or quorum_ratio: 0.5)");
+      return null;
+    }
+    if (ratio != null && !(((Number) ratio).doubleValue() > 0 && ((Number) ratio).doubleValue() <= 1)) {
+      problems.add(path + ".cluster_verdict.quorum_ratio: out of range (got " + ratio + ", expected a rate in (0, 1])");
+      return null;
+    }
+    return new FuseboxConfig.Verdict(quorum == null ? 0 : ((Number) quorum).intValue(),
+        ratio == null ? 0 : ((Number) ratio).doubleValue());
   }
 
   /** {@code recovery.probe} of the service, else of the defaults; null when neither sets one. */

@@ -57,6 +57,13 @@ public record FuseboxConfig(
   }
 
   /**
+   * {@code cluster_verdict}: every instance of the breaker opens once {@code quorum} of its live
+   * instances (or {@code quorumRatio} of them, when quorum is 0) are open by their own judgement.
+   */
+  public record Verdict(int quorum, double quorumRatio) {
+  }
+
+  /**
    * OpenTelemetry tracing, off by default: spans go to an OTLP (gRPC) collector.
    *
    * @param sampleRatio share of traces kept, in [0, 1]
@@ -76,9 +83,15 @@ public record FuseboxConfig(
    * @param fallback the {@code fallback} chain, in order; each entry a {@code type} and its keys
    * @param probeInterval how often the verticle itself probes a half-open dependency
    *     ({@code recovery.probe}), or null when callers' calls are the probes
+   * @param verdict the cluster verdict ({@code cluster_verdict}), or null when instances judge alone
    */
   public record Service(String name, String preset, BreakerConfig breaker, Map<String, Object> dependency,
-      List<Map<String, Object>> fallback, Duration probeInterval) {
+      List<Map<String, Object>> fallback, Duration probeInterval, Verdict verdict) {
+
+    public Service(String name, String preset, BreakerConfig breaker, Map<String, Object> dependency,
+        List<Map<String, Object>> fallback, Duration probeInterval) {
+      this(name, preset, breaker, dependency, fallback, probeInterval, null);
+    }
 
     public Service(String name, String preset, BreakerConfig breaker, Map<String, Object> dependency) {
       this(name, preset, breaker, dependency, List.of(), null);

@@ -98,7 +98,8 @@ final class FuseboxSchema {
             .field("instances", integer(1, 64))
             .field("config", anySection())));
     Spec.Section service = breaker().required("dependency", new DependencySpec(kinds))
-        .field("fallback", listOf(new FallbackSpec()));
+        .field("fallback", listOf(new FallbackSpec()))
+        .field("cluster_verdict", section().field("quorum", integer(1, 1000)).field("quorum_ratio", number()));
     return section()
         .field("fusebox", fusebox)
         .field("circuit_breakers", section()

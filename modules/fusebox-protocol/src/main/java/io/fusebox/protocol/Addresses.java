@@ -17,6 +17,12 @@ public final class Addresses {
    */
   public static final String ADMIN_APPLY_PREFIX = "fusebox.admin.apply.";
 
+  /**
+   * Publish, internal: the prober of a breaker under a cluster verdict closed it, so every
+   * instance closes.
+   */
+  public static final String VERDICT_PREFIX = "fusebox.verdict.";
+
   private Addresses() {
   }
 

@@ -64,6 +64,13 @@ public final class BreakerVerticle extends VerticleBase {
   private final NodeServices services;
   /** Null unless the verticle probes a half-open dependency itself ({@code recovery.probe}). */
   private final Duration probeInterval;
+  /** {@code cluster_verdict}, or null when this instance judges alone. */
+  private FuseboxConfig.Verdict verdictRule;
+  private ClusterVerdict verdict;
+  /** Opened by its own detectors (not by the cluster) and not closed since: this instance's verdict. */
+  private boolean locallyOpen;
+  /** Kept open by the cluster verdict: another instance probes. */
+  private boolean held;
   /** Identifies the current half-open period's probe loop, so that a late one stops. */
   private long probeGeneration;
   private BreakerMeters meters;
@@ -86,6 +93,7 @@ public final class BreakerVerticle extends VerticleBase {
   public BreakerVerticle(FuseboxConfig.Service service, String node, Duration snapshotInterval, NodeServices services) {
     this(service.name(), service.breaker(), service.dependencyType(), new JsonObject(service.dependency()), node,
         snapshotInterval, null, service.fallback(), service.probeInterval(), services);
+    this.verdictRule = service.verdict();
   }
 
   /** With an adapter made by the caller (benchmarks, tests of exotic dependencies). */
@@ -127,9 +135,15 @@ public final class BreakerVerticle extends VerticleBase {
       }
       consumers.add(vertx.eventBus().consumer(Addresses.call(name), this::onCall));
       consumers.add(vertx.eventBus().<JsonObject>consumer(Addresses.adminApply(name), this::onAdmin));
+      if (verdictRule != null) {
+        verdict = new ClusterVerdict(node, verdictRule, 3 * snapshotInterval.toMillis());
+        consumers.add(vertx.eventBus().<JsonObject>consumer(Addresses.SNAPSHOTS, this::onPeerSnapshot));
+        consumers.add(vertx.eventBus().<JsonObject>consumer(Addresses.VERDICT_PREFIX + name, m -> onClusterClosed()));
+      }
       vertx.setPeriodic(snapshotInterval.toMillis(), id -> {
-        breaker.tick();
+        tick();
         publishSnapshot();
+        judgeCluster();
       });
       return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
     }).onSuccess(ok -> publishSnapshot());
@@ -153,7 +167,49 @@ public final class BreakerVerticle extends VerticleBase {
     LOG.info("breaker={} node={} restored {} (backoff level {}{})", name, node, state.wireName(), saved.backoffLevel(),
         state == BreakerState.OPEN ? ", half-open in " + remainingMillis + " ms" : "");
     if (state == BreakerState.OPEN) {
-      vertx.setTimer(Math.max(1, remainingMillis), id -> breaker.tick());
+      vertx.setTimer(Math.max(1, remainingMillis), id -> tick());
+    }
+  }
+
+  /** Moves time-driven state along, except that an instance held open by the cluster does not probe. */
+  private void tick() {
+    if (!(held && breaker.state() == BreakerState.OPEN)) {
+      breaker.tick();
+    }
+  }
+
+  private void onPeerSnapshot(Message<JsonObject> message) {
+    JsonObject s = message.body();
+    if (name.equals(s.getString("breaker")) && !node.equals(s.getString("node"))) {
+      verdict.hear(s.getString("node"), "open".equals(s.getString("verdict")));
+      judgeCluster();
+    }
+  }
+
+  /** Opens this instance once a quorum of the instances is open, and holds it if another one probes. */
+  private void judgeCluster() {
+    if (verdict == null) {
+      return;
+    }
+    verdict.hear(node, locallyOpen);
+    boolean reached = verdict.reached();
+    held = reached && !verdict.prober();
+    BreakerState s = breaker.state();
+    if (reached && s == BreakerState.CLOSED) {
+      breaker.transitionTo(BreakerState.OPEN, verdict.reason());
+    } else if (held && s == BreakerState.HALF_OPEN) {
+      breaker.transitionTo(BreakerState.OPEN, verdict.reason());
+    }
+  }
+
+  /** The prober closed the breaker: every instance closes. */
+  private void onClusterClosed() {
+    verdict.closed();
+    locallyOpen = false;
+    held = false;
+    BreakerState s = breaker.state();
+    if (s == BreakerState.OPEN || s == BreakerState.HALF_OPEN) {
+      breaker.transitionTo(BreakerState.CLOSED, "quorum_closed");
     }
   }
 
@@ -244,6 +300,9 @@ public final class BreakerVerticle extends VerticleBase {
    */
   private boolean stillRejecting() {
     BreakerState s = breaker.state();
+    if (held && (s == BreakerState.OPEN || s == BreakerState.HALF_OPEN)) {
+      return true;
+    }
     if (probeInterval != null) {
       return s == BreakerState.FORCED_OPEN || s == BreakerState.OPEN || s == BreakerState.HALF_OPEN;
     }
@@ -411,6 +470,17 @@ public final class BreakerVerticle extends VerticleBase {
 
   private void onTransition(Transition t) {
     meters.transition(t.from(), t.to());
+    if (verdict != null) {
+      if (t.to() == BreakerState.OPEN && !t.reason().startsWith("quorum")) {
+        locallyOpen = true;
+      } else if (t.to() == BreakerState.CLOSED) {
+        boolean clusterWasOpen = verdict.reached();
+        locallyOpen = false;
+        if (clusterWasOpen && "probes_succeeded".equals(t.reason())) {
+          vertx.eventBus().publish(Addresses.VERDICT_PREFIX + name, new JsonObject().put("closed_by", node));
+        }
+      }
+    }
     JsonObject event = SnapshotJson.transition(t, node);
     if (services.jsonTransitionLog()) {
       TRANSITIONS.info(event.encode());
@@ -422,9 +492,9 @@ public final class BreakerVerticle extends VerticleBase {
     publishSnapshot();
     persist();
     if (t.to() == BreakerState.OPEN) {
-      vertx.setTimer(Math.max(1, breaker.retryAfterMillis()), id -> breaker.tick());
+      vertx.setTimer(Math.max(1, breaker.retryAfterMillis()), id -> tick());
     } else if (t.to() == BreakerState.HALF_OPEN) {
-      vertx.setTimer(config.callTimeout().toMillis() + 1, id -> breaker.tick());
+      vertx.setTimer(config.callTimeout().toMillis() + 1, id -> tick());
       if (probeInterval != null) {
         long generation = ++probeGeneration;
         vertx.setTimer(1, id -> probeOnce(generation));
@@ -464,8 +534,11 @@ public final class BreakerVerticle extends VerticleBase {
         .put("executions", new JsonObject(new LinkedHashMap<>(fallbackExecutions)));
     BreakerSnapshot snapshot = breaker.snapshot();
     meters.snapshot(snapshot);
-    vertx.eventBus().publish(Addresses.SNAPSHOTS,
-        SnapshotJson.snapshot(snapshot, node, dependencyType, fallbackCalls, fallback, thresholds()));
+    JsonObject json = SnapshotJson.snapshot(snapshot, node, dependencyType, fallbackCalls, fallback, thresholds());
+    if (verdict != null) {
+      json.put("verdict", locallyOpen ? "open" : "closed");
+    }
+    vertx.eventBus().publish(Addresses.SNAPSHOTS, json);
   }
 
   private JsonObject thresholds() {
