@@ -30,7 +30,8 @@ public final class DemoUpstreamVerticle extends VerticleBase {
           server = started;
           apply(c);
           LOG.info("demo upstream listening on {}", server.baseUrl());
-          return vertx.eventBus().<JsonObject>consumer(CONTROL, this::control).completion();
+          // local: in a cluster each node's page and traffic generator control that node's upstream
+          return vertx.eventBus().<JsonObject>localConsumer(CONTROL, this::control).completion();
         });
   }
 

@@ -147,7 +147,7 @@ public final class DashboardVerticle extends VerticleBase {
         change = new JsonObject();
       }
     }
-    vertx.eventBus().<JsonObject>request(DEMO_UPSTREAM, change)
+    vertx.eventBus().<JsonObject>request(DEMO_UPSTREAM, change, new DeliveryOptions().setLocalOnly(true))
         .onSuccess(reply -> BreakerApi.json(ctx, 200, reply.body()))
         .onFailure(e -> {
           if (e instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS) {

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
@@ -87,6 +88,98 @@ class ClusterIT {
     } finally {
       vertx.close().await(10, TimeUnit.SECONDS);
     }
+  }
+
+  @Test
+  void aQuorumOfNodesOpensEveryInstanceAndNeverOneNodesSay() throws Exception {
+    Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "quorum");
+    int hz = freePort();
+    String members = "[\"127.0.0.1:" + hz + "\", \"127.0.0.1:" + (hz + 1) + "\", \"127.0.0.1:" + (hz + 2) + "\"]";
+    int[] http = {freePort(), freePort(), freePort()};
+    String[] names = {"node-a", "node-b", "node-c"};
+    List<LaunchedNode> nodes = new java.util.ArrayList<>();
+    Vertx vertx = Vertx.vertx();
+    WebClient client = WebClient.create(vertx);
+    try {
+      for (int i = 0; i < 3; i++) {
+        int upstream = freePort();
+        String traffic = "";
+        if (i == 2) {
+          traffic = "    - { class: io.fusebox.demo.TrafficGeneratorVerticle, config: { breakers: [shared], rate_per_second: 30 } }\n";
+        }
+        String verticles = "  verticles:\n    - { class: io.fusebox.demo.DemoUpstreamVerticle, config: { port: " + upstream + " } }\n"
+            + traffic;
+        String services = "circuit_breakers:\n  services:\n    shared:\n"
+            + "      dependency: { type: http, base_url: \"http://127.0.0.1:" + upstream + "\" }\n"
+            + "      detection: { consecutive_failures: { threshold: 2 } }\n"
+            + "      transitions: { open_timeout: 2s, max_open_timeout: 2s }\n"
+            + "      cluster_verdict: { quorum: 2 }\n";
+        Files.writeString(dir.resolve(names[i] + ".yaml"), node(names[i], http[i], hz, members, verticles, services));
+        nodes.add(LaunchedNode.start(dir, "run", "--conf", names[i] + ".yaml"));
+      }
+      for (int i = 0; i < 3; i++) {
+        nodes.get(i).awaitOutput("node " + names[i] + " is up", Duration.ofSeconds(60));
+      }
+      awaitStates(client, http[0], Map.of("node-a", "closed", "node-b", "closed", "node-c", "closed"));
+
+      setErrorRate(client, http[0], 1.0);
+      awaitStates(client, http[0], Map.of("node-a", "open", "node-b", "closed", "node-c", "closed"));
+      Thread.sleep(3000);
+      assertThat(states(client, http[0])).as("one node's say opens no other instance")
+          .containsEntry("node-b", "closed").containsEntry("node-c", "closed");
+
+      setErrorRate(client, http[1], 1.0);
+      awaitStates(client, http[0], Map.of("node-b", "open", "node-c", "open"));
+      assertThat(nodes.get(2).output()).contains("breaker=shared node=node-c transition closed->open reason=\"quorum 2/3 open\"");
+
+      setErrorRate(client, http[0], 0.0);
+      setErrorRate(client, http[1], 0.0);
+      awaitStates(client, http[0], Map.of("node-a", "closed", "node-b", "closed", "node-c", "closed"));
+      assertThat(nodes.get(1).output() + nodes.get(2).output()).as("only node-a, the prober, went half-open")
+          .doesNotContain("->half_open");
+
+      setErrorRate(client, http[0], 1.0);
+      setErrorRate(client, http[1], 1.0);
+      awaitStates(client, http[2], Map.of("node-a", "open", "node-b", "open", "node-c", "open"));
+      nodes.get(0).kill();
+      nodes.get(1).kill();
+      awaitStates(client, http[2], Map.of("node-c", "closed"));
+      assertThat(states(client, http[2])).as("the dead nodes' reports expired").containsOnlyKeys("node-c");
+    } finally {
+      for (LaunchedNode n : nodes) {
+        n.close();
+      }
+      vertx.close().await(10, TimeUnit.SECONDS);
+    }
+  }
+
+  private static void setErrorRate(WebClient client, int port, double rate) throws Exception {
+    var reply = client.postAbs("http://127.0.0.1:" + port + "/api/demo/upstream")
+        .sendJsonObject(new JsonObject().put("error_rate", rate)).await(10, TimeUnit.SECONDS);
+    assertThat(reply.statusCode()).isEqualTo(200);
+  }
+
+  private static Map<String, String> states(WebClient client, int port) throws Exception {
+    Map<String, String> states = new java.util.TreeMap<>();
+    for (Object o : instances(client, port)) {
+      JsonObject s = (JsonObject) o;
+      states.put(s.getString("node"), s.getString("state"));
+    }
+    return states;
+  }
+
+  /** Waits until the listing shows these states (other nodes may be in any state). */
+  private static void awaitStates(WebClient client, int port, Map<String, String> expected) throws Exception {
+    long until = System.currentTimeMillis() + 40_000;
+    Map<String, String> seen = Map.of();
+    while (System.currentTimeMillis() < until) {
+      seen = states(client, port);
+      if (seen.entrySet().containsAll(expected.entrySet())) {
+        return;
+      }
+      Thread.sleep(200);
+    }
+    assertThat(seen).containsAllEntriesOf(expected);
   }
 
   private static String node(String name, int httpPort, int hz, String members, String extra, String services) {
