@@ -98,6 +98,47 @@ class LauncherIT {
   }
 
   @Test
+  void aForcedOpenBreakerIsStillForcedOpenAfterTheNodeRestarts() throws Exception {
+    int upstreamPort = freePort();
+    int httpPort = freePort();
+    Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "restart");
+    Files.writeString(dir.resolve("fusebox.yaml"), """
+        fusebox:
+          node: { name: durable }
+          http: { port: %d, admin_token: t0ken }
+          store: { type: file, path: data/breakers.json }
+          verticles:
+            - { class: io.fusebox.demo.DemoUpstreamVerticle, config: { port: %d } }
+        circuit_breakers:
+          services:
+            echo: { dependency: { type: http, base_url: "http://127.0.0.1:%d" } }
+        """.formatted(httpPort, upstreamPort, upstreamPort));
+    Vertx vertx = Vertx.vertx();
+    io.vertx.ext.web.client.WebClient http = io.vertx.ext.web.client.WebClient.create(vertx);
+    try {
+      try (LaunchedNode node = LaunchedNode.start(dir, "run", "--conf", "fusebox.yaml")) {
+        node.awaitOutput("node durable is up", Duration.ofSeconds(30));
+        Thread.sleep(1500);
+        assertThat(http.postAbs("http://127.0.0.1:" + httpPort + "/api/breakers/echo/force-open")
+            .putHeader("Authorization", "Bearer t0ken").send().await(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+        node.awaitOutput("transition closed->forced_open", Duration.ofSeconds(5));
+        Thread.sleep(500);
+        assertThat(node.terminate()).isIn(0, 143);
+      }
+      try (LaunchedNode again = LaunchedNode.start(dir, "run", "--conf", "fusebox.yaml")) {
+        again.awaitOutput("breaker=echo node=durable restored forced_open", Duration.ofSeconds(30));
+        again.awaitOutput("node durable is up", Duration.ofSeconds(30));
+        Thread.sleep(1500);
+        JsonObject echo = http.getAbs("http://127.0.0.1:" + httpPort + "/api/breakers/echo").send().await(10, TimeUnit.SECONDS)
+            .bodyAsJsonObject().getJsonArray("instances").getJsonObject(0);
+        assertThat(echo.getString("state")).isEqualTo("forced_open");
+      }
+    } finally {
+      vertx.close().await(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
   void aBrokenConfigurationStopsTheNodeBeforeAnythingStarts() throws Exception {
     Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "broken");
     Files.writeString(dir.resolve("fusebox.yaml"), "fusebox: { http: { port: eighty } }\n");
