@@ -6,16 +6,12 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.jar.JarEntry;
-import java.util.jar.JarOutputStream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,18 +25,18 @@ class ClusterIT {
   @Test
   void threeNodesActAsOnePlatform() throws Exception {
     Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "cluster");
-    int hz = freePort();
+    int hz = LaunchedNode.freePort();
     String members = "[\"127.0.0.1:" + hz + "\", \"127.0.0.1:" + (hz + 1) + "\", \"127.0.0.1:" + (hz + 2) + "\"]";
-    int upstream = freePort();
-    int httpA = freePort();
-    int bridgeA = freePort();
-    Files.writeString(dir.resolve("b.yaml"), node("node-b", freePort(), hz, members, """
+    int upstream = LaunchedNode.freePort();
+    int httpA = LaunchedNode.freePort();
+    int bridgeA = LaunchedNode.freePort();
+    Files.writeString(dir.resolve("b.yaml"), node("node-b", LaunchedNode.freePort(), hz, members, """
           verticles:
             - { class: io.fusebox.demo.DemoUpstreamVerticle, config: { port: %d } }
         """.formatted(upstream), echo(upstream)));
-    Files.writeString(dir.resolve("c.yaml"), node("node-c", freePort(), hz, members, "", echo(upstream)));
+    Files.writeString(dir.resolve("c.yaml"), node("node-c", LaunchedNode.freePort(), hz, members, "", echo(upstream)));
     Path a = Files.createDirectories(dir.resolve("a"));
-    packageCallerVerticle(a.resolve("lib").resolve("caller.jar"));
+    LaunchedNode.packageCallerVerticle(a.resolve("lib").resolve("caller.jar"));
     Files.writeString(a.resolve("a.yaml"), node("node-a", httpA, hz, members, """
           bridge: { enabled: true, host: 127.0.0.1, port: %d }
           verticles:
@@ -91,16 +87,16 @@ class ClusterIT {
   @Test
   void aQuorumOfNodesOpensEveryInstanceAndNeverOneNodesSay() throws Exception {
     Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "quorum");
-    int hz = freePort();
+    int hz = LaunchedNode.freePort();
     String members = "[\"127.0.0.1:" + hz + "\", \"127.0.0.1:" + (hz + 1) + "\", \"127.0.0.1:" + (hz + 2) + "\"]";
-    int[] http = {freePort(), freePort(), freePort()};
+    int[] http = {LaunchedNode.freePort(), LaunchedNode.freePort(), LaunchedNode.freePort()};
     String[] names = {"node-a", "node-b", "node-c"};
     List<LaunchedNode> nodes = new java.util.ArrayList<>();
     Vertx vertx = Vertx.vertx();
     WebClient client = WebClient.create(vertx);
     try {
       for (int i = 0; i < 3; i++) {
-        int upstream = freePort();
+        int upstream = LaunchedNode.freePort();
         String traffic = "";
         if (i == 2) {
           traffic = "    - { class: io.fusebox.demo.TrafficGeneratorVerticle, config: { breakers: [shared], rate_per_second: 30 } }\n";
@@ -218,20 +214,5 @@ class ClusterIT {
     assertThat(listed).containsExactlyElementsOf(expected);
   }
 
-  private static void packageCallerVerticle(Path jar) throws IOException {
-    Files.createDirectories(jar.getParent());
-    String entry = "io/fusebox/platform/it/CallerVerticle.class";
-    Path compiled = Path.of(System.getProperty("fusebox.testClasses", "target/test-classes")).resolve(entry);
-    try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
-      out.putNextEntry(new JarEntry(entry));
-      out.write(Files.readAllBytes(compiled));
-      out.closeEntry();
-    }
-  }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
 }

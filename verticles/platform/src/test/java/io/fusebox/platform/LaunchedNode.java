@@ -83,6 +83,24 @@ final class LaunchedNode implements AutoCloseable {
     return process.exitValue();
   }
 
+  /** A user's verticle (the test's CallerVerticle) alone in a jar, so that it is not on the node's class path. */
+  static void packageCallerVerticle(Path jar) throws IOException {
+    Files.createDirectories(jar.getParent());
+    String entry = "io/fusebox/platform/it/CallerVerticle.class";
+    Path compiled = Path.of(System.getProperty("fusebox.testClasses", "target/test-classes")).resolve(entry);
+    try (java.util.jar.JarOutputStream out = new java.util.jar.JarOutputStream(Files.newOutputStream(jar))) {
+      out.putNextEntry(new java.util.jar.JarEntry(entry));
+      out.write(Files.readAllBytes(compiled));
+      out.closeEntry();
+    }
+  }
+
+  static int freePort() throws IOException {
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
   /** kill -9: the node dies without a word, as on a crash. */
   void kill() throws InterruptedException {
     process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);

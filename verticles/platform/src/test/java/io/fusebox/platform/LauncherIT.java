@@ -4,14 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import java.util.jar.JarEntry;
-import java.util.jar.JarOutputStream;
 import org.junit.jupiter.api.Test;
 
 /** The fat jar, started as a user would, in a JVM of its own. */
@@ -21,8 +17,8 @@ class LauncherIT {
 
   @Test
   void theDemoStartsFromTheFatJarAndItsBreakersTripInTheLog() throws Exception {
-    int http = freePort();
-    int bridge = freePort();
+    int http = LaunchedNode.freePort();
+    int bridge = LaunchedNode.freePort();
     java.util.Map<String, String> ports = java.util.Map.of("FUSEBOX__FUSEBOX__HTTP__PORT", String.valueOf(http),
         "FUSEBOX__FUSEBOX__BRIDGE__PORT", String.valueOf(bridge));
     String bridgeAddress = "127.0.0.1:" + bridge;
@@ -47,14 +43,14 @@ class LauncherIT {
 
   @Test
   void theBridgeOnlyLetsCallersSendToBreakers() throws Exception {
-    int bridgePort = freePort();
+    int bridgePort = LaunchedNode.freePort();
     Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "bridge");
     Files.writeString(dir.resolve("fusebox.yaml"), """
         fusebox:
           node: { name: bridged }
           http: { port: %d }
           bridge: { enabled: true, host: 127.0.0.1, port: %d }
-        """.formatted(freePort(), bridgePort));
+        """.formatted(LaunchedNode.freePort(), bridgePort));
     try (LaunchedNode node = LaunchedNode.start(dir, "run", "--conf", "fusebox.yaml")) {
       node.awaitOutput("node bridged is up", Duration.ofSeconds(30));
       Vertx vertx = Vertx.vertx();
@@ -76,9 +72,9 @@ class LauncherIT {
 
   @Test
   void aUserVerticleFromAJarInLibIsDeployedAndItsCallsReachABreaker() throws Exception {
-    int upstreamPort = freePort();
+    int upstreamPort = LaunchedNode.freePort();
     Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "userverticle");
-    packageCallerVerticle(dir.resolve("lib").resolve("caller.jar"));
+    LaunchedNode.packageCallerVerticle(dir.resolve("lib").resolve("caller.jar"));
     Files.writeString(dir.resolve("fusebox.yaml"), """
         fusebox:
           node: { name: with-user-code }
@@ -90,7 +86,7 @@ class LauncherIT {
           services:
             echo:
               dependency: { type: http, base_url: "http://127.0.0.1:%d" }
-        """.formatted(freePort(), upstreamPort, upstreamPort));
+        """.formatted(LaunchedNode.freePort(), upstreamPort, upstreamPort));
     try (LaunchedNode node = LaunchedNode.start(dir, "run", "--conf", "fusebox.yaml")) {
       node.awaitOutput("deployed io.fusebox.platform.it.CallerVerticle x1", Duration.ofSeconds(30));
       node.awaitOutput("caller verticle got HTTP 200 from echo", Duration.ofSeconds(10));
@@ -99,8 +95,8 @@ class LauncherIT {
 
   @Test
   void aForcedOpenBreakerIsStillForcedOpenAfterTheNodeRestarts() throws Exception {
-    int upstreamPort = freePort();
-    int httpPort = freePort();
+    int upstreamPort = LaunchedNode.freePort();
+    int httpPort = LaunchedNode.freePort();
     Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "restart");
     Files.writeString(dir.resolve("fusebox.yaml"), """
         fusebox:
@@ -157,21 +153,5 @@ class LauncherIT {
     return BridgeCall.request(vertx, "127.0.0.1", port, address, body, new JsonObject(), 5000).await(10, TimeUnit.SECONDS);
   }
 
-  /** The user's code lives only in the jar, not on the node's class path. */
-  private static void packageCallerVerticle(Path jar) throws IOException {
-    Files.createDirectories(jar.getParent());
-    String entry = "io/fusebox/platform/it/CallerVerticle.class";
-    Path compiled = Path.of(System.getProperty("fusebox.testClasses", "target/test-classes")).resolve(entry);
-    try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
-      out.putNextEntry(new JarEntry(entry));
-      out.write(Files.readAllBytes(compiled));
-      out.closeEntry();
-    }
-  }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
 }
