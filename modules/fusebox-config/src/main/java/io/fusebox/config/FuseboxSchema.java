@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /** Every key a Fusebox configuration file may hold, as in DESIGN.md (Configuration). */
@@ -107,8 +108,46 @@ final class FuseboxSchema {
             .field("services", dictionaryOf(service)));
   }
 
-  /** One entry of a service's {@code fallback} chain: a {@code type}, then that type's keys. */
-  private static final class FallbackSpec extends Spec {
+  /**
+   * A section whose {@code type} decides its other keys: a dependency, a fallback. An unknown type
+   * is reported once, with the known ones, instead of every key it brings.
+   */
+  private abstract static class TypedSection extends Spec {
+    private final String what;
+
+    TypedSection(String what) {
+      this.what = what;
+    }
+
+    /** The keys besides {@code type} of a known type, or null. */
+    abstract Spec.Section keysOf(String type);
+
+    abstract Set<String> types();
+
+    /** Rules that tie keys together, beyond each key's own. */
+    void checkTogether(String path, Map<?, ?> section, List<String> problems) {
+    }
+
+    @Override
+    public void check(String path, Object value, List<String> problems) {
+      if (!(value instanceof Map<?, ?> map)) {
+        problem(problems, path, "wrong type", value);
+        return;
+      }
+      Object type = map.get("type");
+      Spec.Section keys = type instanceof String s ? keysOf(s) : null;
+      if (keys == null) {
+        problems.add(path + ".type: " + (type == null ? "missing" : "unknown " + what) + " (got "
+            + show(type) + ", expected one of " + String.join(", ", types()) + ")");
+        return;
+      }
+      section().field("type", string()).with(keys).check(path, value, problems);
+      checkTogether(path, map, problems);
+    }
+  }
+
+  /** One entry of a service's {@code fallback} chain. */
+  private static final class FallbackSpec extends TypedSection {
     private static final Spec TRIGGERS = listOf(oneOf(new LinkedHashSet<>(
         List.of("open", "half_open_full", "failure", "timeout"))));
     private static final Map<String, Spec.Section> TYPES = new TreeMap<>(Map.of(
@@ -119,21 +158,24 @@ final class FuseboxSchema {
         "degraded", section().field("value", anyValue()).field("read_only", bool()).field("address", string())
             .field("timeout", duration())));
 
+    FallbackSpec() {
+      super("fallback type");
+    }
+
     @Override
-    public void check(String path, Object value, List<String> problems) {
-      if (!(value instanceof Map<?, ?> map)) {
-        problem(problems, path, "wrong type", value);
-        return;
-      }
-      Object type = map.get("type");
-      Spec.Section keys = type instanceof String s ? TYPES.get(s) : null;
-      if (keys == null) {
-        problems.add(path + ".type: " + (type == null ? "missing" : "unknown fallback type") + " (got "
-            + show(type) + ", expected one of " + String.join(", ", TYPES.keySet()) + ")");
-        return;
-      }
-      section().field("type", string()).field("on", TRIGGERS).with(keys).check(path, value, problems);
-      if ("degraded".equals(type)) {
+    Spec.Section keysOf(String type) {
+      Spec.Section keys = TYPES.get(type);
+      return keys == null ? null : section().field("on", TRIGGERS).with(keys);
+    }
+
+    @Override
+    Set<String> types() {
+      return TYPES.keySet();
+    }
+
+    @Override
+    void checkTogether(String path, Map<?, ?> map, List<String> problems) {
+      if ("degraded".equals(map.get("type"))) {
         boolean readOnly = Boolean.TRUE.equals(map.get("read_only"));
         if (readOnly && map.get("address") == null) {
           problems.add(path + ".address: missing (got nothing, expected the address that serves reads in read-only mode)");
@@ -150,27 +192,23 @@ final class FuseboxSchema {
   }
 
   /** {@code dependency}: a {@code type}, then the keys of that kind. */
-  private static final class DependencySpec extends Spec {
+  private static final class DependencySpec extends TypedSection {
     private final Map<String, DependencyKind> kinds;
 
     DependencySpec(Map<String, DependencyKind> kinds) {
+      super("dependency type");
       this.kinds = new TreeMap<>(kinds);
     }
 
     @Override
-    public void check(String path, Object value, List<String> problems) {
-      if (!(value instanceof Map<?, ?> map)) {
-        problem(problems, path, "wrong type", value);
-        return;
-      }
-      Object type = map.get("type");
-      DependencyKind kind = type instanceof String s ? kinds.get(s) : null;
-      if (kind == null) {
-        problems.add(path + ".type: " + (type == null ? "missing" : "unknown dependency type") + " (got "
-            + show(type) + ", expected one of " + String.join(", ", kinds.keySet()) + ")");
-        return;
-      }
-      section().field("type", string()).with(kind.schema()).check(path, value, problems);
+    Spec.Section keysOf(String type) {
+      DependencyKind kind = kinds.get(type);
+      return kind == null ? null : kind.schema();
+    }
+
+    @Override
+    Set<String> types() {
+      return kinds.keySet();
     }
 
     @Override
