@@ -60,10 +60,10 @@ public final class FuseboxClient {
   public Future<FuseboxReply> call(String breaker, JsonObject operation, DeliveryOptions delivery) {
     if (options.failFast()) {
       long rejectingFor = mirror.rejectingForMillis(breaker);
-      if (rejectingFor > 0) {
+      BreakerState state = mirror.state(breaker);
+      if (rejectingFor > 0 && state != null) {
         return Future.failedFuture(new CircuitOpenException(new FuseboxError(ErrorCode.CIRCUIT_OPEN, breaker,
-            String.valueOf(mirror.state(breaker).wireName()), "rejected by the client's fail-fast mirror",
-            rejectingFor)));
+            state.wireName(), "rejected by the client's fail-fast mirror", rejectingFor)));
       }
     }
     if (delivery.getSendTimeout() == DeliveryOptions.DEFAULT_TIMEOUT) {

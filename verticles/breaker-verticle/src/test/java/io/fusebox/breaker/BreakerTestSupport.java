@@ -7,6 +7,7 @@ import io.fusebox.core.BreakerConfig;
 import io.fusebox.protocol.Addresses;
 import io.fusebox.protocol.FuseboxClient;
 import io.fusebox.protocol.FuseboxReply;
+import io.fusebox.testkit.BreakerHarness;
 import io.fusebox.testkit.FlakyHttpServer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
@@ -16,7 +17,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 
@@ -87,12 +87,7 @@ abstract class BreakerTestSupport {
 
   /** The failure a call ended with; fails the test if it succeeded. */
   static Throwable failure(Future<?> call) {
-    try {
-      call.await(20, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      return e;
-    }
-    throw new AssertionError("expected the call to fail, but it succeeded");
+    return BreakerHarness.failure(call);
   }
 
   Throwable failedGet(String breaker, String path) {
@@ -100,11 +95,7 @@ abstract class BreakerTestSupport {
   }
 
   static <T> T await(Future<T> future) {
-    try {
-      return future.await(20, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      throw new AssertionError("future failed: " + e, e);
-    }
+    return BreakerHarness.await(future);
   }
 
   /** The latest snapshot this breaker published, after waiting for a fresh one. */
@@ -134,11 +125,6 @@ abstract class BreakerTestSupport {
   }
 
   static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
-    }
+    BreakerHarness.sleep(millis);
   }
 }

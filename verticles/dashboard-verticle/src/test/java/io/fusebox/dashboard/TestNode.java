@@ -6,6 +6,7 @@ import io.fusebox.breaker.NodeServices;
 import io.fusebox.config.FuseboxConfig;
 import io.fusebox.core.BreakerConfig;
 import io.fusebox.protocol.Addresses;
+import io.fusebox.testkit.BreakerHarness;
 import io.fusebox.testkit.FlakyHttpServer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -19,7 +20,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A node as the platform builds it, in the test's JVM: Vert.x with its metrics in a Prometheus
@@ -90,20 +90,11 @@ final class TestNode implements AutoCloseable {
   }
 
   static <T> T await(Future<T> future) {
-    try {
-      return future.await(20, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      throw new AssertionError("future failed: " + e, e);
-    }
+    return BreakerHarness.await(future);
   }
 
   static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
-    }
+    BreakerHarness.sleep(millis);
   }
 
   static BreakerConfig.Builder quiet() {
