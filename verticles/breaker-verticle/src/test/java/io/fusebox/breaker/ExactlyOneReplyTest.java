@@ -3,24 +3,56 @@ package io.fusebox.breaker;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fusebox.protocol.Addresses;
+import io.fusebox.protocol.ErrorCode;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /**
- * 200 concurrent callers send 20,000 requests while the upstream flaps between healthy, failing
- * and hanging: every request is answered exactly once, and the breaker's counts add up.
+ * 200 concurrent callers keep sending while the upstream flaps between healthy, failing and
+ * hanging: every request is answered exactly once, and the breaker's counts add up.
+ *
+ * <p>The upstream moves to its next phase only once callers have seen what that phase causes (a
+ * success, a failure, a timeout), and callers stop only once they have seen every kind of answer,
+ * rejections included. A slow machine therefore stretches the test instead of skipping a phase.
  */
 class ExactlyOneReplyTest extends BreakerTestSupport {
 
   private static final int CALLERS = 200;
-  private static final int CALLS_PER_CALLER = 100;
+  private static final int MIN_CALLS_PER_CALLER = 100;
+  private static final int SUCCESS = 200;
+
+  private enum Phase {
+    HEALTHY(SUCCESS), FAILING(ErrorCode.DEPENDENCY_FAILURE.code()), HANGING(ErrorCode.TIMEOUT.code());
+
+    final int answer;
+
+    Phase(int answer) {
+      this.answer = answer;
+    }
+
+    Phase next() {
+      return values()[(ordinal() + 1) % values().length];
+    }
+  }
+
+  private final Set<Integer> answersSeen = ConcurrentHashMap.newKeySet();
+  private final AtomicInteger phase = new AtomicInteger(Phase.HEALTHY.ordinal());
+  private final AtomicBoolean phaseAnswered = new AtomicBoolean();
+  private final AtomicLong sent = new AtomicLong();
+  private final AtomicLong completions = new AtomicLong();
 
   @Test
   void everyRequestGetsExactlyOneReplyWhileTheUpstreamFlaps() {
@@ -35,49 +67,73 @@ class ExactlyOneReplyTest extends BreakerTestSupport {
       }
       ctx.next();
     });
-    AtomicInteger phase = new AtomicInteger();
     long flapper = vertx.setPeriodic(100, id -> {
-      switch (phase.incrementAndGet() % 3) {
-        case 0 -> upstream.healthy();
-        case 1 -> upstream.healthy().errorRate(0.7);
-        default -> upstream.healthy().hang();
+      if (phaseAnswered.getAndSet(false)) {
+        Phase next = Phase.values()[phase.get()].next();
+        switch (next) {
+          case HEALTHY -> upstream.healthy();
+          case FAILING -> upstream.healthy().errorRate(0.7);
+          case HANGING -> upstream.healthy().hang();
+        }
+        phase.set(next.ordinal());
       }
     });
 
-    AtomicLong completions = new AtomicLong();
     List<Future<Void>> callers = new ArrayList<>();
     for (int c = 0; c < CALLERS; c++) {
       Promise<Void> done = Promise.promise();
       callers.add(done.future());
-      vertx.runOnContext(v -> callInTurn(CALLS_PER_CALLER, completions, done));
+      vertx.runOnContext(v -> callInTurn(0, done));
     }
     await(Future.all(callers));
     vertx.cancelTimer(flapper);
     upstream.healthy();
 
-    long sent = (long) CALLERS * CALLS_PER_CALLER;
-    assertThat(completions.get()).isEqualTo(sent);
+    assertThat(answersSeen).as("kinds of answer the callers saw")
+        .contains(SUCCESS, ErrorCode.DEPENDENCY_FAILURE.code(), ErrorCode.TIMEOUT.code(), ErrorCode.CIRCUIT_OPEN.code());
+    assertThat(completions.get()).isEqualTo(sent.get());
     sleep(300);
-    assertThat(repliesSeen.get()).as("replies sent by the breaker, successes and failures together").isEqualTo(sent);
+    assertThat(repliesSeen.get()).as("replies sent by the breaker, successes and failures together")
+        .isEqualTo(sent.get());
     JsonObject calls = latestSnapshot("flappy").getJsonObject("calls");
     long counted = calls.getLong("success") + calls.getLong("failure") + calls.getLong("ignored")
         + calls.getLong("rejected") + calls.getLong("timeout");
-    assertThat(counted).as("counts in the final snapshot: " + calls).isEqualTo(sent);
+    assertThat(counted).as("counts in the final snapshot: " + calls).isEqualTo(sent.get());
     assertThat(calls.getLong("success")).isPositive();
     assertThat(calls.getLong("failure")).isPositive();
     assertThat(calls.getLong("timeout")).isPositive();
     assertThat(calls.getLong("rejected")).isPositive();
   }
 
-  private void callInTurn(int remaining, AtomicLong completions, Promise<Void> done) {
-    if (remaining == 0) {
+  private boolean everyAnswerSeen() {
+    return answersSeen.size() >= 4;
+  }
+
+  private void callInTurn(int made, Promise<Void> done) {
+    if (made >= MIN_CALLS_PER_CALLER && everyAnswerSeen()) {
       done.complete();
       return;
     }
-    vertx.eventBus().request(Addresses.call("flappy"), new JsonObject().put("path", "/f"))
+    sent.incrementAndGet();
+    vertx.eventBus().<JsonObject>request(Addresses.call("flappy"), new JsonObject().put("path", "/f"))
         .onComplete(ar -> {
           completions.incrementAndGet();
-          callInTurn(remaining - 1, completions, done);
+          note(answerOf(ar));
+          callInTurn(made + 1, done);
         });
+  }
+
+  private void note(int answer) {
+    answersSeen.add(answer);
+    if (answer == Phase.values()[phase.get()].answer) {
+      phaseAnswered.set(true);
+    }
+  }
+
+  private static int answerOf(AsyncResult<Message<JsonObject>> ar) {
+    if (ar.succeeded()) {
+      return SUCCESS;
+    }
+    return ar.cause() instanceof ReplyException re ? re.failureCode() : -1;
   }
 }
