@@ -7,7 +7,9 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
-import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.FunctionTimer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.prometheus.metrics.model.snapshots.Labels;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -15,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.function.Supplier;
 
 /**
  * The Prometheus meters of one breaker instance, named as in DESIGN.md (label {@code name} the
@@ -31,6 +34,10 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * circuit_breaker_latency_seconds{name,quantile}   0.5, 0.95, 0.99 (+ _count, _sum)
  * circuit_breaker_fallback_executions_total{name,type}
  * </pre>
+ *
+ * <p>The latency summary changes at each of the breaker's snapshots, not at each call: its quantiles
+ * are the breaker's own (see {@link LatencySummaries}). Registries other than Prometheus get its
+ * count and sum as a function timer.
  */
 public final class BreakerMeters {
 
@@ -49,7 +56,11 @@ public final class BreakerMeters {
   private final EnumMap<Result, Counter> requests = new EnumMap<>(Result.class);
   private final Map<String, Counter> fallbacks = new HashMap<>();
   private final Map<String, Counter> transitions = new HashMap<>();
-  private final Timer latency;
+  private final Runnable removeLatency;
+  /** Calls timed and their total nanoseconds, counted on the breaker's event loop. */
+  private long latencyCount;
+  private long latencyNanos;
+  private volatile LatencyFigures latency = LatencyFigures.NONE;
   /** Milliseconds spent in each state before the current one, by {@link BreakerState#code()}. */
   private final AtomicLongArray msInEarlierPeriods = new AtomicLongArray(BreakerState.values().length);
   private volatile BreakerState state;
@@ -68,8 +79,7 @@ public final class BreakerMeters {
     for (String type : fallbackTypes) {
       fallbacks.put(type, fallbackCounter(type));
     }
-    latency = keep(Timer.builder("circuit_breaker_latency").description("Latency of the calls the breaker ran")
-        .tags(tags).publishPercentiles(0.5, 0.95, 0.99).register(registry));
+    removeLatency = registerLatency(breaker, node);
     keep(Gauge.builder("circuit_breaker_state", this, m -> m.state.code())
         .description("0 closed, 1 open, 2 half_open, 3 disabled, 4 forced_open").tags(tags).register(registry));
     keep(Gauge.builder("circuit_breaker_failure_rate", this, m -> m.failureRate)
@@ -81,6 +91,19 @@ public final class BreakerMeters {
           .description("Seconds spent in each state since the breaker started").tags(tags).tag("state", s.wireName())
           .register(registry));
     }
+  }
+
+  private Runnable registerLatency(String breaker, String node) {
+    Supplier<LatencyFigures> figures = () -> latency;
+    if (registry instanceof PrometheusMeterRegistry prometheus) {
+      LatencySummaries summaries = LatencySummaries.in(prometheus.getPrometheusRegistry());
+      Labels labels = Labels.of("name", breaker, "node", node);
+      summaries.add(labels, figures);
+      return () -> summaries.remove(labels, figures);
+    }
+    keep(FunctionTimer.builder("circuit_breaker_latency", this, m -> m.latency.count(), m -> m.latency.sumSeconds(),
+        TimeUnit.SECONDS).description("Latency of the calls the breaker ran").tags(tags).register(registry));
+    return () -> { };
   }
 
   private <M extends Meter> M keep(M meter) {
@@ -99,7 +122,8 @@ public final class BreakerMeters {
 
   /** The duration of a call that ran (not of a rejection). */
   public void latency(long nanos) {
-    latency.record(nanos, TimeUnit.NANOSECONDS);
+    latencyCount++;
+    latencyNanos += nanos;
   }
 
   public void fallback(String type) {
@@ -126,6 +150,8 @@ public final class BreakerMeters {
   public void snapshot(BreakerSnapshot snapshot) {
     failureRate = snapshot.failureRate();
     slowCallRate = snapshot.slowCallRate();
+    latency = new LatencyFigures(latencyCount, latencyNanos / 1e9, snapshot.p50Millis() / 1e3,
+        snapshot.p95Millis() / 1e3, snapshot.p99Millis() / 1e3);
   }
 
   private double millisIn(BreakerState s) {
@@ -136,5 +162,6 @@ public final class BreakerMeters {
   /** Takes this breaker's meters out of the registry, when its verticle is undeployed. */
   public void close() {
     meters.forEach(registry::remove);
+    removeLatency.run();
   }
 }

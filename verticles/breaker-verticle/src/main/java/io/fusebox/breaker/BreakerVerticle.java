@@ -28,6 +28,7 @@ import io.fusebox.protocol.SnapshotJson;
 import io.fusebox.store.BreakerRecord;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -56,6 +57,7 @@ public final class BreakerVerticle extends VerticleBase {
 
   private final String name;
   private final BreakerConfig config;
+  private final long callTimeoutMillis;
   private final String dependencyType;
   private final JsonObject dependency;
   private final String node;
@@ -107,6 +109,7 @@ public final class BreakerVerticle extends VerticleBase {
       Duration probeInterval, NodeServices services) {
     this.name = name;
     this.config = config;
+    this.callTimeoutMillis = config.callTimeout().toMillis();
     this.dependencyType = dependencyType;
     this.dependency = dependency;
     this.node = node;
@@ -225,9 +228,12 @@ public final class BreakerVerticle extends VerticleBase {
       badRequest(message, "the operation must be a JSON object (got " + describe(message.body()) + ")");
       return;
     }
-    long timeoutMillis = config.callTimeout().toMillis();
+    long timeoutMillis = callTimeoutMillis;
     boolean ownDeadline = false;
-    String header = message.headers().get(Headers.TIMEOUT_MS);
+    // most calls carry no headers: skip the case-insensitive lookups then
+    MultiMap headers = message.headers();
+    boolean anyHeaders = !headers.isEmpty();
+    String header = anyHeaders ? headers.get(Headers.TIMEOUT_MS) : null;
     if (header != null) {
       long requested = parsePositive(header);
       if (requested <= 0) {
@@ -244,8 +250,9 @@ public final class BreakerVerticle extends VerticleBase {
       return;
     }
     // with tracing on, Vert.x carries the trace context itself, to here and on to the dependency
-    String traceparent = tracer == null ? message.headers().get(Headers.TRACEPARENT) : null;
-    Call call = new Call(message, operation, traceparent, System.nanoTime() + timeoutMillis * 1_000_000, ownDeadline);
+    String traceparent = tracer == null && anyHeaders ? headers.get(Headers.TRACEPARENT) : null;
+    long now = System.nanoTime();
+    Call call = new Call(message, operation, traceparent, now + timeoutMillis * 1_000_000, ownDeadline);
     if (tracer != null) {
       call.span = tracer.spanBuilder("fusebox " + name).setAttribute("fusebox.breaker", name).startSpan();
     }
@@ -256,7 +263,7 @@ public final class BreakerVerticle extends VerticleBase {
       meters.call(Result.REJECTED);
       reject(call);
     } else if (bulkhead.hasSlot()) {
-      start(call);
+      start(call, now);
     } else if (bulkhead.enqueue(call)) {
       call.timerId = vertx.setTimer(call.remainingMillis(System.nanoTime()), id -> expireWaiting(call));
     } else {
@@ -267,7 +274,7 @@ public final class BreakerVerticle extends VerticleBase {
     }
   }
 
-  private void start(Call call) {
+  private void start(Call call, long now) {
     long permit = breaker.tryAcquire();
     if (permit == CircuitBreaker.REJECTED) {
       meters.call(Result.REJECTED);
@@ -275,7 +282,7 @@ public final class BreakerVerticle extends VerticleBase {
       return;
     }
     call.permit = permit;
-    call.startNanos = System.nanoTime();
+    call.startNanos = now;
     bulkhead.occupy();
     running.add(call);
     long remaining = call.remainingMillis(call.startNanos);
@@ -384,7 +391,7 @@ public final class BreakerVerticle extends VerticleBase {
         }
       }
       if (r.reply() != null) {
-        call.reply(r.reply(), state());
+        call.reply(r.reply(), breaker.state());
       } else if (r.outcome() == Outcome.FAILURE) {
         failOrFallBack(call, Trigger.FAILURE, ErrorCode.DEPENDENCY_FAILURE, r.detail(), 0);
       } else {
@@ -444,7 +451,7 @@ public final class BreakerVerticle extends VerticleBase {
     for (Call next = bulkhead.next(); next != null; next = bulkhead.next()) {
       vertx.cancelTimer(next.timerId);
       next.timerId = Call.NO_TIMER;
-      start(next);
+      start(next, System.nanoTime());
     }
   }
 

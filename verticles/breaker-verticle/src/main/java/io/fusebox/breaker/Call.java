@@ -1,5 +1,6 @@
 package io.fusebox.breaker;
 
+import io.fusebox.core.BreakerState;
 import io.fusebox.fallback.FallbackReply;
 import io.fusebox.protocol.ErrorCode;
 import io.fusebox.protocol.FuseboxError;
@@ -48,13 +49,11 @@ final class Call {
     return answered;
   }
 
-  void reply(JsonObject body, String state) {
+  void reply(JsonObject body, BreakerState state) {
     if (!answered) {
       answered = true;
-      endSpan(Headers.OUTCOME_SUCCESS, state, null);
-      message.reply(body, new DeliveryOptions()
-          .addHeader(Headers.OUTCOME, Headers.OUTCOME_SUCCESS)
-          .addHeader(Headers.STATE, state));
+      endSpan(Headers.OUTCOME_SUCCESS, state.wireName(), null);
+      message.reply(body, SuccessReplies.in(state));
     }
   }
 
