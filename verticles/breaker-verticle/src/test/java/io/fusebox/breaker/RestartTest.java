@@ -6,9 +6,12 @@ import io.fusebox.config.FuseboxConfig;
 import io.fusebox.core.BreakerConfig;
 import io.fusebox.protocol.Addresses;
 import io.fusebox.protocol.CircuitOpenException;
+import io.fusebox.protocol.FuseboxReply;
+import io.fusebox.store.BreakerRecord;
 import io.fusebox.store.FileStateStore;
 import io.fusebox.store.RedisStateStore;
 import io.fusebox.store.StateStore;
+import io.fusebox.testkit.FaultProxy;
 import io.fusebox.testkit.TestServices;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
@@ -20,7 +23,10 @@ import java.util.UUID;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
-/** A breaker that opened stays open across a restart of its verticle, with a file or a Redis store. */
+/**
+ * A breaker that opened stays open across a restart of its verticle, with a file or a Redis store;
+ * and a Redis store that goes away mid-run touches no call.
+ */
 class RestartTest extends BreakerTestSupport {
 
   private String deployWith(String name, BreakerConfig config, StateStore store) {
@@ -93,5 +99,43 @@ class RestartTest extends BreakerTestSupport {
   @Test
   void withARedisStoreForcedModeAndFallbackSwitchSurvive() {
     forcedModeAndTheFallbackSwitchSurvive(redisStore());
+  }
+
+  @Test
+  void whileRedisIsDownCallsAreUnaffectedAndTheStateIsWrittenWhenItIsBack() {
+    TestServices.Redis redis = TestServices.redis();
+    String prefix = "fusebox:test:outage:";
+    FaultProxy proxy = await(FaultProxy.start(vertx, redis.host(), redis.port()));
+    String name = "outage-" + UUID.randomUUID().toString().substring(0, 8);
+    deployWith(name, quiet().consecutiveFailures(3).openTimeout(Duration.ofSeconds(20)).build(),
+        new RedisStateStore(vertx, "redis://127.0.0.1:" + proxy.port(), prefix));
+    proxy.refuse().resetConnections();
+
+    for (int i = 0; i < 50; i++) {
+      FuseboxReply reply = get(name, "/ok");
+      assertThat(reply.fromFallback()).as("call %d while Redis is down", i).isFalse();
+      assertThat(reply.body().getInteger("status")).isEqualTo(200);
+    }
+    upstream.failAll();
+    for (int i = 0; i < 3; i++) {
+      get(name, "/fails");
+    }
+    awaitTransitionTo(name, "open");
+    assertThat(get(name, "/x").fallbackType()).as("open while Redis is down").isEqualTo("static");
+    RedisStateStore reader = new RedisStateStore(vertx, "redis://" + redis.host() + ":" + redis.port(), prefix);
+    BreakerRecord beforeRedisIsBack = await(reader.load(name, "node-test"));
+    assertThat(beforeRedisIsBack == null ? "nothing" : beforeRedisIsBack.state()).isNotEqualTo("open");
+
+    proxy.healthy();
+    long until = System.currentTimeMillis() + 15_000;
+    BreakerRecord written = null;
+    while ((written == null || !written.state().equals("open")) && System.currentTimeMillis() < until) {
+      sleep(200);
+      written = await(reader.load(name, "node-test"));
+    }
+    assertThat(written).as("the state written once Redis is back").isNotNull();
+    assertThat(written.state()).isEqualTo("open");
+    await(reader.close());
+    await(proxy.close());
   }
 }
