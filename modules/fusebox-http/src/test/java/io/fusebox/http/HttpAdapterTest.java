@@ -6,12 +6,15 @@ import io.fusebox.adapter.CallResult;
 import io.fusebox.adapter.DependencyAdapter;
 import io.fusebox.adapter.DependencyTimeoutException;
 import io.fusebox.adapter.Outcome;
+import io.fusebox.testkit.FaultProxy;
 import io.fusebox.testkit.FlakyHttpServer;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -111,5 +114,28 @@ class HttpAdapterTest {
     Future<CallResult> call = adapter(new JsonObject().put("base_url", url)).call(new JsonObject().put("path", "/"), 5000, null);
     Throwable t = call.transform(ar -> Future.succeededFuture(ar.cause())).await(10, TimeUnit.SECONDS);
     assertThat(t).isNotNull().isNotInstanceOf(DependencyTimeoutException.class);
+  }
+
+  @Test
+  void thePoolSizeCapsConnectionsAndACallThatTimedOutGivesItsConnectionBack() throws Exception {
+    FaultProxy proxy = FaultProxy.start(vertx, "127.0.0.1", upstream.port()).await(10, TimeUnit.SECONDS);
+    DependencyAdapter http = adapter(new JsonObject().put("base_url", "http://127.0.0.1:" + proxy.port()).put("pool_size", 2));
+    upstream.hang();
+    List<Future<CallResult>> calls = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      calls.add(http.call(new JsonObject().put("path", "/hangs"), 400, null));
+    }
+    Thread.sleep(200);
+    assertThat(proxy.connectionsAccepted()).as("connections open while 5 calls wait on a pool of 2").isEqualTo(2);
+    for (Future<CallResult> call : calls) {
+      assertThat(call.transform(ar -> Future.succeededFuture(ar.cause())).await(10, TimeUnit.SECONDS))
+          .isInstanceOf(DependencyTimeoutException.class);
+    }
+
+    upstream.healthy();
+    for (int i = 0; i < 4; i++) {
+      assertThat(await(http.call(new JsonObject().put("path", "/ok"), 1000, null)).outcome())
+          .as("a call after the timed-out ones gets a connection").isEqualTo(Outcome.SUCCESS);
+    }
   }
 }

@@ -2,12 +2,16 @@ package io.fusebox.breaker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fusebox.adapter.CallResult;
+import io.fusebox.adapter.DependencyAdapter;
 import io.fusebox.protocol.Addresses;
 import io.fusebox.protocol.BadRequestException;
+import io.fusebox.protocol.DependencyFailureException;
 import io.fusebox.protocol.FuseboxError;
 import io.fusebox.protocol.FuseboxException;
 import io.fusebox.protocol.Headers;
 import io.fusebox.protocol.NoSuchBreakerException;
+import io.vertx.core.Future;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonArray;
@@ -16,7 +20,10 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Bad input gets a 400 that names what is wrong, changes nothing, and breaks nothing. */
+/**
+ * Bad input gets a 400 that names what is wrong, changes nothing, and breaks nothing; an unknown
+ * breaker, an undeploy and an adapter that throws each get their one reply too.
+ */
 class BreakerVerticleInputTest extends BreakerTestSupport {
 
   @Test
@@ -78,5 +85,43 @@ class BreakerVerticleInputTest extends BreakerTestSupport {
     assertThat(t).isInstanceOf(FuseboxException.class);
     assertThat(((FuseboxException) t).code()).isEqualTo(503);
     assertThat(((FuseboxException) t).error().code().error()).isEqualTo("shutting_down");
+  }
+
+  @Test
+  void anAdapterThatThrowsIsAnsweredAsAFailureAndCounted() {
+    DependencyAdapter broken = new DependencyAdapter() {
+      @Override
+      public String invalid(JsonObject operation) {
+        return null;
+      }
+
+      @Override
+      public String readKey(JsonObject operation) {
+        return null;
+      }
+
+      @Override
+      public Future<CallResult> call(JsonObject operation, long timeoutMillis, String traceparent) {
+        throw new IllegalStateException("adapter bug");
+      }
+
+      @Override
+      public Future<Void> probe(long timeoutMillis) {
+        return Future.succeededFuture();
+      }
+
+      @Override
+      public Future<Void> close() {
+        return Future.succeededFuture();
+      }
+    };
+    await(vertx.deployVerticle(new BreakerVerticle("buggy", quiet().consecutiveFailures(3).build(), "test", broken,
+        "node-test", SNAPSHOT_INTERVAL, services())));
+    for (int i = 0; i < 3; i++) {
+      assertThat(failure(client.call("buggy", new JsonObject()))).isInstanceOf(DependencyFailureException.class)
+          .hasMessageContaining("adapter bug");
+    }
+    awaitTransitionTo("buggy", "open");
+    assertThat(latestSnapshot("buggy").getJsonObject("calls").getLong("failure")).isEqualTo(3);
   }
 }
