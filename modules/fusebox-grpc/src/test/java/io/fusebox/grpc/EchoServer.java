@@ -16,12 +16,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * "missing", INVALID_ARGUMENT for "", INTERNAL for "crash"), {@code Count} streams 1..n, and the
  * standard health service answers SERVING.
  */
-final class EchoServer {
+public final class EchoServer {
 
-  final AtomicLong calls = new AtomicLong();
+  private final AtomicLong calls = new AtomicLong();
   private HttpServer http;
 
-  Future<EchoServer> start(Vertx vertx) {
+  public Future<EchoServer> start(Vertx vertx) {
     GrpcServer grpc = GrpcServer.server(vertx);
     grpc.callHandler(EchoGrpcService.Say, call -> call.handler(request -> {
       calls.incrementAndGet();
@@ -52,7 +52,12 @@ final class EchoServer {
     });
   }
 
-  int port() {
+  /** Calls of the echo service answered so far (health checks not counted). */
+  public long calls() {
+    return calls.get();
+  }
+
+  public int port() {
     return http.actualPort();
   }
 }

@@ -99,7 +99,7 @@ class GrpcBreakerTest {
         .hasMessageContaining("no method Shout in fusebox.test.Echo");
     assertThat(failure(edge().unary("Say", new JsonObject().put("txt", "x")))).isInstanceOf(BadRequestException.class)
         .hasMessageContaining("message does not fit fusebox.test.EchoRequest");
-    assertThat(server.calls.get()).isZero();
+    assertThat(server.calls()).isZero();
   }
 
   @Test
@@ -127,9 +127,9 @@ class GrpcBreakerTest {
       assertThat(failure(edge().unary("Say", say("x")))).isInstanceOf(FuseboxException.class);
     }
     harness.awaitTransition("edge_agent", "open", 1, 5000);
-    long before = server.calls.get();
+    long before = server.calls();
     assertThat(failure(edge().unary("Say", say("x")))).isInstanceOf(CircuitOpenException.class);
-    assertThat(server.calls.get()).isEqualTo(before);
+    assertThat(server.calls()).isEqualTo(before);
     proxy.healthy();
     harness.awaitTransition("edge_agent", "half_open", 1, 5000);
     await(edge().unary("Say", say("back")));
@@ -155,7 +155,7 @@ class GrpcBreakerTest {
     failure(edge().unary("Say", say("x")));
     failure(edge().unary("Say", say("x")));
     harness.awaitTransition("edge_agent", "open", 1, 5000);
-    long before = server.calls.get();
+    long before = server.calls();
     long until = System.currentTimeMillis() + 2000;
     while (System.currentTimeMillis() < until) {
       assertThat(failure(edge().unary("Say", say("caller")))).isInstanceOf(CircuitOpenException.class);
@@ -164,6 +164,6 @@ class GrpcBreakerTest {
     assertThat(harness.state("edge_agent")).isNotEqualTo("closed");
     proxy.healthy();
     harness.awaitTransition("edge_agent", "closed", 1, 10_000);
-    assertThat(server.calls.get()).as("no caller call reached the server while open or half-open").isEqualTo(before);
+    assertThat(server.calls()).as("no caller call reached the server while open or half-open").isEqualTo(before);
   }
 }

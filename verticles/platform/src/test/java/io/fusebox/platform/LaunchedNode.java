@@ -2,6 +2,8 @@ package io.fusebox.platform;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -93,6 +95,11 @@ final class LaunchedNode implements AutoCloseable {
       out.write(Files.readAllBytes(compiled));
       out.closeEntry();
     }
+  }
+
+  /** One request through the node's bridge, as any bridge client would send it; the reply frame. */
+  static JsonObject bridgeRequest(Vertx vertx, int port, String address, JsonObject body) throws Exception {
+    return BridgeCall.request(vertx, "127.0.0.1", port, address, body, new JsonObject(), 5000).await(10, TimeUnit.SECONDS);
   }
 
   static int freePort() throws IOException {

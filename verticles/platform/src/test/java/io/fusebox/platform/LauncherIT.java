@@ -56,11 +56,11 @@ class LauncherIT {
       Vertx vertx = Vertx.vertx();
       try {
         for (String address : new String[] {"fusebox.admin", "fusebox.demo.upstream", "fusebox.events", "anything"}) {
-          JsonObject reply = bridgeRequest(vertx, bridgePort, address, new JsonObject().put("action", "list"));
+          JsonObject reply = LaunchedNode.bridgeRequest(vertx, bridgePort, address, new JsonObject().put("action", "list"));
           assertThat(reply.getString("type")).as(address).isEqualTo("err");
           assertThat(reply.getString("message")).as(address).isEqualTo("access_denied");
         }
-        JsonObject noBreaker = bridgeRequest(vertx, bridgePort, "fusebox.call.nobody", new JsonObject().put("path", "/"));
+        JsonObject noBreaker = LaunchedNode.bridgeRequest(vertx, bridgePort, "fusebox.call.nobody", new JsonObject().put("path", "/"));
         assertThat(noBreaker.getString("type")).isEqualTo("err");
         assertThat(noBreaker.getString("failureType")).as("a call address is let through, and finds no breaker")
             .isEqualTo("NO_HANDLERS");
@@ -148,10 +148,6 @@ class LauncherIT {
     return LaunchedNode.run(ROOT, "call", "catalog", operation, "--bridge", bridgeAddress);
   }
 
-  /** One request through the bridge, as any bridge client would send it. */
-  private static JsonObject bridgeRequest(Vertx vertx, int port, String address, JsonObject body) throws Exception {
-    return BridgeCall.request(vertx, "127.0.0.1", port, address, body, new JsonObject(), 5000).await(10, TimeUnit.SECONDS);
-  }
 
 
 }
