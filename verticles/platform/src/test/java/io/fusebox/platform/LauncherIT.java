@@ -2,11 +2,13 @@ package io.fusebox.platform;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fusebox.testkit.TestServices;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -94,7 +96,18 @@ class LauncherIT {
   }
 
   @Test
-  void aForcedOpenBreakerIsStillForcedOpenAfterTheNodeRestarts() throws Exception {
+  void aForcedOpenBreakerIsStillForcedOpenAfterTheNodeRestartsWithAFileStore() throws Exception {
+    aForcedOpenBreakerSurvivesANodeRestart("{ type: file, path: data/breakers.json }");
+  }
+
+  @Test
+  void aForcedOpenBreakerIsStillForcedOpenAfterTheNodeRestartsWithARedisStore() throws Exception {
+    TestServices.Redis redis = TestServices.redis();
+    aForcedOpenBreakerSurvivesANodeRestart("{ type: redis, url: \"redis://%s:%d\", prefix: \"fusebox:test:%s:\" }"
+        .formatted(redis.host(), redis.port(), UUID.randomUUID()));
+  }
+
+  private void aForcedOpenBreakerSurvivesANodeRestart(String store) throws Exception {
     int upstreamPort = LaunchedNode.freePort();
     int httpPort = LaunchedNode.freePort();
     Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "restart");
@@ -102,13 +115,13 @@ class LauncherIT {
         fusebox:
           node: { name: durable }
           http: { port: %d, admin_token: t0ken }
-          store: { type: file, path: data/breakers.json }
+          store: %s
           verticles:
             - { class: io.fusebox.demo.DemoUpstreamVerticle, config: { port: %d } }
         circuit_breakers:
           services:
             echo: { dependency: { type: http, base_url: "http://127.0.0.1:%d" } }
-        """.formatted(httpPort, upstreamPort, upstreamPort));
+        """.formatted(httpPort, store, upstreamPort, upstreamPort));
     Vertx vertx = Vertx.vertx();
     io.vertx.ext.web.client.WebClient http = io.vertx.ext.web.client.WebClient.create(vertx);
     try {
