@@ -19,12 +19,14 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class EchoServer {
 
   private final AtomicLong calls = new AtomicLong();
+  private volatile String lastTraceparent;
   private HttpServer http;
 
   public Future<EchoServer> start(Vertx vertx) {
     GrpcServer grpc = GrpcServer.server(vertx);
     grpc.callHandler(EchoGrpcService.Say, call -> call.handler(request -> {
       calls.incrementAndGet();
+      lastTraceparent = call.headers().get("traceparent");
       switch (request.getText()) {
         case "missing" -> call.response().status(GrpcStatus.NOT_FOUND).statusMessage("no such text").end();
         case "" -> call.response().status(GrpcStatus.INVALID_ARGUMENT).statusMessage("text is empty").end();
@@ -55,6 +57,11 @@ public final class EchoServer {
   /** Calls of the echo service answered so far (health checks not counted). */
   public long calls() {
     return calls.get();
+  }
+
+  /** The {@code traceparent} metadata of the latest {@code Say} call, or null. */
+  public String lastTraceparent() {
+    return lastTraceparent;
   }
 
   public int port() {

@@ -16,10 +16,12 @@ import io.fusebox.protocol.FuseboxClient;
 import io.fusebox.protocol.FuseboxException;
 import io.fusebox.protocol.FuseboxReply;
 import io.fusebox.protocol.GrpcCalls;
+import io.fusebox.protocol.Headers;
 import io.fusebox.testkit.BreakerHarness;
 import io.fusebox.testkit.FaultProxy;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -89,6 +91,15 @@ class GrpcBreakerTest {
     FuseboxReply capped = await(edge().stream("Count", new JsonObject().put("n", 12)));
     assertThat(capped.body().getJsonArray("messages")).as("max_stream_messages caps what is kept").hasSize(5);
     assertThat(capped.body().getBoolean("truncated")).isTrue();
+  }
+
+  @Test
+  void theCallersTraceContextReachesTheServer() {
+    deploy(quiet().build(), null);
+    String traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+    await(client.call("edge_agent", new JsonObject().put("method", "Say").put("message", say("traced")),
+        new DeliveryOptions().addHeader(Headers.TRACEPARENT, traceparent)));
+    assertThat(server.lastTraceparent()).isEqualTo(traceparent);
   }
 
   @Test
