@@ -25,9 +25,18 @@ public interface DependencyAdapter {
    * gives back the pooled resource the call held; its late result is dropped.
    *
    * @param timeoutMillis the call's remaining deadline
-   * @param traceparent the caller's W3C trace context, or null
+   * @param traceparent the W3C trace context to pass on to the dependency, or null: the caller's
+   *     when tracing is off, the breaker span's when it is on and the client does not trace itself
    */
   Future<CallResult> call(JsonObject operation, long timeoutMillis, String traceparent);
+
+  /**
+   * Whether this adapter's client carries the Vert.x trace on to the dependency by itself when
+   * tracing is on, as the Vert.x HTTP client does; if not, the breaker hands it a traceparent.
+   */
+  default boolean tracesItself() {
+    return false;
+  }
 
   /**
    * A cheap protocol-native health check (an HTTP GET of the health path, {@code SELECT 1},

@@ -109,6 +109,12 @@ final class HttpAdapter implements DependencyAdapter {
     return body instanceof String text ? text.length() : Json.encodeToBuffer(body).length();
   }
 
+  /** The Vert.x HTTP client opens a client span of its own and sends its traceparent. */
+  @Override
+  public boolean tracesItself() {
+    return true;
+  }
+
   @Override
   public Future<CallResult> call(JsonObject op, long timeoutMillis, String traceparent) {
     HttpRequest<Buffer> request = client

@@ -6,6 +6,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -43,9 +44,9 @@ public final class FlakyHttpServer {
 
   private void handle(HttpServerRequest request) {
     long n = requests.incrementAndGet();
-    String traceparent = request.getHeader("traceparent");
-    if (traceparent != null) {
-      lastTraceparent = traceparent;
+    List<String> traceparents = request.headers().getAll("traceparent");
+    if (!traceparents.isEmpty()) {
+      lastTraceparent = String.join(", ", traceparents);
     }
     if (request.path().startsWith("/status/")) {
       int status = Integer.parseInt(request.path().substring("/status/".length()));
@@ -129,7 +130,7 @@ public final class FlakyHttpServer {
     return requests.get();
   }
 
-  /** The last {@code traceparent} header received, or null. */
+  /** The last {@code traceparent} header received (several joined by ", "), or null. */
   public String lastTraceparent() {
     return lastTraceparent;
   }

@@ -39,6 +39,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Scope;
 import org.slf4j.Logger;
@@ -249,13 +251,15 @@ public final class BreakerVerticle extends VerticleBase {
       badRequest(message, invalid);
       return;
     }
-    // with tracing on, Vert.x carries the trace context itself, to here and on to the dependency
-    String traceparent = tracer == null && anyHeaders ? headers.get(Headers.TRACEPARENT) : null;
+    // with tracing on, Vert.x carries the trace context to here; adapters whose client does not carry
+    // it on (gRPC) are handed the breaker span's
+    Span span = tracer == null ? null
+        : tracer.spanBuilder("fusebox " + name).setAttribute("fusebox.breaker", name).startSpan();
+    String traceparent = span == null ? (anyHeaders ? headers.get(Headers.TRACEPARENT) : null)
+        : adapter.tracesItself() ? null : traceparent(span.getSpanContext());
     long now = System.nanoTime();
     Call call = new Call(message, operation, traceparent, now + timeoutMillis * 1_000_000, ownDeadline);
-    if (tracer != null) {
-      call.span = tracer.spanBuilder("fusebox " + name).setAttribute("fusebox.breaker", name).startSpan();
-    }
+    call.span = span;
     if (stopping) {
       call.fail(ErrorCode.SHUTTING_DOWN, name, state(), "the breaker is being undeployed", 0);
     } else if (stillRejecting()) {
@@ -553,6 +557,11 @@ public final class BreakerVerticle extends VerticleBase {
         .put("failure_rate", config.failureRate().enabled() ? config.failureRate().threshold() : null)
         .put("slow_call_rate", config.slowCalls().enabled() ? config.slowCalls().rateThreshold() : null)
         .put("minimum_calls", config.failureRate().minimumCalls());
+  }
+
+  /** The W3C {@code traceparent} of a span. */
+  private static String traceparent(SpanContext span) {
+    return "00-" + span.getTraceId() + "-" + span.getSpanId() + "-" + span.getTraceFlags().asHex();
   }
 
   private String state() {
