@@ -66,8 +66,7 @@ class GrpcBreakerTest {
   }
 
   private static BreakerConfig.Builder quiet() {
-    return BreakerConfig.builder().consecutiveFailuresEnabled(false).failureRateEnabled(false).slowCallsEnabled(false)
-        .countWindow(100).callTimeout(Duration.ofSeconds(2)).openTimeout(Duration.ofMillis(500));
+    return BreakerHarness.detectorsOff().callTimeout(Duration.ofSeconds(2)).openTimeout(Duration.ofMillis(500));
   }
 
   private GrpcCalls edge() {

@@ -76,8 +76,7 @@ class PgBreakerTest {
   }
 
   private static BreakerConfig.Builder quiet() {
-    return BreakerConfig.builder().consecutiveFailuresEnabled(false).failureRateEnabled(false).slowCallsEnabled(false)
-        .countWindow(100).callTimeout(Duration.ofMillis(500)).openTimeout(Duration.ofMillis(500));
+    return BreakerHarness.detectorsOff().callTimeout(Duration.ofMillis(500)).openTimeout(Duration.ofMillis(500));
   }
 
   private PgCalls orders() {

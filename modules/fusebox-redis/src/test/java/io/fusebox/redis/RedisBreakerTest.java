@@ -65,8 +65,7 @@ class RedisBreakerTest {
   }
 
   private static BreakerConfig.Builder quiet() {
-    return BreakerConfig.builder().consecutiveFailuresEnabled(false).failureRateEnabled(false).slowCallsEnabled(false)
-        .countWindow(100).callTimeout(Duration.ofMillis(500)).openTimeout(Duration.ofMillis(500));
+    return BreakerHarness.detectorsOff().callTimeout(Duration.ofMillis(500)).openTimeout(Duration.ofMillis(500));
   }
 
   private RedisCalls cache() {

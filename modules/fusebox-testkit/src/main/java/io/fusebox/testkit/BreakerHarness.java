@@ -1,5 +1,6 @@
 package io.fusebox.testkit;
 
+import io.fusebox.core.BreakerConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -68,6 +69,15 @@ public final class BreakerHarness {
       return;
     }
     call.get().onComplete(ar -> lane(n, next, call, finished));
+  }
+
+  /**
+   * A breaker whose detectors are all off, over a 100-call window: a test turns on the one it is
+   * about and sets the timeouts it needs.
+   */
+  public static BreakerConfig.Builder detectorsOff() {
+    return BreakerConfig.builder().consecutiveFailuresEnabled(false).failureRateEnabled(false).slowCallsEnabled(false)
+        .countWindow(100);
   }
 
   public static <T> T await(Future<T> future) {

@@ -57,12 +57,7 @@ abstract class BreakerTestSupport {
 
   /** Breaker values that keep every detector off unless the test turns it on. */
   static BreakerConfig.Builder quiet() {
-    return BreakerConfig.builder()
-        .consecutiveFailuresEnabled(false)
-        .failureRateEnabled(false)
-        .slowCallsEnabled(false)
-        .countWindow(100)
-        .callTimeout(Duration.ofSeconds(5))
+    return BreakerHarness.detectorsOff().callTimeout(Duration.ofSeconds(5))
         .openTimeout(Duration.ofSeconds(30));
   }
 

@@ -98,8 +98,7 @@ final class TestNode implements AutoCloseable {
   }
 
   static BreakerConfig.Builder quiet() {
-    return BreakerConfig.builder().consecutiveFailuresEnabled(false).failureRateEnabled(false).slowCallsEnabled(false)
-        .countWindow(100).callTimeout(Duration.ofSeconds(2)).openTimeout(Duration.ofSeconds(30));
+    return BreakerHarness.detectorsOff().callTimeout(Duration.ofSeconds(2)).openTimeout(Duration.ofSeconds(30));
   }
 
   @Override
