@@ -32,7 +32,7 @@ public record BreakerConfig(
   public static final Duration DEFAULT_WINDOW_DURATION = Duration.ofSeconds(60);
   /** Calls a count-based window holds. */
   public static final int DEFAULT_WINDOW_SIZE = 100;
-  /** A call at least this slow is a slow call, whatever its outcome. */
+  /** A call slower than this is a slow call, whatever its outcome. */
   public static final Duration DEFAULT_SLOW_CALL_THRESHOLD = Duration.ofSeconds(5);
   /** Share of slow calls in the window, in (0, 1], that trips a closed breaker. */
   public static final double DEFAULT_SLOW_CALL_RATE = 0.5;
@@ -50,7 +50,7 @@ public record BreakerConfig(
   public static final Duration DEFAULT_MAX_OPEN_TIMEOUT = Duration.ofMinutes(10);
   /** Random spread of each open timeout, in [0, 1]: 0.2 means up to 20% shorter or longer. */
   public static final double DEFAULT_JITTER = 0.0;
-  /** Probe calls admitted at once while half-open. */
+  /** Probe calls admitted at once while half-open; at most 1000. */
   public static final int DEFAULT_PERMITTED_PROBES = 3;
   /** Successful probes in a row that close a half-open breaker. */
   public static final int DEFAULT_SUCCESS_THRESHOLD = 3;
@@ -179,7 +179,7 @@ public record BreakerConfig(
     if (!(transitions.jitter() >= 0.0 && transitions.jitter() <= 1.0)) {
       p.add("transitions.jitter", "out of range", transitions.jitter(), "a number in [0, 1]");
     }
-    p.atLeast("recovery.permitted_probes", recovery.permittedProbes(), 1);
+    p.between("recovery.permitted_probes", recovery.permittedProbes(), 1, HalfOpenProbes.MAX_PERMITS);
     p.atLeast("recovery.success_threshold", recovery.successThreshold(), 1);
     return p.list;
   }
@@ -195,6 +195,12 @@ public record BreakerConfig(
     void atLeast(String path, int value, int min) {
       if (value < min) {
         add(path, "out of range", value, "an integer >= " + min);
+      }
+    }
+
+    void between(String path, int value, int min, int max) {
+      if (value < min || value > max) {
+        add(path, "out of range", value, "an integer in [" + min + ", " + max + "]");
       }
     }
 

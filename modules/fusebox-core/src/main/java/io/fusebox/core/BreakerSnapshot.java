@@ -13,11 +13,12 @@ package io.fusebox.core;
  * @param timeoutCalls calls that ran past their deadline
  * @param failureRate failed share of the window's calls (timeouts count as failed), 0 when empty
  * @param slowCallRate slow share of the window's calls, 0 when empty
- * @param windowCalls calls the window holds now
+ * @param windowCalls calls the window holds now; half-open starts an empty window that holds the probes
  * @param p50Millis median latency of recent calls
  * @param p95Millis 95th percentile latency of recent calls
  * @param p99Millis 99th percentile latency of recent calls
- * @param openTimeoutMillis the open timeout in force (while open) or that the next open would use
+ * @param openTimeoutMillis while open, the open timeout in force; while half-open, the one a failed
+ *     probe would start (one backoff level up); otherwise the one a trip would start
  * @param backoffLevel re-opens since the last close
  * @param retryAtEpochMillis when an open breaker will admit a probe; 0 in other states
  * @param probesInFlight probe calls running while half-open

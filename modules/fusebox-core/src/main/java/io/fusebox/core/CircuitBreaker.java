@@ -19,19 +19,37 @@ import java.util.concurrent.TimeUnit;
  * ...call the dependency...
  * breaker.onSuccess(permit, System.nanoTime() - start);   // or onFailure, onTimeout, onIgnored, release
  * }</pre>
- * A permit names the state period in which the call was admitted; the outcome of a call admitted
- * before the last transition is counted but judges nothing, so a slow call from a closed period
- * cannot close a half-open breaker.
+ * A permit names the state period in which the call was admitted and, for a half-open probe, the
+ * probe itself. The outcome of a call admitted before the last transition is counted but judges
+ * nothing, so a slow call from a closed period cannot close a half-open breaker; the outcome of a
+ * call admitted before the last {@link #reset()} is not even counted.
  *
  * <p>Nothing on the admit and record paths allocates or reads the system clock unless a
- * time-based window or an open timeout needs the time; pass a {@link CoarseClock} to make that read
- * cheap. Call {@link #tick()} from a timer so that an idle breaker still moves from open to
- * half-open and expires probe leases.
+ * time-based window, an open timeout or a probe lease needs the time; pass a {@link CoarseClock} to
+ * make that read cheap. Call {@link #tick()} from a timer so that an idle breaker still moves from
+ * open to half-open and expires probe leases.
+ *
+ * <h2>Manual transitions</h2>
+ * {@link #transitionTo} (administrators, cluster verdicts) accepts only these moves, and throws
+ * {@link IllegalStateException} naming both states for any other:
+ * <table>
+ *   <caption>Allowed targets</caption>
+ *   <tr><th>to</th><th>from</th></tr>
+ *   <tr><td>closed, forced_open, disabled</td><td>any state</td></tr>
+ *   <tr><td>open</td><td>closed, half_open (open itself: nothing happens)</td></tr>
+ *   <tr><td>half_open</td><td>open (half_open itself: nothing happens)</td></tr>
+ * </table>
+ * The admin states are left only for closed, so a verdict cannot reopen a breaker that an
+ * administrator forced or disabled, and half-open is only ever reached from open.
  */
 public final class CircuitBreaker {
 
   /** What {@link #tryAcquire()} returns when the call must not run. */
   public static final long REJECTED = -1L;
+
+  /** A permit is its period shifted left by these bits, or'ed with the probe's slot (0: not a probe). */
+  private static final int SLOT_BITS = 16;
+  private static final long SLOT_MASK = (1L << SLOT_BITS) - 1;
 
   private static final System.Logger LOG = System.getLogger(CircuitBreaker.class.getName());
   private static final TransitionListener[] NO_LISTENERS = new TransitionListener[0];
@@ -53,10 +71,15 @@ public final class CircuitBreaker {
   private TransitionListener[] listeners = NO_LISTENERS;
 
   private BreakerState state = BreakerState.CLOSED;
-  /** Counts transitions; a permit is the epoch it was issued in. */
+  /** Counts state periods: every transition and every reset starts one. */
   private long epoch;
+  /** The permit of a call admitted in this period that is no probe: {@code epoch << SLOT_BITS}. */
+  private long periodPermit;
+  /** The first permit of the period the last reset started; outcomes of older permits are not counted. */
+  private long countedFrom;
   private long sinceEpochMillis;
   private long openUntilNanos;
+  /** The open timeout in force while open. */
   private long openTimeoutNanos;
 
   private long successCalls;
@@ -86,7 +109,6 @@ public final class CircuitBreaker {
     this.slowCallNanos = config.slowCalls().threshold().toNanos();
     this.callTimeoutNanos = config.callTimeout().toNanos();
     this.openTimeout = new OpenTimeout(config.transitions(), jitterSeed);
-    this.openTimeoutNanos = openTimeout.plainNanos();
     this.probes = new HalfOpenProbes(config.recovery().permittedProbes());
     this.successThreshold = config.recovery().successThreshold();
     this.strictMode = config.recovery().strictMode();
@@ -116,7 +138,7 @@ public final class CircuitBreaker {
   public long tryAcquire() {
     BreakerState s = state;
     if (s == BreakerState.CLOSED || s == BreakerState.DISABLED) {
-      return epoch;
+      return periodPermit;
     }
     if (s == BreakerState.OPEN) {
       if (clock.nanos() < openUntilNanos) {
@@ -137,64 +159,87 @@ public final class CircuitBreaker {
     long now = clock.nanos();
     if (probes.leaseExpired(now)) {
       reopen("probe_lease_expired");
-    } else if (probes.tryAcquire(now + callTimeoutNanos)) {
-      return epoch;
+    } else {
+      int slot = probes.tryAcquire(now + callTimeoutNanos);
+      if (slot != 0) {
+        return periodPermit | slot;
+      }
     }
     rejectedCalls++;
     return REJECTED;
   }
 
   public void onSuccess(long permit, long durationNanos) {
-    checkPermit(permit);
-    successCalls++;
-    latency.record(durationNanos);
-    if (permit != epoch) {
+    if (!counted(permit)) {
       return;
     }
-    boolean slow = durationNanos >= slowCallNanos;
-    BreakerState s = state;
-    if (s == BreakerState.CLOSED) {
-      window.record(false, slow);
-      if (consecutive != null) {
-        consecutive.onSuccess();
+    successCalls++;
+    latency.record(durationNanos);
+    boolean slow = durationNanos > slowCallNanos;
+    if (permit == periodPermit) {
+      BreakerState s = state;
+      if (s == BreakerState.CLOSED) {
+        window.record(false, slow);
+        if (consecutive != null) {
+          consecutive.onSuccess();
+        }
+        judgeRates();
+      } else if (s == BreakerState.DISABLED) {
+        window.record(false, slow);
       }
-      judgeRates();
-    } else if (s == BreakerState.HALF_OPEN) {
-      probes.release();
-      if (strictMode && slow) {
-        reopen("probe_slow");
-      } else if (probes.succeeded() >= successThreshold) {
-        transition(BreakerState.CLOSED, "probes_succeeded");
-      }
-    } else if (s == BreakerState.DISABLED) {
-      window.record(false, slow);
+    } else if (isProbeOfThisPeriod(permit)) {
+      onProbeSucceeded((int) (permit & SLOT_MASK), slow);
+    }
+  }
+
+  private void onProbeSucceeded(int slot, boolean slow) {
+    if (probes.leaseExpired(clock.nanos())) {
+      reopen("probe_lease_expired");
+      return;
+    }
+    probes.release(slot);
+    window.record(false, slow);
+    if (strictMode && slow) {
+      reopen("probe_slow");
+    } else if (probes.succeeded() >= successThreshold) {
+      transition(BreakerState.CLOSED, "probes_succeeded");
     }
   }
 
   public void onFailure(long permit, long durationNanos) {
-    checkPermit(permit);
-    failureCalls++;
-    recordFailure(permit, durationNanos);
+    if (counted(permit)) {
+      failureCalls++;
+      recordFailure(permit, durationNanos);
+    }
   }
 
   /** A call that ran past its deadline: counted as a timeout, judged as a failure. */
   public void onTimeout(long permit, long durationNanos) {
-    checkPermit(permit);
-    timeoutCalls++;
-    recordFailure(permit, durationNanos);
+    if (counted(permit)) {
+      timeoutCalls++;
+      recordFailure(permit, durationNanos);
+    }
   }
 
   /** The dependency answered with the caller's own error: counts for neither side. */
   public void onIgnored(long permit) {
-    checkPermit(permit);
-    ignoredCalls++;
-    release(permit);
+    if (counted(permit)) {
+      ignoredCalls++;
+      release(permit);
+    }
   }
 
-  /** A call that ended with no outcome (cancelled before it ran): only gives its permit back. */
+  /**
+   * A call that ended with no outcome (cancelled before it ran): only gives its permit back. A
+   * half-open breaker first checks the other probes' leases, as at every probe's end.
+   */
   public void release(long permit) {
-    if (permit == epoch && state == BreakerState.HALF_OPEN) {
-      probes.release();
+    if (isProbeOfThisPeriod(permit)) {
+      if (probes.leaseExpired(clock.nanos())) {
+        reopen("probe_lease_expired");
+      } else {
+        probes.release((int) (permit & SLOT_MASK));
+      }
     }
   }
 
@@ -210,24 +255,44 @@ public final class CircuitBreaker {
 
   private void recordFailure(long permit, long durationNanos) {
     latency.record(durationNanos);
-    if (permit != epoch) {
-      return;
-    }
-    boolean slow = durationNanos >= slowCallNanos;
-    BreakerState s = state;
-    if (s == BreakerState.CLOSED) {
-      window.record(true, slow);
-      if (consecutive != null && consecutive.onFailure()) {
-        transition(BreakerState.OPEN, consecutive.reason());
-      } else {
-        judgeRates();
+    boolean slow = durationNanos > slowCallNanos;
+    if (permit == periodPermit) {
+      BreakerState s = state;
+      if (s == BreakerState.CLOSED) {
+        window.record(true, slow);
+        if (consecutive != null && consecutive.onFailure()) {
+          transition(BreakerState.OPEN, consecutive.reason());
+        } else {
+          judgeRates();
+        }
+      } else if (s == BreakerState.DISABLED) {
+        window.record(true, slow);
       }
-    } else if (s == BreakerState.HALF_OPEN) {
-      probes.release();
-      reopen("probe_failed");
-    } else if (s == BreakerState.DISABLED) {
+    } else if (isProbeOfThisPeriod(permit)) {
+      probes.release((int) (permit & SLOT_MASK));
       window.record(true, slow);
+      reopen("probe_failed");
     }
+  }
+
+  /**
+   * Whether an outcome of this permit still counts: false for one admitted before the last reset.
+   *
+   * @throws IllegalArgumentException for {@link #REJECTED}, whose call did not run
+   */
+  private boolean counted(long permit) {
+    if (permit >= countedFrom) {
+      return true;
+    }
+    if (permit < 0) {
+      throw new IllegalArgumentException("a rejected call has no outcome to record");
+    }
+    return false;
+  }
+
+  /** Probes hold a slot; only a half-open period issues permits with one. */
+  private boolean isProbeOfThisPeriod(long permit) {
+    return (permit >>> SLOT_BITS) == epoch && (permit & SLOT_MASK) != 0;
   }
 
   private void judgeRates() {
@@ -236,12 +301,6 @@ public final class CircuitBreaker {
       transition(BreakerState.OPEN, failureRate.reason("failure_rate", window.failures(), calls));
     } else if (slowCallRate != null && slowCallRate.tripped(window.slowCalls(), calls)) {
       transition(BreakerState.OPEN, slowCallRate.reason("slow_call_rate", window.slowCalls(), calls));
-    }
-  }
-
-  private static void checkPermit(long permit) {
-    if (permit < 0) {
-      throw new IllegalArgumentException("a rejected call has no outcome to record");
     }
   }
 
@@ -283,7 +342,10 @@ public final class CircuitBreaker {
     transition(BreakerState.CLOSED, "admin:close");
   }
 
-  /** Closed, with the window, backoff, counts and latencies all cleared. */
+  /**
+   * Closed, with the window, backoff, counts and latencies all cleared, in a new state period in
+   * every state: the outcome of a call admitted before the reset changes nothing.
+   */
   public void reset() {
     successCalls = 0;
     failureCalls = 0;
@@ -293,18 +355,34 @@ public final class CircuitBreaker {
     latency.clear();
     openTimeout.reset();
     if (state == BreakerState.CLOSED) {
+      newPeriod();
       clearDetection();
     } else {
       transition(BreakerState.CLOSED, "admin:reset");
     }
+    countedFrom = periodPermit;
   }
 
   /**
-   * Moves to any state for a reason given by the caller (an administrator, a cluster verdict).
-   * Entering open uses the current backoff level.
+   * Moves to another state for a reason given by the caller (an administrator, a cluster verdict),
+   * if the table in the class comment allows it. Entering open uses the current backoff level.
+   *
+   * @throws IllegalStateException for a move the table does not allow, naming from and to
    */
   public void transitionTo(BreakerState target, String reason) {
+    if (!allowed(state, target)) {
+      throw new IllegalStateException("breaker " + name + " cannot move from " + state.wireName() + " to "
+          + target.wireName() + " (" + reason + ")");
+    }
     transition(target, reason);
+  }
+
+  private static boolean allowed(BreakerState from, BreakerState to) {
+    return switch (to) {
+      case CLOSED, FORCED_OPEN, DISABLED -> true;
+      case OPEN -> from == BreakerState.CLOSED || from == BreakerState.HALF_OPEN || from == BreakerState.OPEN;
+      case HALF_OPEN -> from == BreakerState.OPEN || from == BreakerState.HALF_OPEN;
+    };
   }
 
   /**
@@ -314,7 +392,7 @@ public final class CircuitBreaker {
   public void restore(BreakerState saved, long sinceEpochMillis, long remainingOpenNanos, int backoffLevel) {
     openTimeout.restoreLevel(backoffLevel);
     state = saved;
-    epoch++;
+    newPeriod();
     this.sinceEpochMillis = sinceEpochMillis;
     openTimeoutNanos = openTimeout.plainNanos();
     openUntilNanos = clock.nanos() + Math.max(0, remainingOpenNanos);
@@ -332,23 +410,26 @@ public final class CircuitBreaker {
     if (from == to) {
       return;
     }
+    WindowCounts left = new WindowCounts(window.calls(), window.failures(), window.slowCalls());
     state = to;
-    epoch++;
+    newPeriod();
     sinceEpochMillis = clock.epochMillis();
     switch (to) {
       case CLOSED -> {
         clearDetection();
         openTimeout.reset();
-        openTimeoutNanos = openTimeout.plainNanos();
       }
       case OPEN -> {
         openTimeoutNanos = openTimeout.nextNanos();
         openUntilNanos = clock.nanos() + openTimeoutNanos;
       }
-      case HALF_OPEN -> probes.clear();
+      case HALF_OPEN -> {
+        clearDetection();
+        probes.clear();
+      }
       default -> { }
     }
-    Transition t = new Transition(name, from, to, reason, sinceEpochMillis);
+    Transition t = new Transition(name, from, to, reason, sinceEpochMillis, left);
     for (TransitionListener listener : listeners) {
       try {
         listener.onTransition(t);
@@ -358,11 +439,30 @@ public final class CircuitBreaker {
     }
   }
 
+  private void newPeriod() {
+    epoch++;
+    periodPermit = epoch << SLOT_BITS;
+  }
+
   private void clearDetection() {
     window.clear();
     if (consecutive != null) {
       consecutive.reset();
     }
+  }
+
+  /**
+   * While open, the open timeout in force; while half-open, the one a failed probe would start (one
+   * backoff level up); while closed, the one a trip would start. Forced-open and disabled breakers
+   * can only trip after a close, which resets the backoff, so theirs is the base timeout.
+   */
+  private long nextOpenTimeoutNanos() {
+    return switch (state) {
+      case OPEN -> openTimeoutNanos;
+      case HALF_OPEN -> openTimeout.plainNanos(openTimeout.level() + 1);
+      case CLOSED -> openTimeout.plainNanos();
+      case FORCED_OPEN, DISABLED -> openTimeout.plainNanos(0);
+    };
   }
 
   /** The breaker now; the time window is brought up to date first. */
@@ -384,7 +484,7 @@ public final class CircuitBreaker {
         latency.quantileNanos(0.50) / 1e6,
         latency.quantileNanos(0.95) / 1e6,
         latency.quantileNanos(0.99) / 1e6,
-        TimeUnit.NANOSECONDS.toMillis(openTimeoutNanos),
+        TimeUnit.NANOSECONDS.toMillis(nextOpenTimeoutNanos()),
         openTimeout.level(),
         state == BreakerState.OPEN ? clock.epochMillis() + retryAfterMillis() : 0,
         state == BreakerState.HALF_OPEN ? probes.inFlight() : 0);

@@ -36,7 +36,12 @@ final class OpenTimeout {
 
   /** The un-jittered wait of the current level. */
   long plainNanos() {
-    return (long) Math.min(baseNanos * Math.pow(multiplier, level), maxNanos);
+    return plainNanos(level);
+  }
+
+  /** The un-jittered wait of a given level. */
+  long plainNanos(int atLevel) {
+    return (long) Math.min(baseNanos * Math.pow(multiplier, atLevel), maxNanos);
   }
 
   void escalate() {

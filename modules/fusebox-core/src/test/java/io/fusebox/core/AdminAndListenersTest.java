@@ -5,6 +5,7 @@ import static io.fusebox.core.Breakers.fail;
 import static io.fusebox.core.Breakers.quiet;
 import static io.fusebox.core.Breakers.succeed;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -64,13 +65,87 @@ class AdminAndListenersTest {
   }
 
   @Test
-  void anAdministratorCanMoveTheBreakerToAnyState() {
-    for (BreakerState target : BreakerState.values()) {
-      CircuitBreaker b = new CircuitBreaker("any", quiet().build(), clock);
-      b.transitionTo(BreakerState.FORCED_OPEN, "admin:force_open");
-      b.transitionTo(target, "admin:" + target.wireName());
-      assertThat(b.state()).isEqualTo(target);
+  void manualTransitionsFollowTheAllowedTable() {
+    for (BreakerState from : BreakerState.values()) {
+      for (BreakerState to : BreakerState.values()) {
+        CircuitBreaker b = breakerIn(from);
+        boolean allowed = switch (to) {
+          case CLOSED, FORCED_OPEN, DISABLED -> true;
+          case OPEN -> from == BreakerState.CLOSED || from == BreakerState.HALF_OPEN || from == BreakerState.OPEN;
+          case HALF_OPEN -> from == BreakerState.OPEN || from == BreakerState.HALF_OPEN;
+        };
+        List<Transition> heard = Breakers.record(b);
+        if (allowed) {
+          b.transitionTo(to, "verdict");
+          assertThat(b.state()).as(from + " -> " + to).isEqualTo(to);
+        } else {
+          assertThatThrownBy(() -> b.transitionTo(to, "verdict")).as(from + " -> " + to)
+              .isInstanceOf(IllegalStateException.class)
+              .hasMessageContaining("from " + from.wireName() + " to " + to.wireName());
+          assertThat(b.state()).as("a refused move changes nothing").isEqualTo(from);
+          assertThat(heard).as("and tells no listener").isEmpty();
+        }
+      }
     }
+  }
+
+  @Test
+  void halfOpenIsNeverEnteredFromClosed() {
+    List<Transition> heard = Breakers.record(breaker);
+    assertThatThrownBy(() -> breaker.transitionTo(BreakerState.HALF_OPEN, "admin"))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("breaker search cannot move from closed to half_open (admin)");
+    assertThat(heard).isEmpty();
+    admitted(breaker);
+  }
+
+  @Test
+  void aCallAdmittedBeforeAResetChangesNothingAfterIt() {
+    long p1 = admitted(breaker);
+    long p2 = admitted(breaker);
+    long p3 = admitted(breaker);
+    breaker.reset();
+    breaker.onFailure(p1, Breakers.FAST);
+    breaker.onTimeout(p2, Breakers.FAST);
+    breaker.onSuccess(p3, Breakers.FAST);
+    BreakerSnapshot s = breaker.snapshot();
+    assertThat(s.state()).as("three failures from before the reset do not trip").isEqualTo(BreakerState.CLOSED);
+    assertThat(s.windowCalls()).isZero();
+    assertThat(s.successCalls() + s.failureCalls() + s.timeoutCalls()).as("nor are they counted").isZero();
+    fail(breaker, 3);
+    assertThat(breaker.state()).as("calls admitted after the reset count").isEqualTo(BreakerState.OPEN);
+  }
+
+  @Test
+  void aProbeAdmittedBeforeAResetCannotCloseOrReopenTheNextPeriod() {
+    CircuitBreaker b = new CircuitBreaker("probe-reset", quiet().consecutiveFailures(1).successThreshold(1)
+        .openTimeout(java.time.Duration.ofSeconds(1)).build(), clock);
+    fail(b, 1);
+    clock.advance(java.time.Duration.ofSeconds(1));
+    long probe = admitted(b);
+    assertThat(b.state()).isEqualTo(BreakerState.HALF_OPEN);
+    b.reset();
+    b.forceOpen();
+    b.onSuccess(probe, Breakers.FAST);
+    assertThat(b.state()).isEqualTo(BreakerState.FORCED_OPEN);
+  }
+
+  private CircuitBreaker breakerIn(BreakerState state) {
+    CircuitBreaker b = new CircuitBreaker("table", quiet().consecutiveFailures(1)
+        .openTimeout(java.time.Duration.ofSeconds(1)).build(), clock);
+    switch (state) {
+      case CLOSED -> { }
+      case OPEN -> fail(b, 1);
+      case HALF_OPEN -> {
+        fail(b, 1);
+        clock.advance(java.time.Duration.ofSeconds(1));
+        b.tick();
+      }
+      case FORCED_OPEN -> b.forceOpen();
+      case DISABLED -> b.disable();
+    }
+    assertThat(b.state()).isEqualTo(state);
+    return b;
   }
 
   @Test

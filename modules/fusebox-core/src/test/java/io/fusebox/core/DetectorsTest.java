@@ -56,6 +56,57 @@ class DetectorsTest {
   }
 
   @Test
+  void twoFailuresInThreeTripAThresholdOfTwoThirds() {
+    CircuitBreaker b = breaker(quiet().failureRate(2.0 / 3).minimumCalls(3).countWindow(3));
+    List<Transition> transitions = Breakers.record(b);
+    fail(b, 1);
+    succeed(b, 1);
+    fail(b, 1);
+    assertThat(b.state()).isEqualTo(BreakerState.OPEN);
+    assertThat(transitions.get(0).reason()).isEqualTo("failure_rate 0.67>=0.67");
+  }
+
+  @Test
+  void everyRateThresholdTripsAtExactlyThatRateAndNotBelowIt() {
+    for (int calls = 1; calls <= 40; calls++) {
+      for (int failures = 1; failures <= calls; failures++) {
+        double threshold = (double) failures / calls;
+        CircuitBreaker exact = breaker(quiet().failureRate(threshold).minimumCalls(calls).countWindow(calls));
+        succeed(exact, calls - failures);
+        fail(exact, failures);
+        assertThat(exact.state()).as("%d of %d at threshold %s", failures, calls, threshold)
+            .isEqualTo(BreakerState.OPEN);
+        if (threshold < 1.0) {
+          CircuitBreaker above = breaker(quiet().failureRate(Math.nextUp(threshold)).minimumCalls(calls)
+              .countWindow(calls));
+          succeed(above, calls - failures);
+          fail(above, failures);
+          assertThat(above.state()).as("%d of %d just under threshold %s", failures, calls, Math.nextUp(threshold))
+              .isEqualTo(BreakerState.CLOSED);
+        }
+      }
+    }
+  }
+
+  @Test
+  void slowCallRateTripsAtExactlyItsThresholdToo() {
+    CircuitBreaker b = breaker(quiet().slowCalls(Duration.ofSeconds(5), 1.0 / 3).minimumCalls(3).countWindow(3));
+    succeed(b, 2);
+    succeedSlowly(b, 1);
+    assertThat(b.state()).isEqualTo(BreakerState.OPEN);
+  }
+
+  @Test
+  void aCallExactlyAsLongAsTheSlowThresholdIsNotSlow() {
+    CircuitBreaker b = breaker(quiet().slowCalls(Duration.ofMillis(100), 1.0).minimumCalls(1).countWindow(1));
+    b.onSuccess(admitted(b), Duration.ofMillis(100).toNanos());
+    assertThat(b.snapshot().slowCallRate()).isZero();
+    assertThat(b.state()).isEqualTo(BreakerState.CLOSED);
+    b.onSuccess(admitted(b), Duration.ofMillis(100).toNanos() + 1);
+    assertThat(b.state()).as("one nanosecond more is slow").isEqualTo(BreakerState.OPEN);
+  }
+
+  @Test
   void failureRateWaitsForMinimumCalls() {
     CircuitBreaker b = breaker(quiet().failureRate(0.5).minimumCalls(10).countWindow(10));
     fail(b, 9);
@@ -121,15 +172,6 @@ class DetectorsTest {
     succeedSlowly(b, 1);
     assertThat(b.state()).isEqualTo(BreakerState.OPEN);
     assertThat(transitions.get(0).reason()).isEqualTo("slow_call_rate 0.50>=0.50");
-  }
-
-  @Test
-  void callExactlyAtTheSlowThresholdIsSlow() {
-    CircuitBreaker b = breaker(quiet().slowCalls(Duration.ofMillis(100), 1.0).minimumCalls(1).countWindow(1));
-    b.onSuccess(admitted(b), Duration.ofMillis(100).toNanos() - 1);
-    assertThat(b.state()).isEqualTo(BreakerState.CLOSED);
-    b.onSuccess(admitted(b), Duration.ofMillis(100).toNanos());
-    assertThat(b.state()).isEqualTo(BreakerState.OPEN);
   }
 
   @Test

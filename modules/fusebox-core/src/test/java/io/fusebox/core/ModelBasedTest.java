@@ -4,15 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Random;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Runs thousands of random call sequences against the breaker and against {@link Model}, a
- * deliberately naive re-statement of the rules (lists instead of rings, recomputation instead of
- * running totals), and requires the same permits, states and transitions at every step.
+ * deliberately naive re-statement of the rules (lists instead of rings, a map of leases instead of
+ * slots, recomputation instead of running totals), and requires the same admissions, states,
+ * transitions, window sizes and probes in flight at every step, for 1 to 4 probe permits.
  */
 class ModelBasedTest {
 
@@ -20,22 +24,26 @@ class ModelBasedTest {
   private static final int STEPS = 400;
   private static final long SECOND = 1_000_000_000L;
 
-  @Test
-  void breakerBehavesLikeTheReferenceModel() {
+  @ParameterizedTest(name = "{0} probe permits")
+  @ValueSource(ints = {1, 2, 3, 4})
+  void breakerBehavesLikeTheReferenceModel(int permits) {
     for (long seed = 1; seed <= SEQUENCES; seed++) {
-      runSequence(seed);
+      runSequence(seed * 10 + permits, permits);
     }
   }
 
-  private void runSequence(long seed) {
+  private record Admitted(long permit, Model.Permit modelPermit) {
+  }
+
+  private void runSequence(long seed, int permits) {
     Random random = new Random(seed);
-    BreakerConfig config = randomConfig(random);
+    BreakerConfig config = randomConfig(random, permits);
     ManualClock clock = new ManualClock();
     CircuitBreaker breaker = new CircuitBreaker("model", config, clock, seed);
     List<String> actual = new ArrayList<>();
     breaker.addListener(t -> actual.add(t.from().wireName() + "->" + t.to().wireName() + " " + t.reason()));
     Model model = new Model(config, clock);
-    List<Long> outstanding = new ArrayList<>();
+    List<Admitted> outstanding = new ArrayList<>();
     List<String> steps = new ArrayList<>();
 
     for (int step = 0; step < STEPS; step++) {
@@ -43,38 +51,45 @@ class ModelBasedTest {
       String op;
       if (roll < 40) {
         long permit = breaker.tryAcquire();
-        long expected = model.tryAcquire();
+        Model.Permit expected = model.tryAcquire();
         op = "acquire -> " + permit;
-        check(seed, steps, op, permit == expected, "permit " + permit + " but model says " + expected);
+        check(seed, steps, op, (permit != CircuitBreaker.REJECTED) == (expected != null),
+            "permit " + permit + " but model says " + expected);
         if (permit != CircuitBreaker.REJECTED) {
-          outstanding.add(permit);
+          outstanding.add(new Admitted(permit, expected));
         }
       } else if (roll < 78 && !outstanding.isEmpty()) {
-        long permit = outstanding.remove(random.nextInt(outstanding.size()));
-        long duration = random.nextInt(4) == 0 ? config.slowCalls().threshold().toNanos() + random.nextInt(1000)
-            : random.nextInt(1_000_000);
+        Admitted call = outstanding.remove(random.nextInt(outstanding.size()));
+        long permit = call.permit();
+        long slowThreshold = config.slowCalls().threshold().toNanos();
+        long duration = switch (random.nextInt(8)) {
+          case 0 -> slowThreshold;
+          case 1 -> slowThreshold + 1;
+          case 2 -> slowThreshold + random.nextInt(1000);
+          default -> random.nextInt(1_000_000);
+        };
         int outcome = random.nextInt(6);
-        op = "outcome " + outcome + " of permit " + permit + " after " + duration + "ns";
+        op = "outcome " + outcome + " of " + call.modelPermit() + " after " + duration + "ns";
         switch (outcome) {
           case 0, 1 -> {
             breaker.onSuccess(permit, duration);
-            model.onSuccess(permit, duration);
+            model.onSuccess(call.modelPermit(), duration);
           }
           case 2 -> {
             breaker.onFailure(permit, duration);
-            model.onFailure(permit, duration);
+            model.onFailure(call.modelPermit(), duration);
           }
           case 3 -> {
             breaker.onTimeout(permit, duration);
-            model.onFailure(permit, duration);
+            model.onFailure(call.modelPermit(), duration);
           }
           case 4 -> {
             breaker.onIgnored(permit);
-            model.release(permit);
+            model.release(call.modelPermit());
           }
           default -> {
             breaker.release(permit);
-            model.release(permit);
+            model.release(call.modelPermit());
           }
         }
       } else if (roll < 92) {
@@ -101,6 +116,12 @@ class ModelBasedTest {
           "state " + breaker.state() + " but model says " + model.state);
       check(seed, steps, op, actual.equals(model.transitions),
           "transitions " + actual + " but model says " + model.transitions);
+      BreakerSnapshot snapshot = breaker.snapshot();
+      check(seed, steps, op, snapshot.windowCalls() == model.window().size(),
+          "window of " + snapshot.windowCalls() + " calls but model says " + model.window().size());
+      int modelProbes = model.state == BreakerState.HALF_OPEN ? model.leases.size() : 0;
+      check(seed, steps, op, snapshot.probesInFlight() == modelProbes,
+          snapshot.probesInFlight() + " probes in flight but model says " + modelProbes);
     }
   }
 
@@ -112,23 +133,23 @@ class ModelBasedTest {
     }
   }
 
-  private static BreakerConfig randomConfig(Random r) {
+  private static BreakerConfig randomConfig(Random r, int permits) {
     BreakerConfig.Builder b = BreakerConfig.builder()
         .consecutiveFailuresEnabled(r.nextBoolean())
         .failureRateEnabled(r.nextInt(4) != 0)
         .slowCallsEnabled(r.nextBoolean())
         .slowCallThreshold(Duration.ofMillis(100 + r.nextInt(900)))
-        .slowCallRate(new double[] {0.3, 0.5, 1.0}[r.nextInt(3)])
+        .slowCallRate(new double[] {0.3, 1.0 / 3, 0.5, 2.0 / 3, 1.0}[r.nextInt(5)])
         .callTimeout(Duration.ofMillis(500 + r.nextInt(2500)))
         .openTimeout(Duration.ofMillis(200 + r.nextInt(4000)))
         .backoffMultiplier(1.0 + r.nextInt(3))
         .maxOpenTimeout(Duration.ofSeconds(5 + r.nextInt(10)))
         .exponentialBackoff(r.nextBoolean())
-        .permittedProbes(1 + r.nextInt(4))
+        .permittedProbes(permits)
         .successThreshold(1 + r.nextInt(4))
         .strictMode(r.nextBoolean());
     b.consecutiveFailures(1 + r.nextInt(6)).consecutiveFailuresEnabled(r.nextBoolean());
-    b.failureRate(new double[] {0.2, 0.25, 0.5, 0.75, 1.0}[r.nextInt(5)]).failureRateEnabled(r.nextInt(4) != 0);
+    b.failureRate(new double[] {0.1, 0.2, 0.25, 1.0 / 3, 0.5, 2.0 / 3, 0.75, 1.0}[r.nextInt(8)]).failureRateEnabled(r.nextInt(4) != 0);
     if (r.nextBoolean()) {
       int size = 1 + r.nextInt(20);
       b.countWindow(size).minimumCalls(1 + r.nextInt(size));
@@ -143,14 +164,22 @@ class ModelBasedTest {
     private record Outcome(long bucket, boolean failure, boolean slow) {
     }
 
+    /** A call the model admitted: its state period and, for a probe, its lease's id (0 otherwise). */
+    record Permit(long epoch, int lease) {
+    }
+
     final BreakerConfig config;
     final ManualClock clock;
     final long createdAt;
     final List<String> transitions = new ArrayList<>();
     final List<Outcome> outcomes = new ArrayList<>();
-    final List<Long> leases = new ArrayList<>();
+    /** Each probe's own lease: its deadline, by the probe's id. */
+    final Map<Integer, Long> leases = new HashMap<>();
     BreakerState state = BreakerState.CLOSED;
     long epoch;
+    /** Outcomes of calls admitted before the period of the last reset are not counted. */
+    long countedFrom;
+    int nextLease;
     int failureRun;
     int probeSuccesses;
     int level;
@@ -162,14 +191,14 @@ class ModelBasedTest {
       this.createdAt = clock.nanos();
     }
 
-    long tryAcquire() {
+    Permit tryAcquire() {
       switch (state) {
         case CLOSED, DISABLED -> {
-          return epoch;
+          return new Permit(epoch, 0);
         }
         case OPEN -> {
           if (clock.nanos() < openUntil) {
-            return -1;
+            return null;
           }
           moveTo(BreakerState.HALF_OPEN, "open_timeout_elapsed");
           return probe();
@@ -178,52 +207,66 @@ class ModelBasedTest {
           return probe();
         }
         default -> {
-          return -1;
+          return null;
         }
       }
     }
 
-    private long probe() {
-      long now = clock.nanos();
-      if (!leases.isEmpty() && leases.stream().mapToLong(Long::longValue).min().getAsLong() <= now) {
+    private Permit probe() {
+      if (aLeasePassed()) {
         reopen("probe_lease_expired");
-        return -1;
+        return null;
       }
       if (leases.size() < config.recovery().permittedProbes()) {
-        leases.add(now + config.callTimeout().toNanos());
-        return epoch;
+        leases.put(++nextLease, clock.nanos() + config.callTimeout().toNanos());
+        return new Permit(epoch, nextLease);
       }
-      return -1;
+      return null;
     }
 
-    void onSuccess(long permit, long duration) {
-      if (permit != epoch) {
+    private boolean aLeasePassed() {
+      return leases.values().stream().anyMatch(deadline -> deadline <= clock.nanos());
+    }
+
+    private boolean isProbeNow(Permit p) {
+      return p.epoch() == epoch && state == BreakerState.HALF_OPEN && p.lease() != 0;
+    }
+
+    private boolean slow(long duration) {
+      return duration > config.slowCalls().threshold().toNanos();
+    }
+
+    void onSuccess(Permit p, long duration) {
+      if (p.epoch() < countedFrom || p.epoch() != epoch) {
         return;
       }
-      boolean slow = duration >= config.slowCalls().threshold().toNanos();
       if (state == BreakerState.CLOSED) {
-        outcomes.add(new Outcome(bucket(), false, slow));
+        outcomes.add(new Outcome(bucket(), false, slow(duration)));
         failureRun = 0;
         judgeRates();
-      } else if (state == BreakerState.HALF_OPEN) {
-        releaseLease();
-        if (config.recovery().strictMode() && slow) {
+      } else if (isProbeNow(p)) {
+        if (aLeasePassed()) {
+          reopen("probe_lease_expired");
+          return;
+        }
+        leases.remove(p.lease());
+        outcomes.add(new Outcome(bucket(), false, slow(duration)));
+        if (config.recovery().strictMode() && slow(duration)) {
           reopen("probe_slow");
         } else if (++probeSuccesses >= config.recovery().successThreshold()) {
           moveTo(BreakerState.CLOSED, "probes_succeeded");
         }
       } else if (state == BreakerState.DISABLED) {
-        outcomes.add(new Outcome(bucket(), false, slow));
+        outcomes.add(new Outcome(bucket(), false, slow(duration)));
       }
     }
 
-    void onFailure(long permit, long duration) {
-      if (permit != epoch) {
+    void onFailure(Permit p, long duration) {
+      if (p.epoch() < countedFrom || p.epoch() != epoch) {
         return;
       }
-      boolean slow = duration >= config.slowCalls().threshold().toNanos();
       if (state == BreakerState.CLOSED) {
-        outcomes.add(new Outcome(bucket(), true, slow));
+        outcomes.add(new Outcome(bucket(), true, slow(duration)));
         failureRun++;
         int threshold = config.consecutiveFailures().threshold();
         if (config.consecutiveFailures().enabled() && failureRun >= threshold) {
@@ -231,26 +274,29 @@ class ModelBasedTest {
         } else {
           judgeRates();
         }
-      } else if (state == BreakerState.HALF_OPEN) {
-        releaseLease();
+      } else if (isProbeNow(p)) {
+        leases.remove(p.lease());
+        outcomes.add(new Outcome(bucket(), true, slow(duration)));
         reopen("probe_failed");
       } else if (state == BreakerState.DISABLED) {
-        outcomes.add(new Outcome(bucket(), true, slow));
+        outcomes.add(new Outcome(bucket(), true, slow(duration)));
       }
     }
 
-    void release(long permit) {
-      if (permit == epoch && state == BreakerState.HALF_OPEN) {
-        releaseLease();
+    void release(Permit p) {
+      if (isProbeNow(p)) {
+        if (aLeasePassed()) {
+          reopen("probe_lease_expired");
+        } else {
+          leases.remove(p.lease());
+        }
       }
     }
 
     void tick() {
-      long now = clock.nanos();
-      if (state == BreakerState.OPEN && now >= openUntil) {
+      if (state == BreakerState.OPEN && clock.nanos() >= openUntil) {
         moveTo(BreakerState.HALF_OPEN, "open_timeout_elapsed");
-      } else if (state == BreakerState.HALF_OPEN && !leases.isEmpty()
-          && leases.stream().mapToLong(Long::longValue).min().getAsLong() <= now) {
+      } else if (state == BreakerState.HALF_OPEN && aLeasePassed()) {
         reopen("probe_lease_expired");
       }
     }
@@ -263,18 +309,14 @@ class ModelBasedTest {
         default -> {
           level = 0;
           if (state == BreakerState.CLOSED) {
+            epoch++;
             outcomes.clear();
             failureRun = 0;
           } else {
             moveTo(BreakerState.CLOSED, "admin:reset");
           }
+          countedFrom = epoch;
         }
-      }
-    }
-
-    private void releaseLease() {
-      if (!leases.isEmpty()) {
-        leases.remove(leases.stream().min(Long::compare).get());
       }
     }
 
@@ -282,7 +324,7 @@ class ModelBasedTest {
       return (clock.nanos() - createdAt) / SECOND;
     }
 
-    private List<Outcome> window() {
+    List<Outcome> window() {
       BreakerConfig.Window w = config.failureRate().window();
       if (w.type() == BreakerConfig.WindowType.COUNT_BASED) {
         return outcomes.subList(Math.max(0, outcomes.size() - w.size()), outcomes.size());
@@ -301,10 +343,10 @@ class ModelBasedTest {
       long slow = window.stream().filter(Outcome::slow).count();
       double failureThreshold = config.failureRate().threshold();
       double slowThreshold = config.slowCalls().rateThreshold();
-      if (config.failureRate().enabled() && (double) failures / calls >= failureThreshold) {
+      if (config.failureRate().enabled() && failures > 0 && (double) failures / calls >= failureThreshold) {
         moveTo(BreakerState.OPEN, String.format(Locale.ROOT, "failure_rate %.2f>=%.2f",
             (double) failures / calls, failureThreshold));
-      } else if (config.slowCalls().enabled() && (double) slow / calls >= slowThreshold) {
+      } else if (config.slowCalls().enabled() && slow > 0 && (double) slow / calls >= slowThreshold) {
         moveTo(BreakerState.OPEN, String.format(Locale.ROOT, "slow_call_rate %.2f>=%.2f",
             (double) slow / calls, slowThreshold));
       }
@@ -338,6 +380,8 @@ class ModelBasedTest {
         case HALF_OPEN -> {
           leases.clear();
           probeSuccesses = 0;
+          outcomes.clear();
+          failureRun = 0;
         }
         default -> { }
       }

@@ -34,6 +34,21 @@ class SnapshotAndLatencyTest {
   }
 
   @Test
+  void openTimeoutShowsWhatTheNextOpenWouldUse() {
+    CircuitBreaker b = new CircuitBreaker("timeouts", quiet().consecutiveFailures(1)
+        .openTimeout(Duration.ofSeconds(10)).maxOpenTimeout(Duration.ofMinutes(10)).build(), clock);
+    assertThat(b.snapshot().openTimeoutMillis()).as("closed: a trip opens for the base timeout").isEqualTo(10_000);
+    Breakers.fail(b, 1);
+    assertThat(b.snapshot().openTimeoutMillis()).as("open: the timeout in force").isEqualTo(10_000);
+    clock.advance(Duration.ofSeconds(10));
+    b.tick();
+    assertThat(b.snapshot().openTimeoutMillis()).as("half-open: a failed probe backs off").isEqualTo(20_000);
+    b.onFailure(admitted(b), Breakers.FAST);
+    assertThat(b.snapshot().openTimeoutMillis()).isEqualTo(20_000);
+    assertThat(b.retryAfterMillis()).isEqualTo(20_000);
+  }
+
+  @Test
   void quantilesLandWithinTheirBucket() {
     LatencyHistogram h = new LatencyHistogram();
     for (int ms = 1; ms <= 1000; ms++) {

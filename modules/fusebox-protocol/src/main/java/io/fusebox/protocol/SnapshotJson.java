@@ -1,7 +1,9 @@
 package io.fusebox.protocol;
 
 import io.fusebox.core.BreakerSnapshot;
+import io.fusebox.core.BreakerState;
 import io.fusebox.core.Transition;
+import io.fusebox.core.WindowCounts;
 import io.vertx.core.json.JsonObject;
 
 /** The JSON shapes of DESIGN.md for snapshots and transition events. */
@@ -48,8 +50,13 @@ public final class SnapshotJson {
         .put("thresholds", thresholds);
   }
 
+  /**
+   * A transition event; one that opens the breaker also carries {@code window}, the window as it
+   * was at the trip ({@code {"calls", "failures", "slow_calls", "failure_rate", "slow_call_rate"}}),
+   * the evidence of why it opened.
+   */
   public static JsonObject transition(Transition t, String node) {
-    return new JsonObject()
+    JsonObject event = new JsonObject()
         .put("type", "transition")
         .put("breaker", t.breaker())
         .put("node", node)
@@ -57,5 +64,15 @@ public final class SnapshotJson {
         .put("to", t.to().wireName())
         .put("reason", t.reason())
         .put("at", t.atEpochMillis());
+    if (t.to() == BreakerState.OPEN) {
+      WindowCounts w = t.window();
+      event.put("window", new JsonObject()
+          .put("calls", w.calls())
+          .put("failures", w.failures())
+          .put("slow_calls", w.slowCalls())
+          .put("failure_rate", w.failureRate())
+          .put("slow_call_rate", w.slowCallRate()));
+    }
+    return event;
   }
 }
