@@ -147,10 +147,13 @@ public final class ConfigLoader {
     }
     @SuppressWarnings("unchecked")
     List<String> members = (List<String>) value(cluster, "members", List.of());
+    @SuppressWarnings("unchecked")
+    List<String> origins = (List<String>) value(http, "allowed_origins", List.of());
     return new FuseboxConfig(
         new FuseboxConfig.Node((String) value(section(fusebox, "node"), "name", "node-" + ProcessHandle.current().pid())),
         new FuseboxConfig.Http((String) value(http, "host", "127.0.0.1"),
-            ((Number) value(http, "port", 8080)).intValue(), (String) value(http, "admin_token", "")),
+            ((Number) value(http, "port", 8080)).intValue(), (String) value(http, "admin_token", ""),
+            List.copyOf(origins)),
         new FuseboxConfig.Cluster((Boolean) value(cluster, "enabled", false),
             (String) value(cluster, "host", "127.0.0.1"), ((Number) value(cluster, "port", 5701)).intValue(),
             List.copyOf(members)),
@@ -163,7 +166,11 @@ public final class ConfigLoader {
             ((Number) value(tracing, "sample_ratio", 1.0)).doubleValue()),
         "json".equals(value(section(fusebox, "log"), "transitions", "text")),
         new FuseboxConfig.Bridge((Boolean) value(bridge, "enabled", false),
-            (String) value(bridge, "host", "127.0.0.1"), ((Number) value(bridge, "port", 7000)).intValue()),
+            (String) value(bridge, "host", "127.0.0.1"), ((Number) value(bridge, "port", 7000)).intValue(),
+            ((Number) value(bridge, "max_frame_bytes", FuseboxConfig.Bridge.DEFAULT_MAX_FRAME_BYTES)).intValue(),
+            bridge.get("idle_timeout") != null ? Durations.parse((String) bridge.get("idle_timeout"))
+                : FuseboxConfig.Bridge.DEFAULT_IDLE_TIMEOUT,
+            ((Number) value(bridge, "max_connections", FuseboxConfig.Bridge.DEFAULT_MAX_CONNECTIONS)).intValue()),
         List.copyOf(verticles),
         List.copyOf(services));
   }

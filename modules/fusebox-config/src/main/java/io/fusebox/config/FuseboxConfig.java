@@ -33,8 +33,10 @@ public record FuseboxConfig(
    * The node's HTTP server (dashboard, admin API, metrics).
    *
    * @param adminToken the bearer token admin actions need; empty turns admin off
+   * @param allowedOrigins origins besides the page's own whose pages may open the live feed
+   *     ({@code /ws}), e.g. {@code https://ops.example.com}
    */
-  public record Http(String host, int port, String adminToken) {
+  public record Http(String host, int port, String adminToken, List<String> allowedOrigins) {
     /** Never shows the token. */
     @Override
     public String toString() {
@@ -53,7 +55,20 @@ public record FuseboxConfig(
     }
   }
 
-  public record Bridge(boolean enabled, String host, int port) {
+  /**
+   * {@code fusebox.bridge}, the TCP event-bus bridge.
+   *
+   * @param maxFrameBytes largest frame accepted, in bytes; a longer one is refused before any of it
+   *     is buffered, and its connection closed
+   * @param idleTimeout a connection that neither sends nor receives anything for this long is closed
+   * @param maxConnections connections open at once; one more is told so and closed
+   */
+  public record Bridge(boolean enabled, String host, int port, int maxFrameBytes, Duration idleTimeout,
+      int maxConnections) {
+    /** 1 MiB of operation (the HTTP adapter's body limit) plus 64 KiB of envelope. */
+    public static final int DEFAULT_MAX_FRAME_BYTES = 1024 * 1024 + 64 * 1024;
+    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
+    public static final int DEFAULT_MAX_CONNECTIONS = 1000;
   }
 
   /**

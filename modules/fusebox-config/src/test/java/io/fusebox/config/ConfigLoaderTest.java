@@ -16,11 +16,11 @@ class ConfigLoaderTest {
   static final String FULL = """
       fusebox:
         node: { name: node-a }
-        http: { host: 127.0.0.1, port: 8080, admin_token: ${FUSEBOX_ADMIN_TOKEN:-} }
+        http: { host: 127.0.0.1, port: 8080, admin_token: ${FUSEBOX_ADMIN_TOKEN:-}, allowed_origins: ["https://ops.example.com"] }
         cluster: { enabled: false, host: 127.0.0.1, port: 5701, members: [] }
         store: { type: file, path: data/breakers.json }
         snapshot_interval: 1s
-        bridge: { enabled: true, host: 127.0.0.1, port: 7000 }
+        bridge: { enabled: true, host: 127.0.0.1, port: 7000, max_frame_bytes: 65536, idle_timeout: 30s, max_connections: 50 }
         tracing: { enabled: true, endpoint: "http://127.0.0.1:4317", service_name: edge, sample_ratio: 0.25 }
         log: { transitions: json }
         verticles:
@@ -56,7 +56,11 @@ class ConfigLoaderTest {
     FuseboxConfig c = load(FULL, Map.of("FUSEBOX_ADMIN_TOKEN", "s3cret"));
     assertThat(c.node().name()).isEqualTo("node-a");
     assertThat(c.http().adminToken()).isEqualTo("s3cret");
-    assertThat(c.bridge()).isEqualTo(new FuseboxConfig.Bridge(true, "127.0.0.1", 7000));
+    assertThat(c.http().allowedOrigins()).containsExactly("https://ops.example.com");
+    assertThat(c.bridge()).isEqualTo(new FuseboxConfig.Bridge(true, "127.0.0.1", 7000, 65536, Duration.ofSeconds(30), 50));
+    assertThat(load("fusebox: { bridge: { enabled: true } }", Map.of()).bridge()).isEqualTo(new FuseboxConfig.Bridge(
+        true, "127.0.0.1", 7000, FuseboxConfig.Bridge.DEFAULT_MAX_FRAME_BYTES, FuseboxConfig.Bridge.DEFAULT_IDLE_TIMEOUT,
+        FuseboxConfig.Bridge.DEFAULT_MAX_CONNECTIONS));
     assertThat(c.snapshotInterval()).isEqualTo(Duration.ofSeconds(1));
     assertThat(c.tracing()).isEqualTo(new FuseboxConfig.Tracing(true, "http://127.0.0.1:4317", "edge", 0.25));
     assertThat(c.jsonTransitionLog()).isTrue();

@@ -2,28 +2,30 @@ package io.fusebox.http;
 
 import io.fusebox.adapter.CallResult;
 import io.fusebox.adapter.DependencyAdapter;
-import io.fusebox.adapter.DependencyTimeoutException;
+import io.netty.handler.codec.http.QueryStringEncoder;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.client.HttpRequest;
-import io.vertx.ext.web.client.HttpResponse;
-import io.vertx.ext.web.client.WebClient;
-import io.vertx.ext.web.client.WebClientOptions;
+import java.util.Locale;
 import java.util.Set;
-import java.util.concurrent.TimeoutException;
+import java.util.TreeSet;
 
 /**
- * Runs HTTP operations {@code {"method","path","headers","query","body"}} on a pooled
- * {@link WebClient} and replies {@code {"status","headers","body"}}. Statuses in
- * {@code failure_statuses} are failures; those in {@code ignored_statuses} are answered as they are
- * but not counted; connection errors and timeouts are failures.
+ * Runs HTTP operations {@code {"method","path","headers","query","body"}} on a pooled Vert.x HTTP
+ * client and replies {@code {"status","headers","body"}}. Statuses in {@code failure_statuses} are
+ * failures; those in {@code ignored_statuses} are answered as they are but not counted; connection
+ * errors and timeouts are failures. Each request is an {@link HttpExchange}, which gives its
+ * connection back at the deadline whatever the server or the client does.
  */
 final class HttpAdapter implements DependencyAdapter {
 
@@ -32,20 +34,21 @@ final class HttpAdapter implements DependencyAdapter {
   static final int MAX_BODY_BYTES = 1024 * 1024;
   private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
 
+  private final Vertx vertx;
   private final HttpDependency dependency;
-  private final WebClient client;
+  private final HttpClientAgent client;
 
   HttpAdapter(Vertx vertx, HttpDependency dependency) {
+    this.vertx = vertx;
     this.dependency = dependency;
-    this.client = WebClient.create(vertx,
-        new WebClientOptions()
+    this.client = vertx.createHttpClient(
+        new HttpClientOptions()
             .setDefaultHost(dependency.host())
             .setDefaultPort(dependency.port())
             .setSsl(dependency.ssl())
             .setKeepAlive(dependency.keepAlive())
             .setConnectTimeout((int) dependency.connectTimeoutMillis())
-            .setIdleTimeout((int) Math.max(1, dependency.idleTimeoutMillis() / 1000))
-            .setUserAgent("fusebox"),
+            .setIdleTimeout((int) Math.max(1, dependency.idleTimeoutMillis() / 1000)),
         new PoolOptions().setHttp1MaxSize(dependency.poolSize()));
   }
 
@@ -60,8 +63,12 @@ final class HttpAdapter implements DependencyAdapter {
     if (!(method instanceof String m) || !METHODS.contains(m)) {
       return "method must be one of " + String.join(", ", METHODS.stream().sorted().toList()) + " (got " + method + ")";
     }
-    if (!(op.getValue("path") instanceof String path) || !path.startsWith("/")) {
+    if (!(op.getValue("path") instanceof String path)) {
       return "path must be a string starting with / (got " + op.getValue("path") + ")";
+    }
+    String badPath = HttpRequestRules.invalidPath(path);
+    if (badPath != null) {
+      return badPath;
     }
     for (String key : new String[] {"headers", "query"}) {
       Object section = op.getValue(key);
@@ -82,7 +89,7 @@ final class HttpAdapter implements DependencyAdapter {
     if (body != null && bodySize(body) > MAX_BODY_BYTES) {
       return "body is larger than " + MAX_BODY_BYTES + " bytes";
     }
-    return null;
+    return HttpRequestRules.invalidSections(op);
   }
 
   /** GET and HEAD read; the key is the method, the path and the query in name order. */
@@ -96,7 +103,7 @@ final class HttpAdapter implements DependencyAdapter {
     JsonObject query = op.getJsonObject("query");
     if (query != null && !query.isEmpty()) {
       char separator = '?';
-      for (String name : new java.util.TreeSet<>(query.fieldNames())) {
+      for (String name : new TreeSet<>(query.fieldNames())) {
         key.append(separator).append(name).append('=').append(query.getValue(name));
         separator = '&';
       }
@@ -117,68 +124,68 @@ final class HttpAdapter implements DependencyAdapter {
 
   @Override
   public Future<CallResult> call(JsonObject op, long timeoutMillis, String traceparent) {
-    HttpRequest<Buffer> request = client
-        .request(HttpMethod.valueOf(op.getString("method", "GET")), dependency.pathPrefix() + op.getString("path"))
-        .timeout(timeoutMillis);
+    RequestOptions request = new RequestOptions()
+        .setMethod(HttpMethod.valueOf(op.getString("method", "GET")))
+        .setURI(uri(dependency.pathPrefix() + op.getString("path"), op.getJsonObject("query")))
+        .putHeader(HttpHeaders.USER_AGENT, "fusebox");
     JsonObject headers = op.getJsonObject("headers");
     if (headers != null) {
       headers.forEach(h -> request.putHeader(h.getKey(), String.valueOf(h.getValue())));
-    }
-    JsonObject query = op.getJsonObject("query");
-    if (query != null) {
-      query.forEach(q -> request.addQueryParam(q.getKey(), String.valueOf(q.getValue())));
     }
     if (traceparent != null) {
       request.putHeader("traceparent", traceparent);
     }
     Object body = op.getValue("body");
-    Future<HttpResponse<Buffer>> sent;
-    if (body == null) {
-      sent = request.send();
-    } else if (body instanceof String text) {
-      sent = request.sendBuffer(Buffer.buffer(text));
-    } else {
-      sent = request.sendJson(body);
+    Buffer payload = null;
+    if (body instanceof String text) {
+      payload = Buffer.buffer(text);
+    } else if (body != null) {
+      payload = Json.encodeToBuffer(body);
+      if (!request.getHeaders().contains(HttpHeaders.CONTENT_TYPE)) {
+        request.putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
+      }
     }
-    return sent.transform(ar -> {
-      if (ar.succeeded()) {
-        return Future.succeededFuture(classify(ar.result()));
-      }
-      Throwable cause = ar.cause();
-      if (cause instanceof TimeoutException) {
-        return Future.failedFuture(new DependencyTimeoutException("no HTTP response within " + timeoutMillis + " ms"));
-      }
-      return Future.failedFuture(cause);
-    });
+    return HttpExchange.run(vertx, client, request, payload, timeoutMillis, this::classify);
   }
 
-  private CallResult classify(HttpResponse<Buffer> response) {
-    int status = response.statusCode();
+  /** The path with the query appended, percent-encoded. */
+  private static String uri(String path, JsonObject query) {
+    if (query == null || query.isEmpty()) {
+      return path;
+    }
+    QueryStringEncoder encoder = new QueryStringEncoder("");
+    query.forEach(q -> encoder.addParam(q.getKey(), String.valueOf(q.getValue())));
+    String encoded = encoder.toString();
+    return path + (path.indexOf('?') < 0 ? encoded : "&" + encoded.substring(1));
+  }
+
+  private CallResult classify(HttpExchange.Response exchanged) {
+    int status = exchanged.response().statusCode();
     if (dependency.failureStatuses().contains(status)) {
       return CallResult.failure("HTTP " + status);
     }
     JsonObject reply = new JsonObject()
         .put("status", status)
-        .put("headers", headers(response.headers()))
-        .put("body", body(response));
+        .put("headers", headers(exchanged.response().headers()))
+        .put("body", body(exchanged));
     return dependency.ignoredStatuses().contains(status) ? CallResult.ignoredAnswer(reply) : CallResult.success(reply);
   }
 
   private static JsonObject headers(MultiMap headers) {
     JsonObject json = new JsonObject();
     for (String name : headers.names()) {
-      json.put(name.toLowerCase(), String.join(",", headers.getAll(name)));
+      json.put(name.toLowerCase(Locale.ROOT), String.join(",", headers.getAll(name)));
     }
     return json;
   }
 
   /** JSON bodies come back as JSON, anything else as text. */
-  private static Object body(HttpResponse<Buffer> response) {
-    Buffer body = response.body();
+  private static Object body(HttpExchange.Response exchanged) {
+    Buffer body = exchanged.body();
     if (body == null || body.length() == 0) {
       return null;
     }
-    String type = response.getHeader("content-type");
+    String type = exchanged.response().getHeader("content-type");
     if (type != null && type.contains("json")) {
       try {
         return Json.decodeValue(body);
@@ -192,15 +199,16 @@ final class HttpAdapter implements DependencyAdapter {
   /** GET of {@code health_path} (default {@code /}); healthy unless the status is a failure status. */
   @Override
   public Future<Void> probe(long timeoutMillis) {
-    return client.get(dependency.pathPrefix() + dependency.healthPath()).timeout(timeoutMillis).send()
-        .compose(r -> dependency.failureStatuses().contains(r.statusCode())
-            ? Future.failedFuture("health check answered HTTP " + r.statusCode())
+    RequestOptions health = new RequestOptions().setMethod(HttpMethod.GET)
+        .setURI(dependency.pathPrefix() + dependency.healthPath()).putHeader(HttpHeaders.USER_AGENT, "fusebox");
+    return HttpExchange.run(vertx, client, health, null, timeoutMillis, r -> r.response().statusCode())
+        .compose(status -> dependency.failureStatuses().contains(status)
+            ? Future.failedFuture("health check answered HTTP " + status)
             : Future.succeededFuture());
   }
 
   @Override
   public Future<Void> close() {
-    client.close();
-    return Future.succeededFuture();
+    return client.close();
   }
 }

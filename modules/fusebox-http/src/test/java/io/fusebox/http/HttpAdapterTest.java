@@ -138,4 +138,45 @@ class HttpAdapterTest {
           .as("a call after the timed-out ones gets a connection").isEqualTo(Outcome.SUCCESS);
     }
   }
+
+  @Test
+  void aClientThatBreaksAfterTakingTheConnectionGivesItBackByTheDeadline() throws Exception {
+    DependencyAdapter http = adapter(new JsonObject().put("base_url", upstream.baseUrl()).put("pool_size", 1));
+    for (int i = 0; i < 3; i++) {
+      // invalid() refuses this path; called directly, Netty throws while encoding it, on a taken connection
+      Future<CallResult> broken = http.call(new JsonObject().put("path", "/x y\r\n"), 300, null);
+      assertThat(broken.transform(ar -> Future.succeededFuture(ar.cause())).await(5, TimeUnit.SECONDS))
+          .as("the broken call ends, by its deadline at the latest").isNotNull();
+    }
+    assertThat(await(http.call(new JsonObject().put("path", "/ok"), 1000, null)).outcome())
+        .as("the only pooled connection came back").isEqualTo(Outcome.SUCCESS);
+  }
+
+  @Test
+  void onlyRequestsThatCanBeSentAsWrittenAreValid() {
+    DependencyAdapter http = adapter();
+    for (String path : new String[] {"/", "/a/b-c_d.e~f", "/search?q=a%20b&x=1", "/x:y@z!$&'()*+,;="}) {
+      assertThat(http.invalid(new JsonObject().put("path", path))).as(path).isNull();
+    }
+    for (String path : new String[] {"/x y", "/a\nb", "/a\u0000", "/%", "/%4", "/%g0", "/a#frag", "/é", "noslash"}) {
+      assertThat(http.invalid(new JsonObject().put("path", path))).as(path).isNotNull();
+    }
+    assertThat(http.invalid(new JsonObject().put("path", "/").put("headers", new JsonObject()
+        .put("X-Trace", "a b\tc").put("Accept", "*/*")))).isNull();
+    for (JsonObject headers : List.of(new JsonObject().put("x", "a\rb"), new JsonObject().put("x", "a\u0001"),
+        new JsonObject().put("", "a"), new JsonObject().put("a:b", "c"), new JsonObject().put("Transfer-Encoding", "chunked"),
+        new JsonObject().put("x", "\u20ac"), new JsonObject().put("x", "v".repeat(9000)))) {
+      assertThat(http.invalid(new JsonObject().put("path", "/").put("headers", headers))).as(headers.encode()).isNotNull();
+    }
+    assertThat(http.invalid(new JsonObject().put("path", "/").put("query", new JsonObject().put("q", "a b&c=é"))))
+        .as("the client percent-encodes query text").isNull();
+    assertThat(http.invalid(new JsonObject().put("path", "/").put("query", new JsonObject().put("q\r", "a")))).isNotNull();
+  }
+
+  @Test
+  void queryTextIsPercentEncodedOnTheWire() throws Exception {
+    CallResult r = await(adapter().call(new JsonObject().put("path", "/q?page=1")
+        .put("query", new JsonObject().put("q", "a b&c")), 2000, null));
+    assertThat(r.reply().getJsonObject("body").getString("query")).isEqualTo("page=1&q=a%20b%26c");
+  }
 }

@@ -154,9 +154,11 @@ final class PgAdapter implements DependencyAdapter {
       }
       return Future.succeededFuture(CallResult.failure(detail));
     }
-    if (String.valueOf(failure.getMessage()).contains("can not be coerced")) {
-      // a parameter of the wrong type, refused by the client before anything was sent
-      return Future.succeededFuture(CallResult.rejected(failure.getMessage()));
+    String message = String.valueOf(failure.getMessage());
+    // parameters of the wrong type or number, refused by the client before anything was sent; the
+    // client gives these no code, only this text
+    if (message.contains("can not be coerced") || message.contains("number of parameters")) {
+      return Future.succeededFuture(CallResult.rejected(message));
     }
     return Future.failedFuture(failure);
   }

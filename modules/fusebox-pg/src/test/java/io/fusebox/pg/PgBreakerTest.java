@@ -148,6 +148,12 @@ class PgBreakerTest {
       assertThat(unique).isInstanceOf(DependencyRejectedException.class).hasMessageContaining("SQLSTATE 23505");
       Throwable data = failure(orders().query("SELECT 1 / $1::int", 0));
       assertThat(data).isInstanceOf(DependencyRejectedException.class).hasMessageContaining("SQLSTATE 22012");
+      Throwable tooFew = failure(orders().query("SELECT $1::int + $2::int", 1));
+      assertThat(tooFew).as("a wrong number of parameters").isInstanceOf(DependencyRejectedException.class);
+      Throwable wrongType = failure(orders().query("SELECT $1::int", "not a number"));
+      assertThat(wrongType).as("a parameter of the wrong type").isInstanceOf(DependencyRejectedException.class);
+      Throwable nul = failure(orders().query("SELECT $1::text", "a\u0000b"));
+      assertThat(nul).as("a NUL in a text parameter").isInstanceOf(DependencyRejectedException.class);
     }
     sleep(300);
     assertThat(harness.transitions()).isEmpty();

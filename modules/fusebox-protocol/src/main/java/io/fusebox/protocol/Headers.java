@@ -1,5 +1,7 @@
 package io.fusebox.protocol;
 
+import java.util.regex.Pattern;
+
 /** Event-bus message headers of DESIGN.md. */
 public final class Headers {
 
@@ -19,6 +21,17 @@ public final class Headers {
   public static final String OUTCOME_SUCCESS = "success";
   public static final String OUTCOME_FALLBACK = "fallback";
 
+  /** W3C Trace Context level 1: version, trace id, parent id, flags, in lower-case hex. */
+  private static final Pattern TRACEPARENT_FORMAT = Pattern.compile("[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}");
+
   private Headers() {
+  }
+
+  /**
+   * The traceparent if it is one, else null: as W3C Trace Context asks, a malformed one is ignored,
+   * never passed on (it could carry anything into the dependency's request).
+   */
+  public static String validTraceparent(String value) {
+    return value != null && !value.startsWith("ff") && TRACEPARENT_FORMAT.matcher(value).matches() ? value : null;
   }
 }

@@ -255,7 +255,7 @@ public final class BreakerVerticle extends VerticleBase {
     // it on (gRPC) are handed the breaker span's
     Span span = tracer == null ? null
         : tracer.spanBuilder("fusebox " + name).setAttribute("fusebox.breaker", name).startSpan();
-    String traceparent = span == null ? (anyHeaders ? headers.get(Headers.TRACEPARENT) : null)
+    String traceparent = span == null ? (anyHeaders ? Headers.validTraceparent(headers.get(Headers.TRACEPARENT)) : null)
         : adapter.tracesItself() ? null : traceparent(span.getSpanContext());
     long now = System.nanoTime();
     Call call = new Call(message, operation, traceparent, now + timeoutMillis * 1_000_000, ownDeadline);
@@ -299,10 +299,22 @@ public final class BreakerVerticle extends VerticleBase {
     try (Scope scope = call.span == null ? null : call.span.makeCurrent()) {
       result = adapter.call(call.operation, remaining, call.traceparent);
     } catch (RuntimeException bug) {
-      result = Future.failedFuture(bug);
-      LOG.error("adapter of breaker {} threw instead of failing its future", name, bug);
+      onAdapterBug(call, bug);
+      return;
     }
     result.onComplete(ar -> onResult(call, ar));
+  }
+
+  /**
+   * An adapter that throws instead of failing its future is a bug in Fusebox, not a verdict on the
+   * dependency: the call is answered 500, counts for nothing and gives its permit back.
+   */
+  private void onAdapterBug(Call call, RuntimeException bug) {
+    LOG.error("adapter of breaker {} threw instead of failing its future", name, bug);
+    settle(call);
+    breaker.release(call.permit);
+    call.fail(ErrorCode.INTERNAL, name, state(), "the " + dependencyType + " adapter failed: " + bug, 0);
+    finish(call);
   }
 
   /**

@@ -71,8 +71,12 @@ abstract class BreakerTestSupport {
   }
 
   String deploy(String name, BreakerConfig config, String baseUrl, List<Map<String, Object>> fallback) {
+    return deploy(name, config, baseUrl, fallback, 16);
+  }
+
+  String deploy(String name, BreakerConfig config, String baseUrl, List<Map<String, Object>> fallback, int poolSize) {
     FuseboxConfig.Service service = new FuseboxConfig.Service(name, "default", config,
-        Map.of("type", "http", "base_url", baseUrl), fallback);
+        Map.of("type", "http", "base_url", baseUrl, "pool_size", poolSize), fallback);
     return await(vertx.deployVerticle(new BreakerVerticle(service, "node-test", SNAPSHOT_INTERVAL, services())));
   }
 

@@ -6,9 +6,9 @@ import io.fusebox.adapter.CallResult;
 import io.fusebox.adapter.DependencyAdapter;
 import io.fusebox.protocol.Addresses;
 import io.fusebox.protocol.BadRequestException;
-import io.fusebox.protocol.DependencyFailureException;
 import io.fusebox.protocol.FuseboxError;
 import io.fusebox.protocol.FuseboxException;
+import io.fusebox.protocol.FuseboxReply;
 import io.fusebox.protocol.Headers;
 import io.fusebox.protocol.NoSuchBreakerException;
 import io.vertx.core.Future;
@@ -57,6 +57,55 @@ class BreakerVerticleInputTest extends BreakerTestSupport {
   }
 
   @Test
+  void requestsThatCannotBeSentAreRefusedAtOnceAndHoldNoConnection() {
+    deploy("pool", quiet().consecutiveFailures(1).build(), upstream.baseUrl(), List.of(), 2);
+    List<Object[]> cases = List.of(
+        new Object[] {new JsonObject().put("path", "/x y"), "path has the character U+0020 at index 2; encode it as %XX"},
+        new Object[] {new JsonObject().put("path", "/a\r\nHost: evil"), "path has the character U+000D at index 2; encode it as %XX"},
+        new Object[] {new JsonObject().put("path", "/%zz"), "path has a '%' that is not followed by two hex digits at index 1"},
+        new Object[] {new JsonObject().put("path", "/").put("headers", new JsonObject().put("x-a", "1\r\nx-b: 2")),
+            "header 'x-a' has the character U+000D in its value"},
+        new Object[] {new JsonObject().put("path", "/").put("headers", new JsonObject().put("bad name", "1")),
+            "header name 'bad name' has the character U+0020; names are RFC 9110 tokens"},
+        new Object[] {new JsonObject().put("path", "/").put("headers", new JsonObject().put("Content-Length", "99")),
+            "header 'Content-Length' frames the request on the wire and is set by Fusebox, not by a caller"},
+        new Object[] {new JsonObject().put("path", "/").put("query", new JsonObject().put("q", "a\nb")),
+            "query 'q' has the character U+000A"});
+    for (int round = 0; round < 3; round++) {
+      for (Object[] c : cases) {
+        long start = System.nanoTime();
+        Throwable t = failure(vertx.eventBus().request(Addresses.call("pool"), c[0]));
+        assertThat((System.nanoTime() - start) / 1_000_000).as("answered at once, not at the deadline").isLessThan(1000);
+        ReplyException re = (ReplyException) t;
+        assertThat(re.failureCode()).isEqualTo(400);
+        assertThat(FuseboxError.parse(re.failureCode(), re.getMessage()).detail()).isEqualTo(c[1]);
+      }
+    }
+    assertThat(upstream.requests()).isZero();
+    JsonObject snapshot = latestSnapshot("pool");
+    assertThat(snapshot.getString("state")).isEqualTo("closed");
+    assertThat(snapshot.getJsonObject("calls").getLong("failure") + snapshot.getJsonObject("calls").getLong("timeout"))
+        .isZero();
+    for (int i = 0; i < 4; i++) {
+      assertThat(get("pool", "/after").body().getInteger("status")).as("both pooled connections are free").isEqualTo(200);
+    }
+  }
+
+  @Test
+  void aMalformedTraceparentIsIgnoredNotPassedOn() {
+    deploy("traced", quiet().consecutiveFailures(1).build());
+    for (String bad : new String[] {"1\r\nx-evil: 1", "00-zz-00", "ff-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"}) {
+      FuseboxReply reply = await(client.call("traced", new JsonObject().put("path", "/t"),
+          new DeliveryOptions().addHeader(Headers.TRACEPARENT, bad)));
+      assertThat(reply.body().getInteger("status")).isEqualTo(200);
+      assertThat(upstream.lastTraceparent()).isNull();
+    }
+    String good = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+    await(client.call("traced", new JsonObject().put("path", "/t"), new DeliveryOptions().addHeader(Headers.TRACEPARENT, good)));
+    assertThat(upstream.lastTraceparent()).isEqualTo(good);
+  }
+
+  @Test
   void garbageTimeoutHeadersAreRefused() {
     deploy("catalog", quiet().build());
     for (String header : new String[] {"soon", "-5", "0", "1e3", ""}) {
@@ -88,7 +137,7 @@ class BreakerVerticleInputTest extends BreakerTestSupport {
   }
 
   @Test
-  void anAdapterThatThrowsIsAnsweredAsAFailureAndCounted() {
+  void anAdapterThatThrowsIsABugAnsweredWith500AndNotCounted() {
     DependencyAdapter broken = new DependencyAdapter() {
       @Override
       public String invalid(JsonObject operation) {
@@ -117,11 +166,14 @@ class BreakerVerticleInputTest extends BreakerTestSupport {
     };
     await(vertx.deployVerticle(new BreakerVerticle("buggy", quiet().consecutiveFailures(3).build(), "test", broken,
         "node-test", SNAPSHOT_INTERVAL, services())));
-    for (int i = 0; i < 3; i++) {
-      assertThat(failure(client.call("buggy", new JsonObject()))).isInstanceOf(DependencyFailureException.class)
-          .hasMessageContaining("adapter bug");
+    for (int i = 0; i < 5; i++) {
+      Throwable t = failure(client.call("buggy", new JsonObject()));
+      assertThat(t).isInstanceOf(FuseboxException.class).hasMessageContaining("adapter bug");
+      assertThat(((FuseboxException) t).code()).isEqualTo(500);
+      assertThat(((FuseboxException) t).error().code().error()).isEqualTo("internal");
     }
-    awaitTransitionTo("buggy", "open");
-    assertThat(latestSnapshot("buggy").getJsonObject("calls").getLong("failure")).isEqualTo(3);
+    JsonObject snapshot = latestSnapshot("buggy");
+    assertThat(snapshot.getString("state")).as("a Fusebox bug is no verdict on the dependency").isEqualTo("closed");
+    assertThat(snapshot.getJsonObject("calls").getLong("failure")).isZero();
   }
 }

@@ -27,6 +27,7 @@ final class BreakerApi {
   private final Vertx vertx;
   private final SnapshotBoard board;
   private final BearerToken token;
+  private final AdminThrottle throttle = new AdminThrottle();
 
   BreakerApi(Vertx vertx, SnapshotBoard board, BearerToken token) {
     this.vertx = vertx;
@@ -56,11 +57,20 @@ final class BreakerApi {
   }
 
   private void act(RoutingContext ctx) {
+    String address = ctx.request().remoteAddress().host();
+    long wait = throttle.waitSeconds(address);
+    if (wait > 0) {
+      ctx.response().putHeader("Retry-After", Long.toString(wait));
+      error(ctx, 429, "too_many_attempts", "too many refused admin requests from " + address + "; retry in " + wait + " s");
+      return;
+    }
     if (!token.configured()) {
+      throttle.refused(address, ctx.normalizedPath(), "admin is off");
       error(ctx, 403, "admin_disabled", "admin actions are off: no admin token is configured (fusebox.http.admin_token)");
       return;
     }
     if (!token.matches(ctx.request().getHeader("Authorization"))) {
+      throttle.refused(address, ctx.normalizedPath(), "missing or wrong bearer token");
       ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"fusebox\"");
       error(ctx, 401, "unauthorized", "admin actions need the header Authorization: Bearer <admin token>");
       return;

@@ -21,6 +21,7 @@ import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.ext.web.healthchecks.HealthCheckHandler;
 import java.time.Duration;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,10 +41,11 @@ public final class DashboardVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(DashboardVerticle.class);
 
   /**
+   * @param allowedOrigins origins besides its own whose pages may open {@code /ws}
    * @param localBreakers breakers deployed on this node, which {@code /health} expects to report
    */
-  public record Settings(String host, int port, String adminToken, Duration snapshotInterval, String node,
-      int localBreakers) {
+  public record Settings(String host, int port, String adminToken, List<String> allowedOrigins,
+      Duration snapshotInterval, String node, int localBreakers) {
     @Override
     public String toString() {
       return "Settings[" + host + ":" + port + ", node=" + node + "]";
@@ -53,12 +55,14 @@ public final class DashboardVerticle extends VerticleBase {
   private final Settings settings;
   private final PrometheusMeterRegistry registry;
   private final Set<WebSocketFeed> feeds = new LinkedHashSet<>();
+  private final OriginCheck origins;
   private SnapshotBoard board;
   private HttpServer server;
 
   public DashboardVerticle(Settings settings, PrometheusMeterRegistry registry) {
     this.settings = settings;
     this.registry = registry;
+    this.origins = new OriginCheck(settings.allowedOrigins());
   }
 
   @Override
@@ -99,6 +103,12 @@ public final class DashboardVerticle extends VerticleBase {
   }
 
   private void webSocket(RoutingContext ctx) {
+    if (!origins.allows(ctx.request())) {
+      LOG.debug("websocket from origin {} refused", ctx.request().getHeader("Origin"));
+      BreakerApi.error(ctx, 403, "forbidden_origin", "pages from this origin may not open the live feed"
+          + " (fusebox.http.allowed_origins)");
+      return;
+    }
     ctx.request().toWebSocket().onSuccess(this::stream)
         .onFailure(e -> LOG.debug("websocket upgrade refused: {}", e.getMessage()));
   }

@@ -61,15 +61,23 @@ final class WebSocketFeed {
   }
 
   private void flush() {
-    while (!closed && !socket.writeQueueFull() && !pendingTransitions.isEmpty()) {
+    while (writable() && !pendingTransitions.isEmpty()) {
       socket.writeTextMessage(pendingTransitions.pollFirst().encode());
     }
     var it = pendingSnapshots.values().iterator();
-    while (!closed && !socket.writeQueueFull() && it.hasNext()) {
+    while (writable() && it.hasNext()) {
       JsonObject snapshot = it.next();
       it.remove();
       socket.writeTextMessage(snapshot.copy().put("type", "snapshot").encode());
     }
+  }
+
+  /**
+   * A socket the browser closed (or broke with a bad frame) may still get a snapshot before its close
+   * handler runs; asking a closed socket whether its queue is full throws.
+   */
+  private boolean writable() {
+    return !closed && !socket.isClosed() && !socket.writeQueueFull();
   }
 
   int pending() {

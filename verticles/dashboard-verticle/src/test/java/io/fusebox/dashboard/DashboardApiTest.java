@@ -9,6 +9,13 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import java.time.Duration;
+import java.util.List;
+import org.awaitility.Awaitility;
+import org.slf4j.LoggerFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -78,6 +85,34 @@ class DashboardApiTest {
   }
 
   @Test
+  void repeatedWrongTokensFromOneAddressAreSlowedDownAndLoggedWithoutTheToken() {
+    ListAppender<ILoggingEvent> log = new ListAppender<>();
+    log.start();
+    Logger admin = (Logger) LoggerFactory.getLogger("fusebox.admin");
+    admin.addAppender(log);
+    try {
+      for (int i = 0; i < AdminThrottle.BURST; i++) {
+        assertThat(send(HttpMethod.POST, "/api/breakers/alpha/force-open", "Bearer guess-" + i).statusCode()).isEqualTo(401);
+      }
+      HttpResponse<Buffer> slowed = send(HttpMethod.POST, "/api/breakers/alpha/force-open", "Bearer s3cret");
+      assertThat(slowed.statusCode()).as("even the right token waits once the address is out of attempts").isEqualTo(429);
+      assertThat(slowed.bodyAsJsonObject().getString("error")).isEqualTo("too_many_attempts");
+      assertThat(Long.parseLong(slowed.getHeader("Retry-After"))).isBetween(1L, 2L);
+      assertThat(node.transitions).isEmpty();
+      Awaitility.await().atMost(Duration.ofSeconds(5)).until(() ->
+          send(HttpMethod.POST, "/api/breakers/alpha/force-open", "Bearer s3cret").statusCode() == 200);
+      assertThat(log.list).as("refusals are logged, a line a second at most").isNotEmpty().hasSizeLessThan(AdminThrottle.BURST);
+      assertThat(log.list).allSatisfy(e -> {
+        assertThat(e.getFormattedMessage()).contains("refused admin request /api/breakers/alpha/force-open from 127.0.0.1")
+            .doesNotContain("guess").doesNotContain("s3cret");
+        assertThat(e.getThrowableProxy()).isNull();
+      });
+    } finally {
+      admin.detachAppender(log);
+    }
+  }
+
+  @Test
   void wrongAdminCallsGetAClearJsonError() {
     HttpResponse<Buffer> badAction = send(HttpMethod.POST, "/api/breakers/alpha/explode", "Bearer s3cret");
     assertThat(badAction.statusCode()).isEqualTo(400);
@@ -124,7 +159,7 @@ class DashboardApiTest {
 
   @Test
   void healthIsDownWhenAnExpectedBreakerDoesNotReport() {
-    DashboardVerticle strict = new DashboardVerticle(new DashboardVerticle.Settings("127.0.0.1", 0, "", TestNode.SNAPSHOT_INTERVAL,
+    DashboardVerticle strict = new DashboardVerticle(new DashboardVerticle.Settings("127.0.0.1", 0, "", List.of(), TestNode.SNAPSHOT_INTERVAL,
         "node-t", 5), node.registry);
     await(node.vertx.deployVerticle(strict));
     TestNode.sleep(3 * TestNode.SNAPSHOT_INTERVAL.toMillis());

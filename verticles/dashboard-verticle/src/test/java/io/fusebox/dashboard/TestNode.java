@@ -60,8 +60,13 @@ final class TestNode implements AutoCloseable {
 
   /** Starts the dashboard on {@code port} (0 for any free one). */
   TestNode dashboard(int wantedPort) {
-    DashboardVerticle dashboard = new DashboardVerticle(
-        new DashboardVerticle.Settings("127.0.0.1", wantedPort, adminToken, SNAPSHOT_INTERVAL, "node-t", 0), registry);
+    return dashboard(wantedPort, List.of());
+  }
+
+  /** Starts the dashboard, letting pages of {@code allowedOrigins} open its live feed too. */
+  TestNode dashboard(int wantedPort, List<String> allowedOrigins) {
+    DashboardVerticle dashboard = new DashboardVerticle(new DashboardVerticle.Settings("127.0.0.1", wantedPort, adminToken,
+        allowedOrigins, SNAPSHOT_INTERVAL, "node-t", 0), registry);
     dashboardId = await(vertx.deployVerticle(dashboard));
     port = dashboard.port();
     return this;

@@ -4,8 +4,10 @@ import static io.fusebox.dashboard.TestNode.await;
 import static io.fusebox.dashboard.TestNode.quiet;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ClientWebSocket;
+import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
@@ -61,6 +63,21 @@ class WebSocketSafetyTest {
       assertThat(bystander.get(bystander.size() - 1).getString("state")).isEqualTo("closed");
       assertThat(attackerGot).as("the attacker only ever got the read-only feed")
           .allSatisfy(text -> assertThat(new JsonObject(text).getString("type")).isIn("hello", "snapshot", "transition"));
+    }
+  }
+
+  @Test
+  void aHandshakeFromAnotherOriginIsRefusedWith403() {
+    try (TestNode node = new TestNode("").breaker("alpha", quiet().build()).dashboard(0)) {
+      WebSocketClient client = node.vertx.createWebSocketClient();
+      WebSocketConnectOptions evil = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(node.port()).setURI("/ws")
+          .addHeader("Origin", "http://evil.example");
+      Throwable refused = client.connect(evil).transform(ar -> Future.succeededFuture(ar.cause())).await();
+      assertThat(refused).isInstanceOf(UpgradeRejectedException.class);
+      assertThat(((UpgradeRejectedException) refused).getStatus()).isEqualTo(403);
+      WebSocketConnectOptions own = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(node.port()).setURI("/ws")
+          .addHeader("Origin", "http://127.0.0.1:" + node.port());
+      assertThat(await(client.connect(own)).isClosed()).as("the page's own origin is welcome").isFalse();
     }
   }
 }

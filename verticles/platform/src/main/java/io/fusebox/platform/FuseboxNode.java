@@ -5,6 +5,7 @@ import io.fusebox.breaker.BreakerVerticle;
 import io.fusebox.breaker.NodeServices;
 import io.fusebox.config.FuseboxConfig;
 import io.fusebox.dashboard.DashboardVerticle;
+import io.fusebox.platform.bridge.BridgeVerticle;
 import io.fusebox.store.FileStateStore;
 import io.fusebox.store.MemoryStateStore;
 import io.fusebox.store.RedisStateStore;
@@ -12,16 +13,11 @@ import io.fusebox.store.StateStore;
 import java.nio.file.Path;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.fusebox.protocol.Addresses;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.net.NetServerOptions;
-import io.vertx.ext.bridge.BridgeOptions;
-import io.vertx.ext.bridge.PermittedOptions;
-import io.vertx.ext.eventbus.bridge.tcp.TcpEventBusBridge;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.tracing.opentelemetry.OpenTelemetryOptions;
@@ -107,28 +103,14 @@ public final class FuseboxNode {
               ? service.dependency().get("base_url") : service.dependencyType(), service.preset())));
     }
     FuseboxConfig.Http http = config.http();
-    DashboardVerticle.Settings dashboard = new DashboardVerticle.Settings(http.host(), http.port(), http.adminToken(),
+    DashboardVerticle.Settings dashboard = new DashboardVerticle.Settings(http.host(), http.port(), http.adminToken(), http.allowedOrigins(),
         config.snapshotInterval(), nodeName, config.services().size());
     return Future.all(breakers)
         .compose(ok -> vertx.deployVerticle(new DashboardVerticle(dashboard, (PrometheusMeterRegistry) services.registry())))
-        .compose(ok -> config.bridge().enabled() ? startBridge() : Future.succeededFuture())
+        .compose(ok -> config.bridge().enabled() ? vertx.deployVerticle(new BridgeVerticle(config.bridge()))
+            : Future.succeededFuture())
         .compose(ok -> deployUserVerticles())
         .onSuccess(ok -> LOG.info("node {} is up with {} breaker(s)", nodeName, config.services().size()));
-  }
-
-  /**
-   * The standard TCP bridge on loopback: callers may only send to {@code fusebox.call.*} and only
-   * listen to events and snapshots.
-   */
-  private Future<Void> startBridge() {
-    BridgeOptions options = new BridgeOptions()
-        .addInboundPermitted(new PermittedOptions().setAddressRegex("fusebox\\.call\\.[A-Za-z0-9_.-]+"))
-        .addOutboundPermitted(new PermittedOptions().setAddress(Addresses.EVENTS))
-        .addOutboundPermitted(new PermittedOptions().setAddress(Addresses.SNAPSHOTS));
-    return TcpEventBusBridge.create(vertx, options, new NetServerOptions())
-        .listen(config.bridge().port(), config.bridge().host())
-        .onSuccess(b -> LOG.info("event-bus bridge listening on {}:{}", config.bridge().host(), config.bridge().port()))
-        .mapEmpty();
   }
 
   private Future<Void> deployUserVerticles() {

@@ -1,0 +1,109 @@
+package io.fusebox.http;
+
+import io.fusebox.adapter.DependencyTimeoutException;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.RequestOptions;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+
+/**
+ * One request and its response under a deadline that the exchange keeps itself, so that the pooled
+ * connection always comes back: at the deadline a request still waiting for a connection gives up,
+ * and one that holds a connection closes it, whether the server hangs or the client broke while
+ * writing (Netty refusing what it was asked to encode, say), and completes nothing more. Closing,
+ * not resetting: with Vert.x 5.0.7 a request whose write failed inside Netty keeps its connection
+ * taken after a reset, for good; a closed connection always leaves the pool.
+ *
+ * @param <T> what the response is turned into
+ */
+final class HttpExchange<T> {
+
+  private final Promise<T> result = Promise.promise();
+  private HttpClientRequest request;
+
+  private HttpExchange() {
+  }
+
+  /**
+   * Sends {@code options} with {@code body} (null for none) and reads the whole response into
+   * {@code read}; fails with {@link DependencyTimeoutException} at {@code timeoutMillis}.
+   */
+  static <T> Future<T> run(Vertx vertx, HttpClient client, RequestOptions options, Buffer body, long timeoutMillis,
+      Function<Response, T> read) {
+    HttpExchange<T> exchange = new HttpExchange<>();
+    long timer = vertx.setTimer(Math.max(1, timeoutMillis), id -> exchange.expire(timeoutMillis));
+    client.request(options.setConnectTimeout(Math.max(1, timeoutMillis))).onComplete(ar -> {
+      if (ar.failed()) {
+        exchange.fail(ar.cause(), timeoutMillis);
+      } else {
+        exchange.send(ar.result(), body, read, timeoutMillis);
+      }
+    });
+    return exchange.result.future().andThen(ar -> vertx.cancelTimer(timer));
+  }
+
+  private void send(HttpClientRequest sent, Buffer body, Function<Response, T> read, long timeoutMillis) {
+    request = sent;
+    // the failure reaches the result through the response future; without a handler Vert.x would
+    // also log it as unhandled
+    request.exceptionHandler(e -> fail(e, timeoutMillis));
+    if (result.future().isComplete()) {
+      abandon();
+      return;
+    }
+    Future<HttpClientResponse> response;
+    try {
+      response = body == null ? request.send() : request.send(body);
+    } catch (RuntimeException broken) {
+      fail(broken, timeoutMillis);
+      abandon();
+      return;
+    }
+    response.compose(r -> r.body().map(b -> new Response(r, b)))
+        .onComplete(ar -> {
+          if (ar.failed()) {
+            fail(ar.cause(), timeoutMillis);
+            return;
+          }
+          T value;
+          try {
+            value = read.apply(ar.result());
+          } catch (RuntimeException unreadable) {
+            fail(unreadable, timeoutMillis);
+            return;
+          }
+          result.tryComplete(value);
+        });
+  }
+
+  private void expire(long timeoutMillis) {
+    if (result.tryFail(new DependencyTimeoutException("no HTTP response within " + timeoutMillis + " ms"))
+        && request != null) {
+      abandon();
+    }
+  }
+
+  /** Gives the connection up: the pool opens a fresh one in its place. */
+  private void abandon() {
+    request.connection().close();
+  }
+
+  /** A pool that gave up waiting for a connection at the deadline is a timeout too. */
+  private void fail(Throwable cause, long timeoutMillis) {
+    if (cause instanceof TimeoutException) {
+      result.tryFail(new DependencyTimeoutException("no HTTP response within " + timeoutMillis + " ms"));
+    } else {
+      result.tryFail(cause);
+    }
+  }
+
+  /** A response with its whole body read. */
+  record Response(HttpClientResponse response, Buffer body) {
+  }
+}

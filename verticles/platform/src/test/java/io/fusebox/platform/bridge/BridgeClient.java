@@ -1,0 +1,83 @@
+package io.fusebox.platform.bridge;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.NetSocket;
+import io.vertx.core.parsetools.RecordParser;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+
+/** A raw TCP client of the bridge, able to send well-formed and malformed frames alike. */
+final class BridgeClient implements AutoCloseable {
+
+  final List<JsonObject> frames = new CopyOnWriteArrayList<>();
+  private final NetSocket socket;
+  private volatile boolean closed;
+
+  private BridgeClient(NetSocket socket) {
+    this.socket = socket;
+    RecordParser parser = RecordParser.newFixed(4);
+    parser.handler(new io.vertx.core.Handler<>() {
+      private boolean header = true;
+
+      @Override
+      public void handle(Buffer record) {
+        if (header) {
+          parser.fixedSizeMode(record.getInt(0));
+        } else {
+          frames.add(record.toJsonObject());
+          parser.fixedSizeMode(4);
+        }
+        header = !header;
+      }
+    });
+    socket.handler(parser);
+    socket.closeHandler(v -> closed = true);
+  }
+
+  static BridgeClient connect(Vertx vertx, int port) throws Exception {
+    return new BridgeClient(vertx.createNetClient().connect(port, "127.0.0.1").await(5, TimeUnit.SECONDS));
+  }
+
+  BridgeClient frame(JsonObject frame) {
+    return frame(frame.toBuffer());
+  }
+
+  /** A length prefix and these bytes, whatever they are. */
+  BridgeClient frame(Buffer body) {
+    return raw(Buffer.buffer().appendInt(body.length()).appendBuffer(body));
+  }
+
+  BridgeClient raw(Buffer bytes) {
+    socket.write(bytes);
+    return this;
+  }
+
+  /** Waits for the n-th frame the bridge sent (1-based). */
+  JsonObject awaitFrame(int n) {
+    Awaitility.await().atMost(Duration.ofSeconds(15)).until(() -> frames.size() >= n);
+    return frames.get(n - 1);
+  }
+
+  JsonObject request(String address, Object body, int n) {
+    frame(new JsonObject().put("type", "send").put("address", address).put("replyAddress", "r" + n).put("body", body));
+    return awaitFrame(n);
+  }
+
+  boolean isClosed() {
+    return closed;
+  }
+
+  void awaitClosed(Duration within) {
+    Awaitility.await().atMost(within).until(() -> closed);
+  }
+
+  @Override
+  public void close() {
+    socket.close();
+  }
+}
