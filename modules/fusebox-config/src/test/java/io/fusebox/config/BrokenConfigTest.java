@@ -37,7 +37,7 @@ class BrokenConfigTest {
         Arguments.of("misspelled breaker key", SERVICE + "      recovery: { permited_probes: 2 }\n", Map.of(), List.of(
             "circuit_breakers.services.orders.recovery.permited_probes: unknown key (got permited_probes, expected one of permitted_probes, success_threshold, strict_mode, probe)")),
         Arguments.of("probes out of range", SERVICE + "      recovery: { permitted_probes: 0 }\n", Map.of(), List.of(
-            "circuit_breakers.services.orders.recovery.permitted_probes: out of range (got 0, expected an integer >= 1)")),
+            "circuit_breakers.services.orders.recovery.permitted_probes: out of range (got 0, expected an integer in 1..1000)")),
         Arguments.of("rate above one", SERVICE + "      detection: { failure_rate: { threshold: 1.5 } }\n", Map.of(), List.of(
             "circuit_breakers.services.orders.detection.failure_rate.threshold: out of range (got 1.5, expected a rate in (0, 1])")),
         Arguments.of("window smaller than minimum calls",
@@ -84,7 +84,7 @@ class BrokenConfigTest {
             "fusebox.store.url: missing (got nothing, expected a Redis URL such as redis://127.0.0.1:6379 for a redis store)")),
         Arguments.of("many mistakes at once", "fusebox: { http: { port: -1, hots: x }, bridge: { enabled: maybe } }", Map.of(), List.of(
             "fusebox.http.port: out of range (got -1, expected an integer in 0..65535)",
-            "fusebox.http.hots: unknown key (got hots, expected one of host, port, admin_token)",
+            "fusebox.http.hots: unknown key (got hots, expected one of host, port, admin_token, allowed_origins)",
             "fusebox.bridge.enabled: wrong type (got \"maybe\", expected true or false)")));
   }
 

@@ -200,7 +200,7 @@ public record BreakerConfig(
 
     void between(String path, int value, int min, int max) {
       if (value < min || value > max) {
-        add(path, "out of range", value, "an integer in [" + min + ", " + max + "]");
+        add(path, "out of range", value, "an integer in " + min + ".." + max);
       }
     }
 

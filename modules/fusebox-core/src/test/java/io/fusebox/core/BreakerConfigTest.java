@@ -58,7 +58,7 @@ class BreakerConfigTest {
             "transitions.backoff_multiplier: out of range (got 0.5, expected a finite number >= 1.0)",
             "transitions.max_open_timeout: shorter than open_timeout (got 10s, expected >= 30s)",
             "transitions.jitter: out of range (got 1.5, expected a number in [0, 1])",
-            "recovery.permitted_probes: out of range (got 0, expected an integer in [1, 1000])",
+            "recovery.permitted_probes: out of range (got 0, expected an integer in 1..1000)",
             "recovery.success_threshold: out of range (got 0, expected an integer >= 1)");
   }
 
