@@ -14,11 +14,21 @@ import java.util.function.Function;
 
 /**
  * One request and its response under a deadline that the exchange keeps itself, so that the pooled
- * connection always comes back: at the deadline a request still waiting for a connection gives up,
- * and one that holds a connection closes it, whether the server hangs or the client broke while
- * writing (Netty refusing what it was asked to encode, say), and completes nothing more. Closing,
- * not resetting: with Vert.x 5.0.7 a request whose write failed inside Netty keeps its connection
- * taken after a reset, for good; a closed connection always leaves the pool.
+ * connection always comes back.
+ *
+ * <ul>
+ *   <li>A request that holds a connection when the deadline passes closes it, whether the server
+ *       hangs or the client broke while writing (Netty refusing what it was asked to encode, say):
+ *       with Vert.x 5.0.7 a request whose write failed inside Netty keeps its connection taken after
+ *       a reset, for good, while a closed connection always leaves the pool.
+ *   <li>A request still waiting for a connection at the deadline is answered then, and aborts unsent
+ *       when the pool hands it one, which gives that connection straight back.
+ *   <li>The pool's own acquisition timeout ({@code RequestOptions#setConnectTimeout}, which WebClient's
+ *       {@code timeout} also sets) is not used: in Vert.x 5.0.x its timer can fire for a waiter the
+ *       pool has just handed a connection, completing that waiter twice ("Promise already
+ *       completed" from the pool, logged as an unhandled exception), which a node paused under load
+ *       (a long GC, SIGSTOP) makes likely, since every timer and every recycle then fire together.
+ * </ul>
  *
  * @param <T> what the response is turned into
  */
@@ -38,7 +48,7 @@ final class HttpExchange<T> {
       Function<Response, T> read) {
     HttpExchange<T> exchange = new HttpExchange<>();
     long timer = vertx.setTimer(Math.max(1, timeoutMillis), id -> exchange.expire(timeoutMillis));
-    client.request(options.setConnectTimeout(Math.max(1, timeoutMillis))).onComplete(ar -> {
+    client.request(options).onComplete(ar -> {
       if (ar.failed()) {
         exchange.fail(ar.cause(), timeoutMillis);
       } else {
@@ -54,7 +64,7 @@ final class HttpExchange<T> {
     // also log it as unhandled
     request.exceptionHandler(e -> fail(e, timeoutMillis));
     if (result.future().isComplete()) {
-      abandon();
+      request.reset();
       return;
     }
     Future<HttpClientResponse> response;
@@ -94,7 +104,7 @@ final class HttpExchange<T> {
     request.connection().close();
   }
 
-  /** A pool that gave up waiting for a connection at the deadline is a timeout too. */
+  /** A client-side timeout (the connection's idle timeout) is a timeout too. */
   private void fail(Throwable cause, long timeoutMillis) {
     if (cause instanceof TimeoutException) {
       result.tryFail(new DependencyTimeoutException("no HTTP response within " + timeoutMillis + " ms"));

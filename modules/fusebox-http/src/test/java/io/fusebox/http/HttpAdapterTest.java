@@ -6,16 +6,20 @@ import io.fusebox.adapter.CallResult;
 import io.fusebox.adapter.DependencyAdapter;
 import io.fusebox.adapter.DependencyTimeoutException;
 import io.fusebox.adapter.Outcome;
+import io.fusebox.testkit.BreakerHarness;
 import io.fusebox.testkit.FaultProxy;
 import io.fusebox.testkit.FlakyHttpServer;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -178,5 +182,38 @@ class HttpAdapterTest {
     CallResult r = await(adapter().call(new JsonObject().put("path", "/q?page=1")
         .put("query", new JsonObject().put("q", "a b&c")), 2000, null));
     assertThat(r.reply().getJsonObject("body").getString("query")).isEqualTo("page=1&q=a%20b%26c");
+  }
+
+  @Test
+  void aPauseWithManyDeadlinesAndPoolWaitersDueAtOnceLeavesNoUnhandledException() throws Exception {
+    Vertx paused = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setBlockedThreadCheckInterval(60_000));
+    try {
+      AtomicInteger unhandled = new AtomicInteger();
+      paused.exceptionHandler(e -> unhandled.incrementAndGet());
+      upstream.latency(Duration.ofMillis(3));
+      DependencyAdapter http = new HttpAdapterFactory().create(paused, new JsonObject().put("type", "http")
+          .put("base_url", upstream.baseUrl()).put("pool_size", 2));
+      for (int round = 0; round < 3; round++) {
+        List<Future<CallResult>> calls = new ArrayList<>();
+        Promise<List<Future<CallResult>>> started = Promise.promise();
+        paused.runOnContext(v -> {
+          for (int i = 0; i < 300; i++) {
+            calls.add(http.call(new JsonObject().put("path", "/p"), 5 + i % 50, null));
+          }
+          started.complete(calls);
+        });
+        started.future().await(10, TimeUnit.SECONDS);
+        // the event loop stands still, as in a long GC: deadlines, waiters and responses all come due
+        paused.runOnContext(v -> BreakerHarness.sleep(1500));
+        for (Future<CallResult> call : calls) {
+          call.transform(ar -> Future.succeededFuture()).await(10, TimeUnit.SECONDS);
+        }
+      }
+      assertThat(unhandled.get()).as("unhandled exceptions on the adapter's event loop").isZero();
+      assertThat(http.call(new JsonObject().put("path", "/after"), 2000, null).await(10, TimeUnit.SECONDS).outcome())
+          .isEqualTo(Outcome.SUCCESS);
+    } finally {
+      paused.close().await(10, TimeUnit.SECONDS);
+    }
   }
 }

@@ -9,6 +9,8 @@ import io.fusebox.protocol.TooManyCallsException;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
+import java.util.Objects;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 /** Half-open probing, recovery and backoff across repeated outages, end to end. */
@@ -51,7 +53,10 @@ class BreakerVerticleRecoveryTest extends BreakerTestSupport {
         .maxOpenTimeout(Duration.ofSeconds(10)).successThreshold(1).build());
     upstream.failAll();
     failedGet("billing", "/b");
-    JsonObject first = latestSnapshot("billing");
+    // the snapshot published at the trip: 200 ms later the breaker is half-open and shows the next open's 400
+    JsonObject first = Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> snapshots.stream()
+        .filter(s -> "billing".equals(s.getString("breaker")) && "open".equals(s.getString("state")))
+        .findFirst().orElse(null), Objects::nonNull);
     assertThat(first.getLong("open_timeout_ms")).isEqualTo(200);
     long[] expectedTimeouts = {400, 800};
     for (int reopen = 1; reopen <= expectedTimeouts.length; reopen++) {

@@ -115,6 +115,9 @@ class ClusterIT {
         nodes.get(i).awaitOutput("node " + names[i] + " is up", Duration.ofSeconds(60));
       }
       awaitStates(client, http[0], Map.of("node-a", "closed", "node-b", "closed", "node-c", "closed"));
+      // a node's traffic may reach its demo upstream before that listens: judge only what follows
+      int seenOfB = nodes.get(1).output().length();
+      int seenOfC = nodes.get(2).output().length();
 
       setErrorRate(client, http[0], 1.0);
       awaitStates(client, http[0], Map.of("node-a", "open", "node-b", "closed", "node-c", "closed"));
@@ -129,7 +132,8 @@ class ClusterIT {
       setErrorRate(client, http[0], 0.0);
       setErrorRate(client, http[1], 0.0);
       awaitStates(client, http[0], Map.of("node-a", "closed", "node-b", "closed", "node-c", "closed"));
-      assertThat(nodes.get(1).output() + nodes.get(2).output()).as("only node-a, the prober, went half-open")
+      assertThat(nodes.get(1).output().substring(seenOfB) + nodes.get(2).output().substring(seenOfC))
+          .as("only node-a, the prober, went half-open")
           .doesNotContain("->half_open");
 
       setErrorRate(client, http[0], 1.0);

@@ -108,6 +108,21 @@ final class LaunchedNode implements AutoCloseable {
     }
   }
 
+  /** SIGSTOP: the whole JVM stands still, as in a long GC pause or a frozen VM. */
+  void pause() throws Exception {
+    signal("STOP");
+  }
+
+  /** SIGCONT after {@link #pause()}. */
+  void resume() throws Exception {
+    signal("CONT");
+  }
+
+  private void signal(String name) throws Exception {
+    Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+    assertThat(kill.waitFor()).as("kill -" + name).isZero();
+  }
+
   /** kill -9: the node dies without a word, as on a crash. */
   void kill() throws InterruptedException {
     process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);

@@ -97,7 +97,8 @@ final class BridgeConnection {
     }
     Object type = frame.getValue("type");
     if (!(type instanceof String)) {
-      refuse("the frame needs a string 'type': send, register, unregister or ping (got " + describe(type) + ")");
+      refuse("unknown_type: the frame needs a string 'type': send, register, unregister or ping (got "
+          + describe(type) + ")");
       return;
     }
     switch ((String) type) {
@@ -105,16 +106,21 @@ final class BridgeConnection {
       case "register" -> onRegister(frame);
       case "unregister" -> onUnregister(frame);
       case "ping" -> write(new JsonObject().put("type", "pong"));
-      case "publish" -> refuse("publish is not allowed: breakers take requests, send one with a replyAddress");
-      default -> refuse("unknown frame type '" + BridgeProblems.abbreviate((String) type)
+      case "publish" -> refuse("access_denied: publish is not allowed; breakers take requests, send one with a replyAddress");
+      default -> refuse("unknown_type: '" + BridgeProblems.abbreviate((String) type)
           + "' (expected send, register, unregister or ping)");
     }
   }
 
   private void onSend(JsonObject frame) {
     Object address = frame.getValue("address");
-    if (!(address instanceof String target) || !CALL_ADDRESS.matcher(target).matches()) {
-      refuse("send may only go to " + Addresses.CALL_PREFIX + "<breaker> (got " + describe(address) + ")");
+    if (!(address instanceof String target)) {
+      refuse("address_required: send needs a string 'address', " + Addresses.CALL_PREFIX + "<breaker> (got "
+          + describe(address) + ")");
+      return;
+    }
+    if (!CALL_ADDRESS.matcher(target).matches()) {
+      refuse("access_denied: send may only go to " + Addresses.CALL_PREFIX + "<breaker> (got " + describe(address) + ")");
       return;
     }
     Object replyAddress = frame.getValue("replyAddress");
@@ -174,7 +180,7 @@ final class BridgeConnection {
   private void onRegister(JsonObject frame) {
     Object address = frame.getValue("address");
     if (!(address instanceof String name) || !(Addresses.EVENTS.equals(name) || Addresses.SNAPSHOTS.equals(name))) {
-      refuse("register may only listen to " + Addresses.EVENTS + " or " + Addresses.SNAPSHOTS + " (got "
+      refuse("access_denied: register may only listen to " + Addresses.EVENTS + " or " + Addresses.SNAPSHOTS + " (got "
           + describe(address) + ")");
       return;
     }
@@ -185,7 +191,7 @@ final class BridgeConnection {
     Object address = frame.getValue("address");
     MessageConsumer<Object> consumer = address instanceof String name ? registrations.remove(name) : null;
     if (consumer == null) {
-      refuse("unregister of an address this connection does not listen to (got " + describe(address) + ")");
+      refuse("unknown_address: unregister of an address this connection does not listen to (got " + describe(address) + ")");
     } else {
       consumer.unregister();
     }

@@ -78,22 +78,22 @@ class BridgeVerticleTest {
     List<Object[]> cases = List.of(
         new Object[] {Buffer.buffer("hello"), "the frame is not JSON"},
         new Object[] {Buffer.buffer("[1,2]"), "the frame must be a JSON object (got an array)"},
-        new Object[] {Buffer.buffer("{}"), "the frame needs a string 'type'"},
-        new Object[] {new JsonObject().put("type", 7).toBuffer(), "the frame needs a string 'type'"},
-        new Object[] {new JsonObject().put("type", "boom").toBuffer(), "unknown frame type 'boom'"},
+        new Object[] {Buffer.buffer("{}"), "unknown_type: the frame needs a string 'type'"},
+        new Object[] {new JsonObject().put("type", 7).toBuffer(), "unknown_type: the frame needs a string 'type'"},
+        new Object[] {new JsonObject().put("type", "boom").toBuffer(), "unknown_type: 'boom'"},
         new Object[] {new JsonObject().put("type", "send").put("address", Addresses.call("echo")).put("replyAddress", "r")
             .put("headers", "x").toBuffer(), "headers must be an object of names to strings (got 'x')"},
         new Object[] {new JsonObject().put("type", "send").put("address", Addresses.call("echo")).put("replyAddress", "r")
             .put("headers", new JsonObject().put("h", new JsonArray())).toBuffer(), "header 'h' must be a string"},
         new Object[] {new JsonObject().put("type", "send").put("address", Addresses.ADMIN).put("replyAddress", "r")
-            .put("body", new JsonObject().put("action", "force_open")).toBuffer(), "send may only go to fusebox.call.<breaker>"},
-        new Object[] {new JsonObject().put("type", "send").put("replyAddress", "r").toBuffer(), "send may only go to"},
+            .put("body", new JsonObject().put("action", "force_open")).toBuffer(), "access_denied: send may only go to fusebox.call.<breaker>"},
+        new Object[] {new JsonObject().put("type", "send").put("replyAddress", "r").toBuffer(), "address_required: send needs a string 'address'"},
         new Object[] {new JsonObject().put("type", "publish").put("address", Addresses.call("echo")).toBuffer(),
-            "publish is not allowed"},
+            "access_denied: publish is not allowed"},
         new Object[] {new JsonObject().put("type", "register").put("address", Addresses.ADMIN).toBuffer(),
-            "register may only listen to fusebox.events or fusebox.snapshots"},
+            "access_denied: register may only listen to fusebox.events or fusebox.snapshots"},
         new Object[] {new JsonObject().put("type", "unregister").put("address", Addresses.EVENTS).toBuffer(),
-            "unregister of an address this connection does not listen to"},
+            "unknown_address: unregister of an address this connection does not listen to"},
         new Object[] {Buffer.buffer(deep.toString()), "the frame is not JSON"},
         new Object[] {Buffer.buffer(), "an empty frame"});
     try (BridgeClient c = client()) {

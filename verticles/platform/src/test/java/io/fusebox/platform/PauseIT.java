@@ -1,0 +1,210 @@
+package io.fusebox.platform;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fusebox.protocol.Addresses;
+import io.fusebox.testkit.FaultProxy;
+import io.fusebox.testkit.FlakyHttpServer;
+import io.fusebox.testkit.TestServices;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.NetSocket;
+import io.vertx.core.parsetools.RecordParser;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A node under load that is paused (SIGSTOP, as a long GC or a frozen VM does) or whose dependencies
+ * stand still (a fault proxy holding every byte): every request still gets exactly one reply, and the
+ * node logs no ERROR once it runs again.
+ */
+class PauseIT {
+
+  private static final int IN_FLIGHT = 60;
+
+  private Vertx vertx;
+  private FlakyHttpServer api;
+  private FaultProxy apiProxy;
+  private FaultProxy pgProxy;
+  private FaultProxy redisProxy;
+  private Path dir;
+  private int bridge;
+
+  @BeforeEach
+  void start() throws Exception {
+    vertx = Vertx.vertx();
+    api = FlakyHttpServer.start(vertx).await(10, TimeUnit.SECONDS).latency(Duration.ofMillis(5));
+    TestServices.Postgres pg = TestServices.postgres();
+    TestServices.Redis redis = TestServices.redis();
+    apiProxy = FaultProxy.start(vertx, "127.0.0.1", api.port()).await(10, TimeUnit.SECONDS);
+    pgProxy = FaultProxy.start(vertx, pg.host(), pg.port()).await(10, TimeUnit.SECONDS);
+    redisProxy = FaultProxy.start(vertx, redis.host(), redis.port()).await(10, TimeUnit.SECONDS);
+    dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "pause");
+    bridge = LaunchedNode.freePort();
+    Files.writeString(dir.resolve("fusebox.yaml"), """
+        fusebox:
+          node: { name: paused }
+          http: { port: %d }
+          bridge: { enabled: true, host: 127.0.0.1, port: %d }
+        circuit_breakers:
+          default:
+            detection: { call_timeout: 1s }
+            transitions: { open_timeout: 1s }
+          services:
+            api:
+              dependency: { type: http, base_url: "http://127.0.0.1:%d", pool_size: 2 }
+            orders:
+              dependency: { type: pg, host: 127.0.0.1, port: %d, database: %s, user: %s, password: "%s", pool_size: 4 }
+            cache:
+              dependency: { type: redis, host: 127.0.0.1, port: %d, pool_size: 4 }
+        """.formatted(LaunchedNode.freePort(), bridge, apiProxy.port(), pgProxy.port(), pg.database(), pg.user(),
+        pg.password(), redisProxy.port()));
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    vertx.close().await(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void aNodePausedUnderLoadAnswersEveryCallOnceAndLogsNoError() throws Exception {
+    try (LaunchedNode node = LaunchedNode.start(dir, "run", "--conf", "fusebox.yaml")) {
+      node.awaitOutput("node paused is up", Duration.ofSeconds(60));
+      Load load = Load.start(vertx, bridge, List.of("api"));
+      load.awaitReplies(500);
+      node.pause();
+      Thread.sleep(5000);
+      node.resume();
+      load.awaitReplies(load.replies() + 2000);
+      load.stopAndAwaitEveryReply();
+      assertThat(load.duplicates()).as("requests answered twice").isZero();
+      Thread.sleep(4000);
+      assertThat(node.output()).as("the node's log after the pause").doesNotContain(" ERROR ");
+    }
+  }
+
+  @Test
+  void dependenciesThatStandStillUnderLoadLeaveNoErrorBehind() throws Exception {
+    try (LaunchedNode node = LaunchedNode.start(dir, "run", "--conf", "fusebox.yaml")) {
+      node.awaitOutput("node paused is up", Duration.ofSeconds(60));
+      Load load = Load.start(vertx, bridge, List.of("api", "orders", "cache"));
+      load.awaitReplies(500);
+      for (FaultProxy proxy : List.of(apiProxy, pgProxy, redisProxy)) {
+        proxy.hang();
+      }
+      Thread.sleep(3000);
+      for (FaultProxy proxy : List.of(apiProxy, pgProxy, redisProxy)) {
+        proxy.healthy();
+      }
+      load.awaitReplies(load.replies() + 2000);
+      load.stopAndAwaitEveryReply();
+      assertThat(load.duplicates()).as("requests answered twice").isZero();
+      Thread.sleep(3000);
+      assertThat(node.output()).as("the node's log after the dependencies stood still").doesNotContain(" ERROR ");
+    }
+  }
+
+  /** Keeps {@link #IN_FLIGHT} requests in flight through one bridge connection, counting replies per request. */
+  private static final class Load {
+    private static final Map<String, JsonObject> OPERATIONS = Map.of(
+        "api", new JsonObject().put("path", "/load"),
+        "orders", new JsonObject().put("sql", "SELECT 1 AS one"),
+        "cache", new JsonObject().put("command", "PING"));
+
+    private final NetSocket socket;
+    private final List<String> breakers;
+    private final Map<String, AtomicInteger> answered = new ConcurrentHashMap<>();
+    private final AtomicLong sent = new AtomicLong();
+    private final AtomicLong replies = new AtomicLong();
+    private final AtomicInteger duplicates = new AtomicInteger();
+    private volatile boolean stopping;
+
+    private Load(NetSocket socket, List<String> breakers) {
+      this.socket = socket;
+      this.breakers = breakers;
+    }
+
+    static Load start(Vertx vertx, int port, List<String> breakers) throws Exception {
+      NetSocket socket = vertx.createNetClient().connect(port, "127.0.0.1").await(10, TimeUnit.SECONDS);
+      Load load = new Load(socket, breakers);
+      RecordParser parser = RecordParser.newFixed(4);
+      parser.handler(new io.vertx.core.Handler<>() {
+        private boolean header = true;
+
+        @Override
+        public void handle(Buffer record) {
+          if (header) {
+            parser.fixedSizeMode(record.getInt(0));
+          } else {
+            load.onReply(record.toJsonObject());
+            parser.fixedSizeMode(4);
+          }
+          header = !header;
+        }
+      });
+      socket.handler(parser);
+      vertx.runOnContext(v -> {
+        for (int i = 0; i < IN_FLIGHT; i++) {
+          load.sendNext();
+        }
+      });
+      return load;
+    }
+
+    private void sendNext() {
+      if (stopping) {
+        return;
+      }
+      long id = sent.incrementAndGet();
+      String breaker = breakers.get((int) (id % breakers.size()));
+      answered.put("r" + id, new AtomicInteger());
+      Buffer frame = new JsonObject().put("type", "send").put("address", Addresses.call(breaker))
+          .put("replyAddress", "r" + id).put("body", OPERATIONS.get(breaker)).toBuffer();
+      socket.write(Buffer.buffer().appendInt(frame.length()).appendBuffer(frame));
+    }
+
+    private void onReply(JsonObject frame) {
+      AtomicInteger count = answered.get(frame.getString("address"));
+      if (count == null) {
+        return;
+      }
+      if (count.incrementAndGet() > 1) {
+        duplicates.incrementAndGet();
+        return;
+      }
+      replies.incrementAndGet();
+      sendNext();
+    }
+
+    long replies() {
+      return replies.get();
+    }
+
+    int duplicates() {
+      return duplicates.get();
+    }
+
+    void awaitReplies(long n) {
+      Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> replies.get() >= n);
+    }
+
+    /** Stops sending and waits until every request sent has its reply. */
+    void stopAndAwaitEveryReply() {
+      stopping = true;
+      Awaitility.await().atMost(Duration.ofSeconds(60))
+          .until(() -> answered.values().stream().allMatch(c -> c.get() >= 1));
+    }
+  }
+}
