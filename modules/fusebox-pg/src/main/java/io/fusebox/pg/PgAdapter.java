@@ -1,57 +1,79 @@
 package io.fusebox.pg;
 
 import io.fusebox.adapter.CallResult;
+import io.fusebox.adapter.DeadlinePool;
 import io.fusebox.adapter.DependencyAdapter;
-import io.fusebox.core.Durations;
+import io.fusebox.adapter.DependencyTimeoutException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.net.NetClientOptions;
-import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.PgConnection;
 import io.vertx.pgclient.PgException;
-import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /**
- * Runs {@code {"sql", "params"}} and transactions {@code {"tx": [{"sql", "params"}...]}} on a
- * vertx-pg-client pool. Replies {@code {"rows": [...], "row_count"}} (a transaction:
+ * Runs {@code {"sql", "params"}} and transactions {@code {"tx": [{"sql", "params"}...]}} on a pool
+ * of PostgreSQL connections. Replies {@code {"rows": [...], "row_count"}} (a transaction:
  * {@code {"results": [...]}}). Classified by SQLSTATE: data (22), integrity (23) and syntax or
- * access (42) errors are the caller's and answered 422, as is a parameter of the wrong type;
- * everything else is the database's failure.
+ * access (42) errors are the caller's and answered 422, as are parameters of the wrong type or
+ * number; everything else is the database's failure.
+ *
+ * <p>Deadlines: a call (or a {@code SELECT 1} probe) still running at its deadline gets a
+ * PostgreSQL cancel request and its connection is closed, so the server stops the statement and
+ * the pool opens a fresh connection; a transaction past its deadline is never committed (closing
+ * its connection rolls it back).
  */
 final class PgAdapter implements DependencyAdapter {
 
   private static final Set<String> QUERY_KEYS = Set.of("sql", "params");
 
-  private final Pool pool;
+  private final DeadlinePool<PgConnection> pool;
 
-  PgAdapter(Vertx vertx, JsonObject d) {
+  PgAdapter(Vertx vertx, PgDependency d) {
     PgConnectOptions connect = new PgConnectOptions()
-        .setHost(d.getString("host", "127.0.0.1"))
-        .setPort(d.getInteger("port", 5432))
-        .setDatabase(d.getString("database"))
-        .setUser(d.getString("user", "postgres"))
-        .setPassword(d.getString("password", ""))
-        .setProperties(Map.of("application_name", "fusebox"));
-    PoolOptions pool = new PoolOptions()
-        .setMaxSize(d.getInteger("pool_size", PgAdapterFactory.DEFAULT_POOL_SIZE))
-        .setMaxWaitQueueSize(d.getInteger("max_wait_queue", PgAdapterFactory.DEFAULT_MAX_WAIT_QUEUE))
-        .setIdleTimeout((int) Durations.parse(d.getString("idle_timeout", PgAdapterFactory.DEFAULT_IDLE_TIMEOUT)).toSeconds())
-        .setIdleTimeoutUnit(TimeUnit.SECONDS);
-    NetClientOptions tcp = new NetClientOptions()
-        .setConnectTimeout((int) Durations.parse(d.getString("connect_timeout", PgAdapterFactory.DEFAULT_CONNECT_TIMEOUT)).toMillis());
-    this.pool = PgBuilder.pool().with(pool).with(tcp).connectingTo(connect).using(vertx).build();
+        .setHost(d.host())
+        .setPort(d.port())
+        .setDatabase(d.database())
+        .setUser(d.user())
+        .setPassword(d.password())
+        .setProperties(Map.of("application_name", d.applicationName()));
+    this.pool = new DeadlinePool<>(vertx, new DeadlinePool.Connector<>() {
+      @Override
+      public Future<PgConnection> open() {
+        return PgConnection.connect(vertx, connect);
+      }
+
+      @Override
+      public void close(PgConnection connection) {
+        connection.close();
+      }
+
+      @Override
+      public void onClosed(PgConnection connection, Runnable onClosed) {
+        connection.closeHandler(v -> onClosed.run());
+      }
+
+      @Override
+      public void interrupt(PgConnection connection) {
+        connection.cancelRequest();
+      }
+
+      @Override
+      public boolean survives(Throwable failure) {
+        return failure instanceof PgException || isParameterMistake(failure);
+      }
+    }, d.poolSize(), d.maxWaitQueue(), d.connectTimeout().toMillis());
   }
 
   @Override
@@ -97,33 +119,38 @@ final class PgAdapter implements DependencyAdapter {
     if (sql == null) {
       return null;
     }
-    String head = sql.stripLeading().toLowerCase();
+    String head = sql.stripLeading().toLowerCase(Locale.ROOT);
     boolean read = head.startsWith("select") || head.startsWith("values") || head.startsWith("table");
     return read ? sql + "\u0000" + op.getJsonArray("params", new JsonArray()).encode() : null;
   }
 
   @Override
   public Future<CallResult> call(JsonObject op, long timeoutMillis, String traceparent) {
-    Future<JsonObject> reply;
-    if (op.containsKey("tx")) {
-      JsonArray tx = op.getJsonArray("tx");
-      reply = pool.withTransaction(conn -> runInOrder(conn, tx, 0, new ArrayList<>()))
-          .map(results -> new JsonObject().put("results", new JsonArray(results)));
-    } else {
-      reply = run(pool, op);
-    }
-    return reply.transform(ar -> ar.succeeded()
-        ? Future.succeededFuture(CallResult.success(ar.result()))
-        : classify(ar.cause()));
+    return pool.<JsonObject>run(timeoutMillis, (conn, expired) -> op.containsKey("tx")
+            ? transaction(conn, op.getJsonArray("tx"), expired)
+            : run(conn, op))
+        .transform(ar -> ar.succeeded()
+            ? Future.succeededFuture(CallResult.success(ar.result()))
+            : classify(ar.cause()));
   }
 
-  private static Future<List<JsonObject>> runInOrder(SqlClient conn, JsonArray statements, int index, List<JsonObject> done) {
-    if (index == statements.size()) {
+  /** The statements in order, then a commit only if the deadline has not passed; any failure rolls back. */
+  private static Future<JsonObject> transaction(PgConnection conn, JsonArray statements, BooleanSupplier expired) {
+    return conn.begin().compose(tx -> runInOrder(conn, statements, 0, new ArrayList<>(), expired)
+        .compose(results -> expired.getAsBoolean()
+            ? Future.failedFuture(new DependencyTimeoutException("the deadline passed before the commit"))
+            : tx.commit().map(v -> new JsonObject().put("results", new JsonArray(results))))
+        .recover(failure -> tx.rollback().transform(ignored -> Future.failedFuture(failure))));
+  }
+
+  private static Future<List<JsonObject>> runInOrder(SqlClient conn, JsonArray statements, int index, List<JsonObject> done,
+      BooleanSupplier expired) {
+    if (index == statements.size() || expired.getAsBoolean()) {
       return Future.succeededFuture(done);
     }
     return run(conn, statements.getJsonObject(index)).compose(result -> {
       done.add(result);
-      return runInOrder(conn, statements, index + 1, done);
+      return runInOrder(conn, statements, index + 1, done, expired);
     });
   }
 
@@ -154,22 +181,29 @@ final class PgAdapter implements DependencyAdapter {
       }
       return Future.succeededFuture(CallResult.failure(detail));
     }
-    String message = String.valueOf(failure.getMessage());
-    // parameters of the wrong type or number, refused by the client before anything was sent; the
-    // client gives these no code, only this text
-    if (message.contains("can not be coerced") || message.contains("number of parameters")) {
-      return Future.succeededFuture(CallResult.rejected(message));
+    if (isParameterMistake(failure)) {
+      return Future.succeededFuture(CallResult.rejected(failure.getMessage()));
     }
     return Future.failedFuture(failure);
   }
 
+  /**
+   * Parameters of the wrong type or number, refused by the client before anything was sent; the
+   * client gives these no code, only this text.
+   */
+  private static boolean isParameterMistake(Throwable failure) {
+    String message = String.valueOf(failure.getMessage());
+    return message.contains("can not be coerced") || message.contains("number of parameters");
+  }
+
   @Override
   public Future<Void> probe(long timeoutMillis) {
-    return pool.query("SELECT 1").execute().mapEmpty();
+    return pool.<Void>run(timeoutMillis, (conn, expired) -> conn.query("SELECT 1").execute().mapEmpty());
   }
 
   @Override
   public Future<Void> close() {
-    return pool.close();
+    pool.close();
+    return Future.succeededFuture();
   }
 }

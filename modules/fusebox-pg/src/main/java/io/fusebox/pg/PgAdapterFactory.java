@@ -13,17 +13,9 @@ import io.vertx.core.json.JsonObject;
 
 /**
  * {@code dependency: { type: pg, host, port, database, user, password, pool_size, max_wait_queue,
- * connect_timeout, idle_timeout }}.
+ * connect_timeout, application_name }}; defaults in {@link PgDependency}.
  */
 public final class PgAdapterFactory implements AdapterFactory {
-
-  /** Connections in the pool. */
-  public static final int DEFAULT_POOL_SIZE = 8;
-  /** Calls waiting for a connection; beyond that a call fails at once. */
-  public static final int DEFAULT_MAX_WAIT_QUEUE = 64;
-  public static final String DEFAULT_CONNECT_TIMEOUT = "2s";
-  /** An idle pooled connection is closed after this. */
-  public static final String DEFAULT_IDLE_TIMEOUT = "60s";
 
   @Override
   public String type() {
@@ -41,11 +33,11 @@ public final class PgAdapterFactory implements AdapterFactory {
         .field("pool_size", integer(1, 1024))
         .field("max_wait_queue", integer(0, 100_000))
         .field("connect_timeout", duration())
-        .field("idle_timeout", duration());
+        .field("application_name", string());
   }
 
   @Override
   public DependencyAdapter create(Vertx vertx, JsonObject dependency) {
-    return new PgAdapter(vertx, dependency);
+    return new PgAdapter(vertx, PgDependency.from(dependency));
   }
 }

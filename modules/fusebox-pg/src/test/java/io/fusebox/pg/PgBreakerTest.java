@@ -24,6 +24,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Tuple;
 import io.vertx.sqlclient.Pool;
 import java.time.Duration;
 import java.util.HashMap;
@@ -36,7 +37,8 @@ import org.junit.jupiter.api.Test;
 /** The PostgreSQL adapter against the real database, behind a fault-injection proxy. */
 class PgBreakerTest {
 
-  private static final String APP = "fusebox";
+  /** Names this test's connections, so that counts at the shared server are this test's alone. */
+  private static final String APP = "fusebox-test-" + ProcessHandle.current().pid();
 
   private Vertx vertx;
   private TestServices.Postgres pg;
@@ -68,7 +70,7 @@ class PgBreakerTest {
 
   private void deploy(String name, BreakerConfig config, Duration probe) {
     Map<String, Object> dependency = new HashMap<>(Map.of("type", "pg", "host", proxy.host(), "port", proxy.port(),
-        "database", pg.database(), "user", pg.user(), "pool_size", 4, "max_wait_queue", 32));
+        "database", pg.database(), "user", pg.user(), "pool_size", 4, "max_wait_queue", 32, "application_name", APP));
     dependency.put("password", pg.password());
     FuseboxConfig.Service service = new FuseboxConfig.Service(name, "default", config, dependency, List.of(), probe);
     await(vertx.deployVerticle(new BreakerVerticle(service, "node-pg", Duration.ofMillis(200),
@@ -191,7 +193,7 @@ class PgBreakerTest {
       assertThat(await(orders().query("SELECT $1::int AS n", i)).body().getJsonArray("rows").getJsonObject(0).getInteger("n")).isEqualTo(i);
     }
     long connections = await(direct.preparedQuery("SELECT count(*) AS n FROM pg_stat_activity WHERE application_name = $1")
-        .execute(io.vertx.sqlclient.Tuple.of(APP))).iterator().next().getLong("n");
+        .execute(Tuple.of(APP))).iterator().next().getLong("n");
     assertThat(connections).as("the server sees no more than the pool's 4 connections").isBetween(1L, 4L);
   }
 

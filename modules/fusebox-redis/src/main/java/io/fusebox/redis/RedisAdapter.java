@@ -1,11 +1,13 @@
 package io.fusebox.redis;
 
 import io.fusebox.adapter.CallResult;
+import io.fusebox.adapter.DeadlinePool;
 import io.fusebox.adapter.DependencyAdapter;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.NetClientOptions;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisOptions;
@@ -15,10 +17,14 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * Runs any Redis command {@code {"command": "GET", "args": ["k"]}} on a pooled client and replies
- * {@code {"result": ...}}. Connection loss, timeouts, {@code LOADING}, {@code BUSY} and
+ * Runs any Redis command {@code {"command": "GET", "args": ["k"]}} on a pool of connections and
+ * replies {@code {"result": ...}}. Connection loss, timeouts, {@code LOADING}, {@code BUSY} and
  * {@code MASTERDOWN} are failures; {@code WRONGTYPE} and command errors ({@code ERR}) are the
- * caller's, answered 422.
+ * caller's, answered 422, told apart by the error's code (its first word, as Redis sends it).
+ *
+ * <p>Deadlines: a command (or a {@code PING} probe) without a reply at its deadline closes its
+ * connection, since a pipelined connection cannot be trusted after a lost reply; the pool opens a
+ * fresh one.
  */
 final class RedisAdapter implements DependencyAdapter {
 
@@ -29,16 +35,41 @@ final class RedisAdapter implements DependencyAdapter {
       "SISMEMBER", "SCARD", "ZRANGE", "ZRANGEBYSCORE", "ZSCORE", "ZCARD", "ZRANK");
   private static final Set<String> CALLERS_FAULT = Set.of("WRONGTYPE", "ERR", "NOSCRIPT", "EXECABORT");
 
-  private final Redis redis;
+  private final DeadlinePool<RedisLink> pool;
 
-  RedisAdapter(Vertx vertx, JsonObject d) {
-    String password = d.getString("password", "");
-    String url = "redis://" + (password.isEmpty() ? "" : ":" + password + "@") + d.getString("host", "127.0.0.1")
-        + ":" + d.getInteger("port", 6379);
-    this.redis = Redis.createClient(vertx, new RedisOptions()
-        .setConnectionString(url)
-        .setMaxPoolSize(d.getInteger("pool_size", RedisAdapterFactory.DEFAULT_POOL_SIZE))
-        .setMaxPoolWaiting(d.getInteger("max_pool_waiting", RedisAdapterFactory.DEFAULT_MAX_POOL_WAITING)));
+  RedisAdapter(Vertx vertx, RedisDependency d) {
+    RedisOptions options = new RedisOptions()
+        .setConnectionString("redis://" + d.host() + ":" + d.port())
+        .setMaxPoolSize(1)
+        .setNetClientOptions(new NetClientOptions().setConnectTimeout((int) d.connectTimeout().toMillis()));
+    if (!d.password().isEmpty()) {
+      options.setPassword(d.password());
+    }
+    this.pool = new DeadlinePool<>(vertx, new DeadlinePool.Connector<>() {
+      @Override
+      public Future<RedisLink> open() {
+        Redis client = Redis.createClient(vertx, options);
+        return client.connect()
+            .compose(conn -> conn.send(Request.cmd(Command.CLIENT).arg("SETNAME").arg(d.clientName()))
+                .map(ok -> new RedisLink(client, conn)))
+            .onFailure(e -> client.close());
+      }
+
+      @Override
+      public void close(RedisLink link) {
+        link.client().close();
+      }
+
+      @Override
+      public void onClosed(RedisLink link, Runnable onClosed) {
+        link.connection().endHandler(v -> onClosed.run());
+      }
+
+      @Override
+      public boolean survives(Throwable failure) {
+        return isErrorReply(failure) || isClientSideMistake(failure);
+      }
+    }, d.poolSize(), d.maxPoolWaiting(), d.connectTimeout().toMillis());
   }
 
   @Override
@@ -77,18 +108,34 @@ final class RedisAdapter implements DependencyAdapter {
     for (Object arg : op.getJsonArray("args", new JsonArray())) {
       request.arg(String.valueOf(arg));
     }
-    return redis.send(request).transform(ar -> {
+    return pool.<Response>run(timeoutMillis, (link, expired) -> link.connection().send(request)).transform(ar -> {
       if (ar.succeeded()) {
         return Future.succeededFuture(CallResult.success(new JsonObject().put("result", json(ar.result()))));
       }
       String message = String.valueOf(ar.cause().getMessage());
-      String prefix = message.split(" ", 2)[0];
-      // the client checks a command's arity before sending it; a wrong one is the caller's mistake too
-      if (CALLERS_FAULT.contains(prefix) || message.startsWith("Redis command is not valid")) {
+      if (CALLERS_FAULT.contains(errorCode(ar.cause())) || isClientSideMistake(ar.cause())) {
         return Future.succeededFuture(CallResult.rejected(message.lines().findFirst().orElse(message)));
       }
       return Future.failedFuture(ar.cause());
     });
+  }
+
+  /**
+   * An error reply's first word is its code (the RESP protocol's "error kind": ERR, WRONGTYPE,
+   * LOADING...); the client exposes it only as the start of the message.
+   */
+  private static String errorCode(Throwable failure) {
+    return String.valueOf(failure.getMessage()).split(" ", 2)[0];
+  }
+
+  private static boolean isErrorReply(Throwable failure) {
+    String code = errorCode(failure);
+    return code.length() > 1 && code.chars().allMatch(c -> c >= 'A' && c <= 'Z');
+  }
+
+  /** The client checks a command's arity before sending it, and says so only in text. */
+  private static boolean isClientSideMistake(Throwable failure) {
+    return String.valueOf(failure.getMessage()).startsWith("Redis command is not valid");
   }
 
   /** A reply as JSON: bulk strings as text, integers as numbers, arrays and maps as JSON, nil as null. */
@@ -117,12 +164,12 @@ final class RedisAdapter implements DependencyAdapter {
 
   @Override
   public Future<Void> probe(long timeoutMillis) {
-    return redis.send(Request.cmd(Command.PING)).mapEmpty();
+    return pool.<Void>run(timeoutMillis, (link, expired) -> link.connection().send(Request.cmd(Command.PING)).mapEmpty());
   }
 
   @Override
   public Future<Void> close() {
-    redis.close();
+    pool.close();
     return Future.succeededFuture();
   }
 }

@@ -28,6 +28,8 @@ public final class FaultProxy {
   private final NetServer server;
   private final NetClient client;
   private final Set<NetSocket> open = ConcurrentHashMap.newKeySet();
+  /** The proxy's connections to the server: what the server sees of its clients behind the proxy. */
+  private final Set<NetSocket> toServer = ConcurrentHashMap.newKeySet();
   /** Sockets stopped by a hang, resumed when the proxy is healthy again. */
   private final Set<NetSocket> paused = ConcurrentHashMap.newKeySet();
   private final AtomicLong accepted = new AtomicLong();
@@ -68,8 +70,10 @@ public final class FaultProxy {
       }
       NetSocket upstream = ar.result();
       open.add(upstream);
+      toServer.add(upstream);
       upstream.closeHandler(v -> {
         open.remove(upstream);
+        toServer.remove(upstream);
         downstream.close();
       });
       downstream.closeHandler(v -> {
@@ -179,6 +183,11 @@ public final class FaultProxy {
   /** Chunks that carried the watched text since {@link #watch(String)}. */
   public long watchedSeen() {
     return markerSeen.get();
+  }
+
+  /** Connections open to the server now. */
+  public int serverConnections() {
+    return toServer.size();
   }
 
   /** Connections accepted since start. */
