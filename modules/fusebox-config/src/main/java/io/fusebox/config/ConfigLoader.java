@@ -54,10 +54,17 @@ public final class ConfigLoader {
       throw new ConfigException(List.of(file + ": cannot read the file (got " + e.getClass().getSimpleName()
           + ", expected a readable YAML or TOML file)"));
     }
-    return parse(text, file.toString().endsWith(".toml"), env);
+    return parse(text, file.toString().endsWith(".toml"), env, file.toAbsolutePath().getParent());
   }
 
+  /** A configuration whose relative file paths are relative to the working directory. */
   public FuseboxConfig parse(String text, boolean toml, Map<String, String> env) throws ConfigException {
+    return parse(text, toml, env, Path.of("").toAbsolutePath());
+  }
+
+  /** @param configDirectory what relative file paths in the configuration are relative to */
+  public FuseboxConfig parse(String text, boolean toml, Map<String, String> env, Path configDirectory)
+      throws ConfigException {
     List<String> problems = new ArrayList<>();
     String substituted = Placeholders.substitute(text, env, problems);
     Map<String, Object> root;
@@ -75,6 +82,7 @@ public final class ConfigLoader {
       root = new LinkedHashMap<>();
     }
     EnvironmentOverrides.apply(root, env, problems);
+    resolvePaths(root, configDirectory);
     problems.addAll(FuseboxSchema.check(root, kinds));
     Map<String, Object> store = section(section(root, "fusebox"), "store");
     if ("redis".equals(store.get("type")) && store.get("url") == null) {
@@ -88,6 +96,17 @@ public final class ConfigLoader {
       throw new ConfigException(problems);
     }
     return typed(root, services);
+  }
+
+  private void resolvePaths(Map<String, Object> root, Path configDirectory) {
+    section(section(root, "circuit_breakers"), "services").values().forEach(service -> {
+      if (service instanceof Map<?, ?> s && s.get("dependency") instanceof Map<?, ?> d
+          && d.get("type") instanceof String type && kinds.containsKey(type)) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> dependency = (Map<String, Object>) d;
+        kinds.get(type).resolvePaths(dependency, configDirectory);
+      }
+    });
   }
 
   private List<FuseboxConfig.Service> services(Map<String, Object> root, List<String> problems) {

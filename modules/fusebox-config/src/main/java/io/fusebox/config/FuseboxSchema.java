@@ -215,6 +215,15 @@ final class FuseboxSchema {
       return kinds.keySet();
     }
 
+    /** Once the section's own keys are valid, what would fail at start. */
+    @Override
+    void checkTogether(String path, Map<?, ?> section, List<String> problems) {
+      DependencyKind kind = kinds.get(section.get("type"));
+      if (kind != null && problems.stream().noneMatch(p -> p.startsWith(path + "."))) {
+        kind.checkTogether(path, section, problems);
+      }
+    }
+
     @Override
     public String expected() {
       return "a dependency section with a type of " + String.join(", ", kinds.keySet());

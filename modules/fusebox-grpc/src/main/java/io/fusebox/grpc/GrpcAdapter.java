@@ -53,13 +53,13 @@ final class GrpcAdapter implements DependencyAdapter {
   /** Read without blocking when the verticle starts; calls wait for it. */
   private final Future<Descriptors.ServiceDescriptor> service;
 
-  GrpcAdapter(Vertx vertx, JsonObject d) {
+  GrpcAdapter(Vertx vertx, GrpcDependency d) {
     this.client = GrpcClient.client(vertx);
-    this.address = SocketAddress.inetSocketAddress(d.getInteger("port"), d.getString("host", "127.0.0.1"));
-    this.serviceName = d.getString("service");
-    this.maxStreamMessages = d.getInteger("max_stream_messages", GrpcAdapterFactory.DEFAULT_MAX_STREAM_MESSAGES);
-    d.getJsonArray("write_methods", new JsonArray()).forEach(m -> writeMethods.add(String.valueOf(m)));
-    this.service = vertx.fileSystem().readFile(d.getString("descriptor_set"))
+    this.address = SocketAddress.inetSocketAddress(d.port(), d.host());
+    this.serviceName = d.service();
+    this.maxStreamMessages = d.maxStreamMessages();
+    writeMethods.addAll(d.writeMethods());
+    this.service = vertx.fileSystem().readFile(d.descriptorSet())
         .compose(bytes -> vertx.executeBlocking(() -> warm(ServiceDescriptors.find(bytes.getBytes(), serviceName)), false));
   }
 

@@ -10,6 +10,11 @@ import io.fusebox.adapter.DependencyAdapter;
 import io.fusebox.config.Spec;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 
 /**
  * {@code dependency: { type: grpc, host, port, descriptor_set, service, max_stream_messages,
@@ -17,9 +22,6 @@ import io.vertx.core.json.JsonObject;
  * --descriptor_set_out}), called with JSON messages.
  */
 public final class GrpcAdapterFactory implements AdapterFactory {
-
-  /** Messages of a server stream collected into one reply; the rest are counted, not kept. */
-  public static final int DEFAULT_MAX_STREAM_MESSAGES = 1000;
 
   @Override
   public String type() {
@@ -37,8 +39,37 @@ public final class GrpcAdapterFactory implements AdapterFactory {
         .field("write_methods", listOf(string()));
   }
 
+  /** A relative {@code descriptor_set} is relative to the configuration file. */
+  @Override
+  public void resolvePaths(Map<String, Object> dependency, Path configDirectory) {
+    if (dependency.get("descriptor_set") instanceof String file && !Path.of(file).isAbsolute()) {
+      dependency.put("descriptor_set", configDirectory.resolve(file).normalize().toString());
+    }
+  }
+
+  /** The descriptor set can be read and holds the service: otherwise every call would fail at start. */
+  @Override
+  public void checkTogether(String path, Map<?, ?> dependency, List<String> problems) {
+    String file = (String) dependency.get("descriptor_set");
+    String service = (String) dependency.get("service");
+    byte[] descriptorSet;
+    try {
+      descriptorSet = Files.readAllBytes(Path.of(file));
+    } catch (IOException e) {
+      problems.add(path + ".descriptor_set: cannot read the file (got " + file
+          + ", expected a descriptor set made with protoc --include_imports --descriptor_set_out)");
+      return;
+    }
+    try {
+      ServiceDescriptors.find(descriptorSet, service);
+    } catch (Exception e) {
+      problems.add(path + ".service: not found in the descriptor set (got " + service + ", expected one of "
+          + String.join(", ", ServiceDescriptors.names(descriptorSet)) + ")");
+    }
+  }
+
   @Override
   public DependencyAdapter create(Vertx vertx, JsonObject dependency) {
-    return new GrpcAdapter(vertx, dependency);
+    return new GrpcAdapter(vertx, GrpcDependency.from(dependency));
   }
 }

@@ -4,6 +4,7 @@ import com.google.protobuf.DescriptorProtos.FileDescriptorProto;
 import com.google.protobuf.DescriptorProtos.FileDescriptorSet;
 import com.google.protobuf.Descriptors;
 import com.google.protobuf.Descriptors.FileDescriptor;
+import java.io.IOException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +36,17 @@ final class ServiceDescriptors {
       }
     }
     throw new IllegalArgumentException("no service " + serviceName + " in the descriptor set");
+  }
+
+  /** The full names of the services a descriptor set holds; none when it cannot be read. */
+  static List<String> names(byte[] descriptorSet) {
+    try {
+      return FileDescriptorSet.parseFrom(descriptorSet).getFileList().stream()
+          .flatMap(f -> f.getServiceList().stream().map(s -> f.getPackage().isEmpty() ? s.getName() : f.getPackage() + "." + s.getName()))
+          .toList();
+    } catch (IOException notADescriptorSet) {
+      return List.of();
+    }
   }
 
   private static String simpleName(String full, String pkg) {
