@@ -145,7 +145,7 @@ public final class CircuitBreaker {
         rejectedCalls++;
         return REJECTED;
       }
-      transition(BreakerState.HALF_OPEN, "open_timeout_elapsed");
+      transition(BreakerState.HALF_OPEN, "open_timeout_elapsed", TransitionCause.OPEN_TIMEOUT_ELAPSED);
       return tryAcquireProbe();
     }
     if (s == BreakerState.HALF_OPEN) {
@@ -202,7 +202,7 @@ public final class CircuitBreaker {
     if (strictMode && slow) {
       reopen("probe_slow");
     } else if (probes.succeeded() >= successThreshold) {
-      transition(BreakerState.CLOSED, "probes_succeeded");
+      transition(BreakerState.CLOSED, "probes_succeeded", TransitionCause.PROBES_SUCCEEDED);
     }
   }
 
@@ -261,7 +261,7 @@ public final class CircuitBreaker {
       if (s == BreakerState.CLOSED) {
         window.record(true, slow);
         if (consecutive != null && consecutive.onFailure()) {
-          transition(BreakerState.OPEN, consecutive.reason());
+          transition(BreakerState.OPEN, consecutive.reason(), TransitionCause.TRIPPED);
         } else {
           judgeRates();
         }
@@ -298,9 +298,10 @@ public final class CircuitBreaker {
   private void judgeRates() {
     int calls = window.calls();
     if (failureRate != null && failureRate.tripped(window.failures(), calls)) {
-      transition(BreakerState.OPEN, failureRate.reason("failure_rate", window.failures(), calls));
+      transition(BreakerState.OPEN, failureRate.reason("failure_rate", window.failures(), calls), TransitionCause.TRIPPED);
     } else if (slowCallRate != null && slowCallRate.tripped(window.slowCalls(), calls)) {
-      transition(BreakerState.OPEN, slowCallRate.reason("slow_call_rate", window.slowCalls(), calls));
+      transition(BreakerState.OPEN, slowCallRate.reason("slow_call_rate", window.slowCalls(), calls),
+          TransitionCause.TRIPPED);
     }
   }
 
@@ -311,7 +312,7 @@ public final class CircuitBreaker {
   public void tick() {
     long now = clock.nanos();
     if (state == BreakerState.OPEN && now >= openUntilNanos) {
-      transition(BreakerState.HALF_OPEN, "open_timeout_elapsed");
+      transition(BreakerState.HALF_OPEN, "open_timeout_elapsed", TransitionCause.OPEN_TIMEOUT_ELAPSED);
     } else if (state == BreakerState.HALF_OPEN && probes.leaseExpired(now)) {
       reopen("probe_lease_expired");
     }
@@ -329,17 +330,17 @@ public final class CircuitBreaker {
 
   /** Stops all calls until {@link #close()}. */
   public void forceOpen() {
-    transition(BreakerState.FORCED_OPEN, "admin:force_open");
+    transition(BreakerState.FORCED_OPEN, "admin:force_open", TransitionCause.ADMIN);
   }
 
   /** Admits all calls and keeps counting, never tripping, until {@link #close()}. */
   public void disable() {
-    transition(BreakerState.DISABLED, "admin:disable");
+    transition(BreakerState.DISABLED, "admin:disable", TransitionCause.ADMIN);
   }
 
   /** Back to normal closed operation with a fresh window, ending any forced mode. */
   public void close() {
-    transition(BreakerState.CLOSED, "admin:close");
+    transition(BreakerState.CLOSED, "admin:close", TransitionCause.ADMIN);
   }
 
   /**
@@ -358,7 +359,7 @@ public final class CircuitBreaker {
       newPeriod();
       clearDetection();
     } else {
-      transition(BreakerState.CLOSED, "admin:reset");
+      transition(BreakerState.CLOSED, "admin:reset", TransitionCause.ADMIN);
     }
     countedFrom = periodPermit;
   }
@@ -374,7 +375,7 @@ public final class CircuitBreaker {
       throw new IllegalStateException("breaker " + name + " cannot move from " + state.wireName() + " to "
           + target.wireName() + " (" + reason + ")");
     }
-    transition(target, reason);
+    transition(target, reason, TransitionCause.REQUESTED);
   }
 
   private static boolean allowed(BreakerState from, BreakerState to) {
@@ -402,10 +403,10 @@ public final class CircuitBreaker {
 
   private void reopen(String reason) {
     openTimeout.escalate();
-    transition(BreakerState.OPEN, reason);
+    transition(BreakerState.OPEN, reason, TransitionCause.PROBE_FAILED);
   }
 
-  private void transition(BreakerState to, String reason) {
+  private void transition(BreakerState to, String reason, TransitionCause cause) {
     BreakerState from = state;
     if (from == to) {
       return;
@@ -429,7 +430,7 @@ public final class CircuitBreaker {
       }
       default -> { }
     }
-    Transition t = new Transition(name, from, to, reason, sinceEpochMillis, left);
+    Transition t = new Transition(name, from, to, reason, sinceEpochMillis, left, cause);
     for (TransitionListener listener : listeners) {
       try {
         listener.onTransition(t);

@@ -11,7 +11,8 @@ package io.fusebox.core;
  * @param atEpochMillis when, by the breaker's clock
  * @param window the window as it was when the state was left: for a trip, the evidence of why the
  *     breaker opened (entering half-open, and closing, start an empty one)
+ * @param cause why, for code to act on (the reason is for people)
  */
-public record Transition(
-    String breaker, BreakerState from, BreakerState to, String reason, long atEpochMillis, WindowCounts window) {
+public record Transition(String breaker, BreakerState from, BreakerState to, String reason, long atEpochMillis,
+    WindowCounts window, TransitionCause cause) {
 }

@@ -90,6 +90,25 @@ class AdminAndListenersTest {
   }
 
   @Test
+  void everyTransitionNamesItsCause() {
+    CircuitBreaker b = new CircuitBreaker("causes", quiet().consecutiveFailures(1).successThreshold(1)
+        .openTimeout(java.time.Duration.ofSeconds(1)).build(), clock);
+    List<Transition> heard = Breakers.record(b);
+    fail(b, 1);
+    clock.advance(java.time.Duration.ofSeconds(1));
+    b.tick();
+    fail(b, 1);
+    clock.advance(java.time.Duration.ofSeconds(2));
+    b.tick();
+    succeed(b, 1);
+    b.transitionTo(BreakerState.OPEN, "quorum 2/3 open");
+    b.forceOpen();
+    assertThat(heard).extracting(Transition::cause).containsExactly(TransitionCause.TRIPPED,
+        TransitionCause.OPEN_TIMEOUT_ELAPSED, TransitionCause.PROBE_FAILED, TransitionCause.OPEN_TIMEOUT_ELAPSED,
+        TransitionCause.PROBES_SUCCEEDED, TransitionCause.REQUESTED, TransitionCause.ADMIN);
+  }
+
+  @Test
   void halfOpenIsNeverEnteredFromClosed() {
     List<Transition> heard = Breakers.record(breaker);
     assertThatThrownBy(() -> breaker.transitionTo(BreakerState.HALF_OPEN, "admin"))

@@ -20,10 +20,12 @@ public final class SnapshotJson {
    * @param fallback the fallback chain: {@code {"enabled", "types": [...], "executions": {type: n}}}
    * @param thresholds what the rates are judged against: {@code {"failure_rate", "slow_call_rate",
    *     "minimum_calls"}}, a rate null when its detector is off
+   * @param verdict this instance's own cluster verdict, {@code open} or {@code closed}; null (and
+   *     left out) when the breaker has no cluster verdict
    */
   public static JsonObject snapshot(BreakerSnapshot s, String node, String dependency, long fallbackCalls,
-      JsonObject fallback, JsonObject thresholds) {
-    return new JsonObject()
+      JsonObject fallback, JsonObject thresholds, String verdict) {
+    JsonObject json = new JsonObject()
         .put("breaker", s.breaker())
         .put("node", node)
         .put("dependency", dependency)
@@ -48,6 +50,10 @@ public final class SnapshotJson {
         .put("retry_at", s.retryAtEpochMillis())
         .put("fallback", fallback)
         .put("thresholds", thresholds);
+    if (verdict != null) {
+      json.put("verdict", verdict);
+    }
+    return json;
   }
 
   /**

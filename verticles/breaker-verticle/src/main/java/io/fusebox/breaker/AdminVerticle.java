@@ -1,6 +1,7 @@
 package io.fusebox.breaker;
 
 import io.fusebox.protocol.Addresses;
+import io.fusebox.protocol.AdminAction;
 import io.fusebox.protocol.ErrorCode;
 import io.fusebox.protocol.FuseboxError;
 import io.fusebox.protocol.SnapshotBoard;
@@ -11,7 +12,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.List;
-import java.util.Set;
 
 /**
  * Answers {@code fusebox.admin} on this node. Reads come from the cluster-wide snapshot board;
@@ -19,9 +19,7 @@ import java.util.Set;
  */
 public final class AdminVerticle extends VerticleBase {
 
-  /** Actions that change breakers, as sent on {@code fusebox.admin}. */
-  public static final Set<String> ACTIONS = Set.of("force_open", "disable", "close", "reset", "fallback_on", "fallback_off");
-  private static final String KNOWN = "list, get, close, disable, force_open, reset, fallback_on, fallback_off";
+  private static final String KNOWN = "list, get, " + AdminAction.wireNames();
 
   private final Duration snapshotInterval;
   private SnapshotBoard board;
@@ -47,7 +45,7 @@ public final class AdminVerticle extends VerticleBase {
       message.reply(new JsonObject().put("breakers", new JsonArray(board.all())));
       return;
     }
-    if (!"get".equals(action) && !ACTIONS.contains(action)) {
+    if (!"get".equals(action) && AdminAction.fromWireName(action).isEmpty()) {
       fail(message, ErrorCode.BAD_REQUEST, null, "unknown action '" + action + "' (expected one of " + KNOWN + ")");
       return;
     }

@@ -1,6 +1,7 @@
 package io.fusebox.dashboard;
 
 import io.fusebox.protocol.Addresses;
+import io.fusebox.protocol.AdminAction;
 import io.fusebox.protocol.FuseboxError;
 import io.fusebox.protocol.SnapshotBoard;
 import io.vertx.core.Vertx;
@@ -10,7 +11,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The REST API: snapshots of every breaker in the cluster, and admin actions that need the bearer
@@ -18,11 +18,6 @@ import java.util.Map;
  * {@code {"error","detail"}}.
  */
 final class BreakerApi {
-
-  /** URL action to event-bus admin action. */
-  private static final Map<String, String> ACTIONS = Map.of(
-      "force-open", "force_open", "disable", "disable", "close", "close", "reset", "reset",
-      "fallback-on", "fallback_on", "fallback-off", "fallback_off");
 
   private final Vertx vertx;
   private final SnapshotBoard board;
@@ -75,13 +70,14 @@ final class BreakerApi {
       error(ctx, 401, "unauthorized", "admin actions need the header Authorization: Bearer <admin token>");
       return;
     }
-    String action = ACTIONS.get(ctx.pathParam("action"));
+    AdminAction action = AdminAction.fromUrlName(ctx.pathParam("action")).orElse(null);
     if (action == null) {
       error(ctx, 400, "bad_request", "unknown action '" + ctx.pathParam("action") + "' (expected one of "
-          + String.join(", ", ACTIONS.keySet().stream().sorted().toList()) + ")");
+          + AdminAction.urlNames() + ")");
       return;
     }
-    vertx.eventBus().<JsonObject>request(Addresses.ADMIN, new JsonObject().put("action", action).put("breaker", ctx.pathParam("name")))
+    vertx.eventBus().<JsonObject>request(Addresses.ADMIN, new JsonObject().put("action", action.wireName())
+            .put("breaker", ctx.pathParam("name")))
         .onSuccess(reply -> json(ctx, 200, reply.body()))
         .onFailure(failure -> {
           if (failure instanceof ReplyException re && re.failureCode() > 0) {

@@ -1,0 +1,112 @@
+package io.fusebox.breaker;
+
+import io.fusebox.core.BreakerConfig;
+import io.fusebox.core.BreakerSnapshot;
+import io.fusebox.core.BreakerState;
+import io.fusebox.core.CircuitBreaker;
+import io.fusebox.core.Transition;
+import io.fusebox.metrics.BreakerMeters;
+import io.fusebox.protocol.Addresses;
+import io.fusebox.protocol.SnapshotJson;
+import io.fusebox.store.BreakerRecord;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What a breaker tells the world: transitions (logged and published on {@code fusebox.events}),
+ * snapshots (published on {@code fusebox.snapshots} and fed to the meters), and its state in the
+ * store, saved on every change and put back on start.
+ */
+final class BreakerReporter {
+
+  private static final Logger LOG = LoggerFactory.getLogger(BreakerVerticle.class);
+  /** One JSON line per transition, when asked for, for log pipelines. */
+  private static final Logger TRANSITIONS = LoggerFactory.getLogger("fusebox.transitions");
+
+  private final Vertx vertx;
+  private final String name;
+  private final String node;
+  private final String dependencyType;
+  private final CircuitBreaker breaker;
+  private final BreakerMeters meters;
+  private final FallbackLedger ledger;
+  private final ClusterHold hold;
+  private final NodeServices services;
+  private final JsonObject thresholds;
+
+  BreakerReporter(Vertx vertx, String name, String node, String dependencyType, BreakerConfig config,
+      CircuitBreaker breaker, BreakerMeters meters, FallbackLedger ledger, ClusterHold hold, NodeServices services) {
+    this.vertx = vertx;
+    this.name = name;
+    this.node = node;
+    this.dependencyType = dependencyType;
+    this.breaker = breaker;
+    this.meters = meters;
+    this.ledger = ledger;
+    this.hold = hold;
+    this.services = services;
+    this.thresholds = new JsonObject()
+        .put("failure_rate", config.failureRate().enabled() ? config.failureRate().threshold() : null)
+        .put("slow_call_rate", config.slowCalls().enabled() ? config.slowCalls().rateThreshold() : null)
+        .put("minimum_calls", config.failureRate().minimumCalls());
+  }
+
+  /** Logs and publishes a transition, then the snapshot it changed, then saves the new state. */
+  void transition(Transition t) {
+    meters.transition(t.from(), t.to());
+    JsonObject event = SnapshotJson.transition(t, node);
+    if (services.jsonTransitionLog()) {
+      TRANSITIONS.info(event.encode());
+    } else {
+      LOG.info("breaker={} node={} transition {}->{} reason=\"{}\"", name, node, t.from().wireName(),
+          t.to().wireName(), t.reason());
+    }
+    vertx.eventBus().publish(Addresses.EVENTS, event);
+    publishSnapshot();
+    persist();
+  }
+
+  void publishSnapshot() {
+    BreakerSnapshot snapshot = breaker.snapshot();
+    meters.snapshot(snapshot);
+    vertx.eventBus().publish(Addresses.SNAPSHOTS, SnapshotJson.snapshot(snapshot, node, dependencyType, ledger.calls(),
+        ledger.json(), thresholds, hold.verdict()));
+  }
+
+  /** Saves the breaker's state, off the call path; a store that cannot write keeps it for later. */
+  void persist() {
+    BreakerSnapshot s = breaker.snapshot();
+    services.store().save(new BreakerRecord(name, node, s.state().wireName(), s.sinceEpochMillis(), s.retryAtEpochMillis(),
+        s.backoffLevel(), ledger.enabled())).onFailure(e -> LOG.warn("could not save the state of breaker {}: {}", name,
+        e.getMessage()));
+  }
+
+  /**
+   * Puts back the state saved before a restart: an open breaker stays open for the rest of its
+   * timeout (a half-open one goes back to open and probes at once), forced and disabled modes and
+   * the fallback switch survive.
+   *
+   * @return milliseconds until a restored open breaker may probe; -1 when it was not open
+   */
+  Future<Long> restore() {
+    return services.store().load(name, node).map(saved -> saved == null ? -1L : restore(saved));
+  }
+
+  private long restore(BreakerRecord saved) {
+    BreakerState state = BreakerState.fromWireName(saved.state());
+    long remainingMillis = Math.max(0, saved.openUntilEpochMillis() - System.currentTimeMillis());
+    if (state == BreakerState.HALF_OPEN) {
+      state = BreakerState.OPEN;
+      remainingMillis = 0;
+    }
+    breaker.restore(state, saved.sinceEpochMillis(), remainingMillis * 1_000_000, saved.backoffLevel());
+    meters.restored(state);
+    ledger.enabled(saved.fallbackEnabled());
+    LOG.info("breaker={} node={} restored {} (backoff level {}{})", name, node, state.wireName(), saved.backoffLevel(),
+        state == BreakerState.OPEN ? ", half-open in " + remainingMillis + " ms" : "");
+    return state == BreakerState.OPEN ? remainingMillis : -1;
+  }
+}

@@ -1,0 +1,380 @@
+package io.fusebox.breaker;
+
+import io.fusebox.adapter.CallResult;
+import io.fusebox.adapter.DependencyAdapter;
+import io.fusebox.adapter.DependencyTimeoutException;
+import io.fusebox.adapter.Outcome;
+import io.fusebox.core.BreakerConfig;
+import io.fusebox.core.BreakerState;
+import io.fusebox.core.CircuitBreaker;
+import io.fusebox.fallback.CacheFallback;
+import io.fusebox.fallback.FallbackChain;
+import io.fusebox.fallback.FallbackRefusedException;
+import io.fusebox.fallback.FallbackRequest;
+import io.fusebox.fallback.Trigger;
+import io.fusebox.metrics.BreakerMeters;
+import io.fusebox.metrics.BreakerMeters.Result;
+import io.fusebox.protocol.ErrorCode;
+import io.fusebox.protocol.FuseboxError;
+import io.fusebox.protocol.Headers;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Scope;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonObject;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The call path of one breaker, on its verticle's event loop: reads a request, admits or rejects
+ * it, holds it in the bulkhead, runs it on the adapter under its deadline, records the outcome in
+ * the breaker and the meters together, falls back when the dependency cannot answer, and replies
+ * exactly once.
+ */
+final class CallPipeline {
+
+  private static final Logger LOG = LoggerFactory.getLogger(CallPipeline.class);
+
+  private final Vertx vertx;
+  private final String name;
+  private final BreakerConfig config;
+  private final long callTimeoutMillis;
+  private final String dependencyType;
+  private final CircuitBreaker breaker;
+  private final DependencyAdapter adapter;
+  private final BreakerMeters meters;
+  private final FallbackChain fallbacks;
+  private final CacheFallback cache;
+  private final FallbackLedger ledger;
+  /** Null when tracing is off. */
+  private final Tracer tracer;
+  /** Whether the cluster keeps this instance open while another one probes. */
+  private final BooleanSupplier heldOpen;
+  /** Null unless the verticle probes a half-open dependency itself. */
+  private final ActiveProbe activeProbe;
+  private final Bulkhead bulkhead;
+  private final RunningCalls running = new RunningCalls();
+  /** The timer armed for the oldest running call's deadline, or {@link Call#NO_TIMER}. */
+  private long deadlineTimer = Call.NO_TIMER;
+  private boolean stopping;
+
+  CallPipeline(Vertx vertx, String name, BreakerConfig config, String dependencyType, CircuitBreaker breaker,
+      DependencyAdapter adapter, BreakerMeters meters, FallbackChain fallbacks, FallbackLedger ledger, Tracer tracer,
+      BooleanSupplier heldOpen, ActiveProbe activeProbe) {
+    this.vertx = vertx;
+    this.name = name;
+    this.config = config;
+    this.callTimeoutMillis = config.callTimeout().toMillis();
+    this.dependencyType = dependencyType;
+    this.breaker = breaker;
+    this.adapter = adapter;
+    this.meters = meters;
+    this.fallbacks = fallbacks;
+    this.cache = fallbacks.cache();
+    this.ledger = ledger;
+    this.tracer = tracer;
+    this.heldOpen = heldOpen;
+    this.activeProbe = activeProbe;
+    this.bulkhead = new Bulkhead(config.bulkhead().maxConcurrentCalls(), config.bulkhead().maxWaitQueue());
+  }
+
+  void onCall(Message<Object> message) {
+    if (!(message.body() instanceof JsonObject operation)) {
+      badRequest(message, "the operation must be a JSON object (got " + describe(message.body()) + ")");
+      return;
+    }
+    long timeoutMillis = callTimeoutMillis;
+    boolean ownDeadline = false;
+    // most calls carry no headers: skip the case-insensitive lookups then
+    MultiMap headers = message.headers();
+    boolean anyHeaders = !headers.isEmpty();
+    String header = anyHeaders ? headers.get(Headers.TIMEOUT_MS) : null;
+    if (header != null) {
+      long requested = parsePositive(header);
+      if (requested <= 0) {
+        badRequest(message, Headers.TIMEOUT_MS + " must be a positive whole number of milliseconds (got '"
+            + abbreviate(header) + "')");
+        return;
+      }
+      ownDeadline = requested < timeoutMillis;
+      timeoutMillis = Math.min(timeoutMillis, requested);
+    }
+    String invalid = adapter.invalid(operation);
+    if (invalid != null) {
+      badRequest(message, invalid);
+      return;
+    }
+    // with tracing on, Vert.x carries the trace context to here; adapters whose client does not carry
+    // it on (gRPC) are handed the breaker span's
+    Span span = tracer == null ? null
+        : tracer.spanBuilder("fusebox " + name).setAttribute("fusebox.breaker", name).startSpan();
+    String traceparent = span == null ? (anyHeaders ? Headers.validTraceparent(headers.get(Headers.TRACEPARENT)) : null)
+        : adapter.tracesItself() ? null : traceparent(span.getSpanContext());
+    long now = System.nanoTime();
+    Call call = new Call(message, operation, traceparent, now + timeoutMillis * 1_000_000, ownDeadline);
+    call.span = span;
+    if (stopping) {
+      call.fail(ErrorCode.SHUTTING_DOWN, name, state(), "the breaker is being undeployed", 0);
+    } else if (stillRejecting()) {
+      recordRejected();
+      reject(call);
+    } else if (bulkhead.hasSlot()) {
+      start(call, now);
+    } else if (bulkhead.enqueue(call)) {
+      call.timerId = vertx.setTimer(call.remainingMillis(System.nanoTime()), id -> expireWaiting(call));
+    } else {
+      recordRejected();
+      call.fail(ErrorCode.BULKHEAD_FULL, name, state(), config.bulkhead().maxConcurrentCalls()
+          + " calls in flight and " + config.bulkhead().maxWaitQueue() + " waiting", 0);
+    }
+  }
+
+  private void start(Call call, long now) {
+    long permit = breaker.tryAcquire();
+    if (permit == CircuitBreaker.REJECTED) {
+      meters.call(Result.REJECTED);
+      reject(call);
+      return;
+    }
+    call.permit = permit;
+    call.startNanos = now;
+    bulkhead.occupy();
+    running.add(call);
+    long remaining = call.remainingMillis(call.startNanos);
+    if (call.ownDeadline) {
+      call.timerId = vertx.setTimer(remaining, id -> onDeadline(call));
+    } else if (deadlineTimer == Call.NO_TIMER) {
+      armDeadlineTimer();
+    }
+    Future<CallResult> result;
+    try (Scope scope = call.span == null ? null : call.span.makeCurrent()) {
+      result = adapter.call(call.operation, remaining, call.traceparent);
+    } catch (RuntimeException bug) {
+      onAdapterBug(call, bug);
+      return;
+    }
+    result.onComplete(ar -> onResult(call, ar));
+  }
+
+  /**
+   * Whether the breaker would refuse a call now, without asking it (which could take a probe
+   * permit). With active probes, half-open refuses callers: only the verticle's own checks probe.
+   */
+  private boolean stillRejecting() {
+    BreakerState s = breaker.state();
+    if (heldOpen.getAsBoolean() && (s == BreakerState.OPEN || s == BreakerState.HALF_OPEN)) {
+      return true;
+    }
+    if (activeProbe != null) {
+      return s == BreakerState.FORCED_OPEN || s == BreakerState.OPEN || s == BreakerState.HALF_OPEN;
+    }
+    return s == BreakerState.FORCED_OPEN || (s == BreakerState.OPEN && breaker.retryAfterMillis() > 0);
+  }
+
+  private void reject(Call call) {
+    call.settled = true;
+    if (breaker.state() == BreakerState.HALF_OPEN && activeProbe == null) {
+      failOrFallBack(call, Trigger.HALF_OPEN_FULL, ErrorCode.HALF_OPEN_FULL, "all " + config.recovery().permittedProbes()
+          + " probe permits are taken", 0);
+    } else {
+      long probeMillis = activeProbe == null ? 0 : activeProbe.intervalMillis();
+      long retryAfter = breaker.state() == BreakerState.HALF_OPEN ? probeMillis
+          : Math.max(breaker.retryAfterMillis(), probeMillis);
+      failOrFallBack(call, Trigger.OPEN, ErrorCode.CIRCUIT_OPEN, "the breaker is " + state(), retryAfter);
+    }
+  }
+
+  /**
+   * Answers a call that got no result from the dependency: from the fallback chain when it is on
+   * and one of its entries answers this trigger, else with the error.
+   */
+  private void failOrFallBack(Call call, Trigger trigger, ErrorCode code, String detail, long retryAfterMillis) {
+    if (!ledger.enabled() || fallbacks.isEmpty()) {
+      call.fail(code, name, state(), detail, retryAfterMillis);
+      return;
+    }
+    long budget = (call.deadlineNanos - System.nanoTime()) / 1_000_000;
+    fallbacks.run(new FallbackRequest(call.operation, adapter.readKey(call.operation), trigger, budget))
+        .onComplete(ar -> {
+          if (ar.succeeded()) {
+            ledger.answered(ar.result().type());
+            meters.fallback(ar.result().type());
+            call.replyFallback(ar.result(), state());
+          } else if (ar.cause() instanceof FallbackRefusedException refused) {
+            call.fail(refused.code(), name, state(), refused.getMessage(), 0);
+          } else {
+            call.fail(code, name, state(), detail + "; " + ar.cause().getMessage(), retryAfterMillis);
+          }
+        });
+  }
+
+  /** Marks the call's outcome as known; false when it already was, and a later result is dropped. */
+  private boolean settle(Call call) {
+    if (call.settled) {
+      return false;
+    }
+    call.settled = true;
+    if (call.timerId != Call.NO_TIMER) {
+      vertx.cancelTimer(call.timerId);
+    }
+    return true;
+  }
+
+  private void onResult(Call call, AsyncResult<CallResult> ar) {
+    if (!settle(call)) {
+      return;
+    }
+    long elapsed = System.nanoTime() - call.startNanos;
+    if (ar.succeeded()) {
+      CallResult r = ar.result();
+      record(switch (r.outcome()) {
+        case SUCCESS -> Result.SUCCESS;
+        case FAILURE -> Result.FAILURE;
+        case IGNORED -> Result.IGNORED;
+      }, call.permit, elapsed);
+      if (r.outcome() == Outcome.SUCCESS && cache != null && r.reply() != null) {
+        cache.remember(adapter.readKey(call.operation), r.reply());
+      }
+      if (r.reply() != null) {
+        call.reply(r.reply(), breaker.state());
+      } else if (r.outcome() == Outcome.FAILURE) {
+        failOrFallBack(call, Trigger.FAILURE, ErrorCode.DEPENDENCY_FAILURE, r.detail(), 0);
+      } else {
+        call.fail(ErrorCode.DEPENDENCY_REJECTED, name, state(), r.detail(), 0);
+      }
+    } else if (ar.cause() instanceof DependencyTimeoutException timeout) {
+      record(Result.TIMEOUT, call.permit, elapsed);
+      failOrFallBack(call, Trigger.TIMEOUT, ErrorCode.TIMEOUT, timeout.getMessage(), 0);
+    } else {
+      record(Result.FAILURE, call.permit, elapsed);
+      failOrFallBack(call, Trigger.FAILURE, ErrorCode.DEPENDENCY_FAILURE, String.valueOf(ar.cause()), 0);
+    }
+    finish(call);
+  }
+
+  /** One outcome, told to the breaker and the meters together. */
+  private void record(Result result, long permit, long elapsedNanos) {
+    switch (result) {
+      case SUCCESS -> breaker.onSuccess(permit, elapsedNanos);
+      case FAILURE -> breaker.onFailure(permit, elapsedNanos);
+      case TIMEOUT -> breaker.onTimeout(permit, elapsedNanos);
+      case IGNORED -> breaker.onIgnored(permit);
+      default -> throw new IllegalArgumentException("not the outcome of a call that ran: " + result);
+    }
+    meters.latency(elapsedNanos);
+    meters.call(result);
+  }
+
+  /** A call refused before the breaker was asked: by the bulkhead, or while the breaker rejects anyway. */
+  private void recordRejected() {
+    breaker.countRejected();
+    meters.call(Result.REJECTED);
+  }
+
+  /**
+   * An adapter that throws instead of failing its future is a bug in Fusebox, not a verdict on the
+   * dependency: the call is answered 500, counts for nothing and gives its permit back.
+   */
+  private void onAdapterBug(Call call, RuntimeException bug) {
+    LOG.error("adapter of breaker {} threw instead of failing its future", name, bug);
+    settle(call);
+    breaker.release(call.permit);
+    call.fail(ErrorCode.INTERNAL, name, state(), "the " + dependencyType + " adapter failed: " + bug, 0);
+    finish(call);
+  }
+
+  private void armDeadlineTimer() {
+    Call oldest = running.oldest();
+    deadlineTimer = oldest == null ? Call.NO_TIMER
+        : vertx.setTimer(oldest.remainingMillis(System.nanoTime()), id -> expireOverdue());
+  }
+
+  /**
+   * Times out every running call whose deadline has passed, oldest first, then re-arms. Calls that
+   * share the breaker's call_timeout expire in start order, so one timer serves them all.
+   */
+  private void expireOverdue() {
+    long now = System.nanoTime();
+    for (Call oldest = running.oldest(); oldest != null && oldest.deadlineNanos <= now + 500_000; oldest = running.oldest()) {
+      onDeadline(oldest);
+    }
+    armDeadlineTimer();
+  }
+
+  private void onDeadline(Call call) {
+    if (!settle(call)) {
+      return;
+    }
+    record(Result.TIMEOUT, call.permit, System.nanoTime() - call.startNanos);
+    failOrFallBack(call, Trigger.TIMEOUT, ErrorCode.TIMEOUT, "no result within the deadline", 0);
+    finish(call);
+  }
+
+  private void expireWaiting(Call call) {
+    bulkhead.remove(call);
+    breaker.countTimedOutWaiting();
+    meters.call(Result.TIMEOUT);
+    call.settled = true;
+    failOrFallBack(call, Trigger.TIMEOUT, ErrorCode.TIMEOUT, "the deadline passed while waiting for a bulkhead slot", 0);
+  }
+
+  /** Frees the call's slot and starts waiting calls in it. */
+  private void finish(Call call) {
+    running.remove(call);
+    bulkhead.free();
+    for (Call next = bulkhead.next(); next != null; next = bulkhead.next()) {
+      vertx.cancelTimer(next.timerId);
+      next.timerId = Call.NO_TIMER;
+      start(next, System.nanoTime());
+    }
+  }
+
+  /** Answers every call still waiting or running; later calls are refused as shutting down. */
+  void stop() {
+    stopping = true;
+    for (Call call : bulkhead.drainWaiting()) {
+      vertx.cancelTimer(call.timerId);
+      call.fail(ErrorCode.SHUTTING_DOWN, name, state(), "the breaker was undeployed while the call waited", 0);
+    }
+    for (Call call = running.oldest(); call != null; call = running.oldest()) {
+      running.remove(call);
+      breaker.release(call.permit);
+      call.fail(ErrorCode.SHUTTING_DOWN, name, state(), "the breaker was undeployed while the call ran", 0);
+    }
+  }
+
+  private String state() {
+    return breaker.state().wireName();
+  }
+
+  private void badRequest(Message<?> message, String detail) {
+    new FuseboxError(ErrorCode.BAD_REQUEST, name, state(), detail, 0).failOn(message);
+  }
+
+  /** The W3C {@code traceparent} of a span. */
+  private static String traceparent(SpanContext span) {
+    return "00-" + span.getTraceId() + "-" + span.getSpanId() + "-" + span.getTraceFlags().asHex();
+  }
+
+  private static long parsePositive(String text) {
+    try {
+      return Long.parseLong(text.trim());
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  private static String describe(Object body) {
+    return body == null ? "no body" : body.getClass().getSimpleName();
+  }
+
+  static String abbreviate(String text) {
+    return text.length() > 40 ? text.substring(0, 40) + "..." : text;
+  }
+}
