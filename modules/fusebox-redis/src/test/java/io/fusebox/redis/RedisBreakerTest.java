@@ -23,7 +23,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisAPI;
-import io.vertx.redis.client.Request;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

@@ -143,7 +143,7 @@ public final class BreakerVerticle extends VerticleBase {
     AdminAction action = AdminAction.fromWireName(message.body().getString("action", "")).orElse(null);
     if (action == null) {
       LOG.warn("breaker {} ignored unknown admin action '{}'", name,
-          CallPipeline.abbreviate(String.valueOf(message.body().getValue("action"))));
+          CallReader.abbreviate(String.valueOf(message.body().getValue("action"))));
       return;
     }
     switch (action) {

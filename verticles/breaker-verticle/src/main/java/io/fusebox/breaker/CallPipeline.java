@@ -15,18 +15,12 @@ import io.fusebox.fallback.Trigger;
 import io.fusebox.metrics.BreakerMeters;
 import io.fusebox.metrics.BreakerMeters.Result;
 import io.fusebox.protocol.ErrorCode;
-import io.fusebox.protocol.FuseboxError;
-import io.fusebox.protocol.Headers;
-import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Scope;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
-import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.json.JsonObject;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,7 +38,6 @@ final class CallPipeline {
   private final Vertx vertx;
   private final String name;
   private final BreakerConfig config;
-  private final long callTimeoutMillis;
   private final String dependencyType;
   private final CircuitBreaker breaker;
   private final DependencyAdapter adapter;
@@ -59,9 +52,8 @@ final class CallPipeline {
   /** Null unless the verticle probes a half-open dependency itself. */
   private final ActiveProbe activeProbe;
   private final Bulkhead bulkhead;
-  private final RunningCalls running = new RunningCalls();
-  /** The timer armed for the oldest running call's deadline, or {@link Call#NO_TIMER}. */
-  private long deadlineTimer = Call.NO_TIMER;
+  private final RunningCalls running;
+  private final CallReader reader;
   private boolean stopping;
 
   CallPipeline(Vertx vertx, String name, BreakerConfig config, String dependencyType, CircuitBreaker breaker,
@@ -70,7 +62,6 @@ final class CallPipeline {
     this.vertx = vertx;
     this.name = name;
     this.config = config;
-    this.callTimeoutMillis = config.callTimeout().toMillis();
     this.dependencyType = dependencyType;
     this.breaker = breaker;
     this.adapter = adapter;
@@ -82,43 +73,16 @@ final class CallPipeline {
     this.heldOpen = heldOpen;
     this.activeProbe = activeProbe;
     this.bulkhead = new Bulkhead(config.bulkhead().maxConcurrentCalls(), config.bulkhead().maxWaitQueue());
+    this.running = new RunningCalls(vertx, this::onDeadline);
+    this.reader = new CallReader(name, config.callTimeout().toMillis(), adapter, tracer, breaker);
   }
 
   void onCall(Message<Object> message) {
-    if (!(message.body() instanceof JsonObject operation)) {
-      badRequest(message, "the operation must be a JSON object (got " + describe(message.body()) + ")");
-      return;
-    }
-    long timeoutMillis = callTimeoutMillis;
-    boolean ownDeadline = false;
-    // most calls carry no headers: skip the case-insensitive lookups then
-    MultiMap headers = message.headers();
-    boolean anyHeaders = !headers.isEmpty();
-    String header = anyHeaders ? headers.get(Headers.TIMEOUT_MS) : null;
-    if (header != null) {
-      long requested = parsePositive(header);
-      if (requested <= 0) {
-        badRequest(message, Headers.TIMEOUT_MS + " must be a positive whole number of milliseconds (got '"
-            + abbreviate(header) + "')");
-        return;
-      }
-      ownDeadline = requested < timeoutMillis;
-      timeoutMillis = Math.min(timeoutMillis, requested);
-    }
-    String invalid = adapter.invalid(operation);
-    if (invalid != null) {
-      badRequest(message, invalid);
-      return;
-    }
-    // with tracing on, Vert.x carries the trace context to here; adapters whose client does not carry
-    // it on (gRPC) are handed the breaker span's
-    Span span = tracer == null ? null
-        : tracer.spanBuilder("fusebox " + name).setAttribute("fusebox.breaker", name).startSpan();
-    String traceparent = span == null ? (anyHeaders ? Headers.validTraceparent(headers.get(Headers.TRACEPARENT)) : null)
-        : adapter.tracesItself() ? null : traceparent(span.getSpanContext());
     long now = System.nanoTime();
-    Call call = new Call(message, operation, traceparent, now + timeoutMillis * 1_000_000, ownDeadline);
-    call.span = span;
+    Call call = reader.read(message, now);
+    if (call == null) {
+      return;
+    }
     if (stopping) {
       call.fail(ErrorCode.SHUTTING_DOWN, name, state(), "the breaker is being undeployed", 0);
     } else if (stillRejecting()) {
@@ -145,13 +109,8 @@ final class CallPipeline {
     call.permit = permit;
     call.startNanos = now;
     bulkhead.occupy();
-    running.add(call);
-    long remaining = call.remainingMillis(call.startNanos);
-    if (call.ownDeadline) {
-      call.timerId = vertx.setTimer(remaining, id -> onDeadline(call));
-    } else if (deadlineTimer == Call.NO_TIMER) {
-      armDeadlineTimer();
-    }
+    running.add(call, now);
+    long remaining = call.remainingMillis(now);
     Future<CallResult> result;
     try (Scope scope = call.span == null ? null : call.span.makeCurrent()) {
       result = adapter.call(call.operation, remaining, call.traceparent);
@@ -289,24 +248,6 @@ final class CallPipeline {
     finish(call);
   }
 
-  private void armDeadlineTimer() {
-    Call oldest = running.oldest();
-    deadlineTimer = oldest == null ? Call.NO_TIMER
-        : vertx.setTimer(oldest.remainingMillis(System.nanoTime()), id -> expireOverdue());
-  }
-
-  /**
-   * Times out every running call whose deadline has passed, oldest first, then re-arms. Calls that
-   * share the breaker's call_timeout expire in start order, so one timer serves them all.
-   */
-  private void expireOverdue() {
-    long now = System.nanoTime();
-    for (Call oldest = running.oldest(); oldest != null && oldest.deadlineNanos <= now + 500_000; oldest = running.oldest()) {
-      onDeadline(oldest);
-    }
-    armDeadlineTimer();
-  }
-
   private void onDeadline(Call call) {
     if (!settle(call)) {
       return;
@@ -351,30 +292,5 @@ final class CallPipeline {
 
   private String state() {
     return breaker.state().wireName();
-  }
-
-  private void badRequest(Message<?> message, String detail) {
-    new FuseboxError(ErrorCode.BAD_REQUEST, name, state(), detail, 0).failOn(message);
-  }
-
-  /** The W3C {@code traceparent} of a span. */
-  private static String traceparent(SpanContext span) {
-    return "00-" + span.getTraceId() + "-" + span.getSpanId() + "-" + span.getTraceFlags().asHex();
-  }
-
-  private static long parsePositive(String text) {
-    try {
-      return Long.parseLong(text.trim());
-    } catch (NumberFormatException e) {
-      return -1;
-    }
-  }
-
-  private static String describe(Object body) {
-    return body == null ? "no body" : body.getClass().getSimpleName();
-  }
-
-  static String abbreviate(String text) {
-    return text.length() > 40 ? text.substring(0, 40) + "..." : text;
   }
 }

@@ -8,7 +8,6 @@ import io.fusebox.protocol.Addresses;
 import io.fusebox.testkit.FaultProxy;
 import io.fusebox.testkit.FlakyHttpServer;
 import io.fusebox.testkit.TestServices;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
