@@ -6,8 +6,10 @@
 const HISTORY_MS = 5 * 60 * 1000;
 const RENDER_EVERY_MS = 250;
 const REORDER_EVERY_MS = 1000;
-const STALE_AFTER_MS = 6000;
-const DROP_AFTER_MS = 20000;
+// the node says in its hello when an instance counts as gone (three snapshot intervals); a tile is
+// marked stale then, and dropped a while later
+let staleAfterMs = 6000;
+const DROP_AFTER_STALE_MS = 14000;
 const MAX_TIMELINE = 300;
 const STATE_ORDER = { open: 0, forced_open: 1, half_open: 2, disabled: 3, closed: 4 };
 
@@ -47,6 +49,9 @@ function setStatus(cls, text) {
 
 function receive(msg) {
   if (msg.type === 'hello') {
+    if (msg.stale_after_ms > 0) {
+      staleAfterMs = msg.stale_after_ms;
+    }
     msg.breakers.forEach(upsert);
   } else if (msg.type === 'snapshot') {
     upsert(msg);
@@ -113,7 +118,7 @@ function render(key) {
   if (!tile) return;
   const { el, snap: s } = tile;
   const now = Date.now();
-  el.className = `tile ${s.state}${now - tile.seenAt > STALE_AFTER_MS ? ' stale' : ''}`;
+  el.className = `tile ${s.state}${now - tile.seenAt > staleAfterMs ? ' stale' : ''}`;
   el.dataset.state = s.state;
   el.querySelector('.state').textContent = s.state.replace('_', ' ');
   const r = tile.rates;
@@ -197,7 +202,7 @@ function reorder(now) {
     failure: (a, b) => b.snap.failure_rate - a.snap.failure_rate || a.snap.breaker.localeCompare(b.snap.breaker),
   }[sort];
   for (const [key, tile] of tiles) {
-    if (now - tile.seenAt > DROP_AFTER_MS) {
+    if (now - tile.seenAt > staleAfterMs + DROP_AFTER_STALE_MS) {
       tile.el.remove();
       tiles.delete(key);
     }

@@ -21,8 +21,12 @@ public record CallResult(Outcome outcome, JsonObject reply, String detail) {
     return new CallResult(Outcome.IGNORED, reply, null);
   }
 
-  /** Not counted, and answered with 422 {@code dependency_rejected}. */
-  public static CallResult rejected(String detail) {
+  /**
+   * The dependency refused the call as the caller's own mistake (bad SQL, a wrong Redis type...): not
+   * counted, and answered with 422 {@code dependency_rejected}. ("Rejected" alone means the breaker
+   * refusing a call.)
+   */
+  public static CallResult callerError(String detail) {
     return new CallResult(Outcome.IGNORED, null, detail);
   }
 

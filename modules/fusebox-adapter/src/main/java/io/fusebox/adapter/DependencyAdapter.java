@@ -14,9 +14,12 @@ public interface DependencyAdapter {
 
   /**
    * Names the result of a read, so that a cache can hold it: the same key for operations that read
-   * the same thing. Null for a write, which is never cached and is refused in read-only mode.
+   * the same thing. Null for a write, which is never cached and is refused in read-only mode; by
+   * default every operation counts as a write.
    */
-  String readKey(JsonObject operation);
+  default String readKey(JsonObject operation) {
+    return null;
+  }
 
   /**
    * Runs a valid operation. The future completes with the classified result, or fails with a
@@ -45,6 +48,8 @@ public interface DependencyAdapter {
    */
   Future<Void> probe(long timeoutMillis);
 
-  /** Closes the pool. */
-  Future<Void> close();
+  /** Closes the pool; by default there is none to close. */
+  default Future<Void> close() {
+    return Future.succeededFuture();
+  }
 }

@@ -17,22 +17,12 @@ final class NoopAdapter implements DependencyAdapter {
   }
 
   @Override
-  public String readKey(JsonObject operation) {
-    return null;
-  }
-
-  @Override
   public Future<CallResult> call(JsonObject operation, long timeoutMillis, String traceparent) {
     return ANSWER;
   }
 
   @Override
   public Future<Void> probe(long timeoutMillis) {
-    return Future.succeededFuture();
-  }
-
-  @Override
-  public Future<Void> close() {
     return Future.succeededFuture();
   }
 }

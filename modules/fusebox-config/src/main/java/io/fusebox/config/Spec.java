@@ -259,10 +259,6 @@ public abstract class Spec {
       return merged;
     }
 
-    public Map<String, Spec> fields() {
-      return fields;
-    }
-
     @Override
     public void check(String path, Object value, List<String> problems) {
       if (!(value instanceof Map<?, ?> map)) {

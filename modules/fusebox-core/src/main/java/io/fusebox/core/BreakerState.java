@@ -34,11 +34,6 @@ public enum BreakerState {
     return code;
   }
 
-  /** Whether calls are rejected outright in this state. */
-  public boolean rejectsAll() {
-    return this == OPEN || this == FORCED_OPEN;
-  }
-
   public static BreakerState fromWireName(String name) {
     for (BreakerState state : values()) {
       if (state.wireName.equals(name)) {

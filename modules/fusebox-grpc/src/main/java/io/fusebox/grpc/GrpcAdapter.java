@@ -117,13 +117,13 @@ final class GrpcAdapter implements DependencyAdapter {
     return service.compose(s -> {
       Descriptors.MethodDescriptor m = s.findMethodByName(op.getString("method"));
       if (m == null) {
-        return Future.succeededFuture(CallResult.rejected("no method " + op.getString("method") + " in " + serviceName));
+        return Future.succeededFuture(CallResult.callerError("no method " + op.getString("method") + " in " + serviceName));
       }
       DynamicMessage message;
       try {
         message = request(m, op);
       } catch (InvalidProtocolBufferException e) {
-        return Future.succeededFuture(CallResult.rejected("message does not fit " + m.getInputType().getFullName()));
+        return Future.succeededFuture(CallResult.callerError("message does not fit " + m.getInputType().getFullName()));
       }
       ServiceMethod<DynamicMessage, DynamicMessage> method = ServiceMethod.client(ServiceName.create(s.getFullName()),
           m.getName(), GrpcMessageEncoder.encoder(), GrpcMessageDecoder.decoder(DynamicMessage.getDefaultInstance(m.getOutputType())));
@@ -191,7 +191,7 @@ final class GrpcAdapter implements DependencyAdapter {
       return CallResult.failure("DEADLINE_EXCEEDED" + (message == null ? "" : ": " + message));
     }
     String detail = status.name() + (message == null || message.isEmpty() ? "" : ": " + message);
-    return CALLERS_FAULT.contains(status) ? CallResult.rejected(detail) : CallResult.failure(detail);
+    return CALLERS_FAULT.contains(status) ? CallResult.callerError(detail) : CallResult.failure(detail);
   }
 
   /** The standard health service's Check for the whole server: healthy when it answers SERVING. */

@@ -177,12 +177,12 @@ final class PgAdapter implements DependencyAdapter {
       String state = pg.getSqlState();
       String detail = "SQLSTATE " + state + ": " + pg.getErrorMessage();
       if (state.startsWith("22") || state.startsWith("23") || state.startsWith("42")) {
-        return Future.succeededFuture(CallResult.rejected(detail));
+        return Future.succeededFuture(CallResult.callerError(detail));
       }
       return Future.succeededFuture(CallResult.failure(detail));
     }
     if (isParameterMistake(failure)) {
-      return Future.succeededFuture(CallResult.rejected(failure.getMessage()));
+      return Future.succeededFuture(CallResult.callerError(failure.getMessage()));
     }
     return Future.failedFuture(failure);
   }

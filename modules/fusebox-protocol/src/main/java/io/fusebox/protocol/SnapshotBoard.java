@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -12,7 +13,7 @@ import java.util.Map;
 
 /**
  * The latest snapshot of every breaker instance in the cluster, keyed by breaker and node so that
- * instances never overwrite each other. An instance not heard from for {@code staleAfterMillis}
+ * instances never overwrite each other. An instance not heard from for {@link #staleAfterMillis}
  * (a dead node) drops out. Used on one event loop: the verticle that created it.
  */
 public final class SnapshotBoard {
@@ -20,13 +21,22 @@ public final class SnapshotBoard {
   private record Entry(JsonObject snapshot, long heardAtMillis) {
   }
 
+  /** Snapshots an instance may miss before it counts as gone: a late one or two are no death. */
+  private static final int MISSED_SNAPSHOTS = 3;
+
   private final Map<String, Entry> instances = new LinkedHashMap<>();
   private final long staleAfterMillis;
   private final MessageConsumer<JsonObject> consumer;
 
-  public SnapshotBoard(Vertx vertx, long staleAfterMillis) {
-    this.staleAfterMillis = staleAfterMillis;
+  /** @param snapshotInterval how often each instance publishes its snapshot */
+  public SnapshotBoard(Vertx vertx, Duration snapshotInterval) {
+    this.staleAfterMillis = staleAfterMillis(snapshotInterval);
     this.consumer = vertx.eventBus().consumer(Addresses.SNAPSHOTS, m -> hear(m.body()));
+  }
+
+  /** When an instance not heard from counts as gone, the one rule every part of a node uses. */
+  public static long staleAfterMillis(Duration snapshotInterval) {
+    return MISSED_SNAPSHOTS * snapshotInterval.toMillis();
   }
 
   public Future<Void> ready() {
@@ -56,7 +66,4 @@ public final class SnapshotBoard {
     return all().stream().filter(s -> breaker.equals(s.getString("breaker"))).toList();
   }
 
-  public Future<Void> close() {
-    return consumer.unregister();
-  }
 }

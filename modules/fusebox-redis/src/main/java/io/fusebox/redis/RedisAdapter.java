@@ -114,7 +114,7 @@ final class RedisAdapter implements DependencyAdapter {
       }
       String message = String.valueOf(ar.cause().getMessage());
       if (CALLERS_FAULT.contains(errorCode(ar.cause())) || isClientSideMistake(ar.cause())) {
-        return Future.succeededFuture(CallResult.rejected(message.lines().findFirst().orElse(message)));
+        return Future.succeededFuture(CallResult.callerError(message.lines().findFirst().orElse(message)));
       }
       return Future.failedFuture(ar.cause());
     });

@@ -30,7 +30,7 @@ public final class AdminVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    board = new SnapshotBoard(vertx, 3 * snapshotInterval.toMillis());
+    board = new SnapshotBoard(vertx, snapshotInterval);
     return Future.all(board.ready(), vertx.eventBus().<Object>consumer(Addresses.ADMIN, this::onAdmin).completion());
   }
 
@@ -56,7 +56,7 @@ public final class AdminVerticle extends VerticleBase {
     List<JsonObject> instances = board.of(name);
     if (instances.isEmpty()) {
       fail(message, ErrorCode.UNKNOWN_BREAKER, name, "no breaker '" + name + "' has reported in the last "
-          + 3 * snapshotInterval.toMillis() + " ms");
+          + SnapshotBoard.staleAfterMillis(snapshotInterval) + " ms");
       return;
     }
     if ("get".equals(action)) {

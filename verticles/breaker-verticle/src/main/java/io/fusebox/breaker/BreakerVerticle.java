@@ -13,6 +13,7 @@ import io.fusebox.fallback.Fallbacks;
 import io.fusebox.metrics.BreakerMeters;
 import io.fusebox.protocol.Addresses;
 import io.fusebox.protocol.AdminAction;
+import io.fusebox.protocol.SnapshotBoard;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
@@ -95,7 +96,7 @@ public final class BreakerVerticle extends VerticleBase {
     ledger = new FallbackLedger(fallbacks.types());
     meters = new BreakerMeters(services.registry(), name, node, fallbacks.types());
     breaker = new CircuitBreaker(name, config, CoarseClock.shared());
-    hold = new ClusterHold(vertx, name, node, breaker, verdictRule, 3 * snapshotInterval.toMillis());
+    hold = new ClusterHold(vertx, name, node, breaker, verdictRule, SnapshotBoard.staleAfterMillis(snapshotInterval));
     activeProbe = probeInterval == null ? null
         : new ActiveProbe(vertx, breaker, adapter, probeInterval, config.callTimeout().toMillis());
     reporter = new BreakerReporter(vertx, name, node, dependencyType, config, breaker, meters, ledger, hold, services);

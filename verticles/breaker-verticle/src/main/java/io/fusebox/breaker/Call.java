@@ -45,10 +45,6 @@ final class Call {
     this.ownDeadline = ownDeadline;
   }
 
-  boolean answered() {
-    return answered;
-  }
-
   void reply(JsonObject body, BreakerState state) {
     if (!answered) {
       answered = true;

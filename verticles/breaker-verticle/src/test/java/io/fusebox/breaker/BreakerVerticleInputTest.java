@@ -145,22 +145,12 @@ class BreakerVerticleInputTest extends BreakerTestSupport {
       }
 
       @Override
-      public String readKey(JsonObject operation) {
-        return null;
-      }
-
-      @Override
       public Future<CallResult> call(JsonObject operation, long timeoutMillis, String traceparent) {
         throw new IllegalStateException("adapter bug");
       }
 
       @Override
       public Future<Void> probe(long timeoutMillis) {
-        return Future.succeededFuture();
-      }
-
-      @Override
-      public Future<Void> close() {
         return Future.succeededFuture();
       }
     };

@@ -67,7 +67,7 @@ public final class DashboardVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    board = new SnapshotBoard(vertx, 3 * settings.snapshotInterval().toMillis());
+    board = new SnapshotBoard(vertx, settings.snapshotInterval());
     Router router = Router.router(vertx);
     router.route().handler(ctx -> {
       ctx.response().putHeader("X-Content-Type-Options", "nosniff").putHeader("X-Frame-Options", "DENY");
@@ -114,7 +114,7 @@ public final class DashboardVerticle extends VerticleBase {
   }
 
   private void stream(ServerWebSocket socket) {
-    WebSocketFeed feed = new WebSocketFeed(socket, board.all());
+    WebSocketFeed feed = new WebSocketFeed(socket, board.all(), SnapshotBoard.staleAfterMillis(settings.snapshotInterval()));
     feeds.add(feed);
     socket.closeHandler(v -> {
       feed.onClose();

@@ -8,7 +8,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * One browser's live stream: {@code hello} with every snapshot, then {@code snapshot} and
+ * One browser's live stream: {@code hello} with every snapshot (and {@code stale_after_ms}, when an
+ * instance not heard from counts as gone), then {@code snapshot} and
  * {@code transition} messages. A slow browser cannot make the node hold memory without bound:
  * while its socket is backed up, only the newest snapshot per breaker instance and the last
  * {@link #MAX_PENDING_TRANSITIONS} transitions wait. Nothing it sends is read.
@@ -25,7 +26,8 @@ final class WebSocketFeed {
   private boolean closed;
   private long inboundBytes;
 
-  WebSocketFeed(ServerWebSocket socket, Iterable<JsonObject> snapshots) {
+  /** @param staleAfterMillis when an instance not heard from counts as gone, told to the page in the hello */
+  WebSocketFeed(ServerWebSocket socket, Iterable<JsonObject> snapshots, long staleAfterMillis) {
     this.socket = socket;
     // read-only: whatever the browser sends is dropped here and reaches no event-bus address
     socket.handler(data -> {
@@ -38,7 +40,8 @@ final class WebSocketFeed {
     socket.drainHandler(v -> flush());
     JsonArray all = new JsonArray();
     snapshots.forEach(all::add);
-    socket.writeTextMessage(new JsonObject().put("type", "hello").put("breakers", all).encode());
+    socket.writeTextMessage(new JsonObject().put("type", "hello").put("breakers", all)
+        .put("stale_after_ms", staleAfterMillis).encode());
   }
 
   void onClose() {
@@ -80,7 +83,4 @@ final class WebSocketFeed {
     return !closed && !socket.isClosed() && !socket.writeQueueFull();
   }
 
-  int pending() {
-    return pendingSnapshots.size() + pendingTransitions.size();
-  }
 }

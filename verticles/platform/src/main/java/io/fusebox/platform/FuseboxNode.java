@@ -136,9 +136,9 @@ public final class FuseboxNode {
     return vertx;
   }
 
-  /** Undeploys everything (breakers answer the calls they hold), closes Vert.x, flushes spans. */
+  /** Closes the state store (a file or Redis store writes what it still holds), undeploys everything (breakers answer the calls they hold), closes Vert.x, flushes spans. */
   public Future<Void> stop() {
-    return vertx.close().eventually(() -> {
+    return services.store().close().transform(closed -> vertx.close()).eventually(() -> {
       if (openTelemetry != null) {
         openTelemetry.close();
       }
