@@ -9,6 +9,7 @@ import io.fusebox.testkit.TestServices;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.parsetools.RecordParser;
 import java.nio.file.Files;
@@ -123,6 +124,7 @@ class PauseIT {
         "orders", new JsonObject().put("sql", "SELECT 1 AS one"),
         "cache", new JsonObject().put("command", "PING"));
 
+    private final NetClient client;
     private final NetSocket socket;
     private final List<String> breakers;
     private final Map<String, AtomicInteger> answered = new ConcurrentHashMap<>();
@@ -131,14 +133,17 @@ class PauseIT {
     private final AtomicInteger duplicates = new AtomicInteger();
     private volatile boolean stopping;
 
-    private Load(NetSocket socket, List<String> breakers) {
+    private Load(NetClient client, NetSocket socket, List<String> breakers) {
+      this.client = client;
       this.socket = socket;
       this.breakers = breakers;
     }
 
     static Load start(Vertx vertx, int port, List<String> breakers) throws Exception {
-      NetSocket socket = vertx.createNetClient().connect(port, "127.0.0.1").await(10, TimeUnit.SECONDS);
-      Load load = new Load(socket, breakers);
+      // the load holds its client: Vert.x closes an unreferenced client, connection and all, when it is collected
+      NetClient client = vertx.createNetClient();
+      NetSocket socket = client.connect(port, "127.0.0.1").await(10, TimeUnit.SECONDS);
+      Load load = new Load(client, socket, breakers);
       RecordParser parser = RecordParser.newFixed(4);
       parser.handler(new io.vertx.core.Handler<>() {
         private boolean header = true;
@@ -205,6 +210,7 @@ class PauseIT {
       stopping = true;
       Awaitility.await().atMost(Duration.ofSeconds(60))
           .until(() -> answered.values().stream().allMatch(c -> c.get() >= 1));
+      client.close();
     }
   }
 }

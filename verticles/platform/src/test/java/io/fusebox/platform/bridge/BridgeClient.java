@@ -3,6 +3,7 @@ package io.fusebox.platform.bridge;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.parsetools.RecordParser;
 import java.time.Duration;
@@ -15,10 +16,13 @@ import org.awaitility.Awaitility;
 final class BridgeClient implements AutoCloseable {
 
   final List<JsonObject> frames = new CopyOnWriteArrayList<>();
+  /** Held: Vert.x closes an unreferenced client, connection and all, when it is garbage collected. */
+  private final NetClient client;
   private final NetSocket socket;
   private volatile boolean closed;
 
-  private BridgeClient(NetSocket socket) {
+  private BridgeClient(NetClient client, NetSocket socket) {
+    this.client = client;
     this.socket = socket;
     RecordParser parser = RecordParser.newFixed(4);
     parser.handler(new io.vertx.core.Handler<>() {
@@ -40,7 +44,8 @@ final class BridgeClient implements AutoCloseable {
   }
 
   static BridgeClient connect(Vertx vertx, int port) throws Exception {
-    return new BridgeClient(vertx.createNetClient().connect(port, "127.0.0.1").await(5, TimeUnit.SECONDS));
+    NetClient client = vertx.createNetClient();
+    return new BridgeClient(client, client.connect(port, "127.0.0.1").await(5, TimeUnit.SECONDS));
   }
 
   BridgeClient frame(JsonObject frame) {
@@ -78,6 +83,6 @@ final class BridgeClient implements AutoCloseable {
 
   @Override
   public void close() {
-    socket.close();
+    client.close();
   }
 }
