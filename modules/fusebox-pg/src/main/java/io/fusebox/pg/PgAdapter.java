@@ -37,6 +37,9 @@ import java.util.function.BooleanSupplier;
 final class PgAdapter implements DependencyAdapter {
 
   private static final Set<String> QUERY_KEYS = Set.of("sql", "params");
+  /** How long this transaction may sit idle before the server ends its session; for this transaction only. */
+  private static final String IDLE_NO_LONGER_THAN =
+      "SELECT set_config('idle_in_transaction_session_timeout', $1, true)";
 
   private final DeadlinePool<PgConnection> pool;
 
@@ -126,20 +129,34 @@ final class PgAdapter implements DependencyAdapter {
 
   @Override
   public Future<CallResult> call(JsonObject op, long timeoutMillis, String traceparent) {
+    long deadlineNanos = System.nanoTime() + timeoutMillis * 1_000_000;
     return pool.<JsonObject>run(timeoutMillis, (conn, expired) -> op.containsKey("tx")
-            ? transaction(conn, op.getJsonArray("tx"), expired)
+            ? transaction(conn, op.getJsonArray("tx"), deadlineNanos, expired)
             : run(conn, op))
         .transform(ar -> ar.succeeded()
             ? Future.succeededFuture(CallResult.success(ar.result()))
             : classify(ar.cause()));
   }
 
-  /** The statements in order, then a commit only if the deadline has not passed; any failure rolls back. */
-  private static Future<JsonObject> transaction(PgConnection conn, JsonArray statements, BooleanSupplier expired) {
+  /**
+   * The statements in order, then a commit only if the deadline has not passed; any failure rolls
+   * back. Right before the commit the server is told how long the transaction may still sit idle
+   * (the time left, by {@code idle_in_transaction_session_timeout}): a COMMIT that the network holds
+   * back past the deadline (a partition that heals after the caller was told 504) finds its session
+   * ended by the server, and the transaction rolled back, instead of committing late.
+   */
+  private static Future<JsonObject> transaction(PgConnection conn, JsonArray statements, long deadlineNanos,
+      BooleanSupplier expired) {
     return conn.begin().compose(tx -> runInOrder(conn, statements, 0, new ArrayList<>(), expired)
-        .compose(results -> expired.getAsBoolean()
-            ? Future.failedFuture(new DependencyTimeoutException("the deadline passed before the commit"))
-            : tx.commit().map(v -> new JsonObject().put("results", new JsonArray(results))))
+        .compose(results -> {
+          long leftMillis = (deadlineNanos - System.nanoTime()) / 1_000_000;
+          if (expired.getAsBoolean() || leftMillis < 1) {
+            return Future.failedFuture(new DependencyTimeoutException("the deadline passed before the commit"));
+          }
+          return conn.preparedQuery(IDLE_NO_LONGER_THAN).execute(Tuple.of(leftMillis + "ms"))
+              .compose(set -> tx.commit())
+              .map(v -> new JsonObject().put("results", new JsonArray(results)));
+        })
         .recover(failure -> tx.rollback().transform(ignored -> Future.failedFuture(failure))));
   }
 
