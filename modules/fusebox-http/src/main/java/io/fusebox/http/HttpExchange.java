@@ -21,8 +21,9 @@ import java.util.function.Function;
  *       hangs or the client broke while writing (Netty refusing what it was asked to encode, say):
  *       with Vert.x 5.0.7 a request whose write failed inside Netty keeps its connection taken after
  *       a reset, for good, while a closed connection always leaves the pool.
- *   <li>A request still waiting for a connection at the deadline is answered then, and aborts unsent
- *       when the pool hands it one, which gives that connection straight back.
+ *   <li>A request still waiting for a connection at the deadline is answered then, and closes the
+ *       connection the pool hands it later, unsent: an aborted request was seen to keep its
+ *       connection after a long outage, starving the pool once the dependency was back.
  *   <li>The pool's own acquisition timeout ({@code RequestOptions#setConnectTimeout}, which WebClient's
  *       {@code timeout} also sets) is not used: in Vert.x 5.0.x its timer can fire for a waiter the
  *       pool has just handed a connection, completing that waiter twice ("Promise already
@@ -64,7 +65,7 @@ final class HttpExchange<T> {
     // also log it as unhandled
     request.exceptionHandler(e -> fail(e, timeoutMillis));
     if (result.future().isComplete()) {
-      request.reset();
+      abandon();
       return;
     }
     Future<HttpClientResponse> response;

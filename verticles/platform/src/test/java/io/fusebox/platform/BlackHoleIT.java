@@ -129,6 +129,7 @@ class BlackHoleIT {
         getClass().getClassLoader()).await(60, TimeUnit.SECONDS);
     try {
       Map<String, Long> closedAt = new ConcurrentHashMap<>();
+      Callers callers = new Callers(node.vertx());
       Map<String, AtomicInteger> reopenedAfterHeal = new ConcurrentHashMap<>();
       node.vertx().eventBus().<JsonObject>consumer(Addresses.EVENTS, m -> {
         String breaker = m.body().getString("breaker");
@@ -137,9 +138,10 @@ class BlackHoleIT {
           closedAt.putIfAbsent(breaker, System.nanoTime());
         } else if ("open".equals(m.body().getString("to")) && closedAt.containsKey(breaker)) {
           reopenedAfterHeal.computeIfAbsent(breaker, b -> new AtomicInteger()).incrementAndGet();
+          System.out.println("  " + breaker + " reopened after the heal: " + m.body().getString("reason")
+              + ", failures seen just before: " + callers.lastFailure.get(breaker));
         }
       });
-      Callers callers = new Callers(node.vertx());
       Sampler sampler = new Sampler();
       long samplerTimer = vertx.setPeriodic(250, id -> sampler.sample());
       callers.start();
@@ -197,6 +199,7 @@ class BlackHoleIT {
   /** {@link #CALLERS} callers per breaker, each sending its next call when the last one is answered. */
   private static final class Callers {
     final Map<String, String> lastState = new ConcurrentHashMap<>();
+    final Map<String, String> lastFailure = new ConcurrentHashMap<>();
     final AtomicLong maxReplyNanos = new AtomicLong();
     final AtomicLong maxWarmupReplyNanos = new AtomicLong();
     volatile boolean measuring;
@@ -250,6 +253,9 @@ class BlackHoleIT {
             if (ar.succeeded()) {
               lastState.put(breaker, String.valueOf(ar.result().headers().get("fusebox-state")));
             } else if (ar.cause() instanceof ReplyException re && Set.of(429, 502, 503, 504).contains(re.failureCode())) {
+              if (re.failureCode() == 502 || re.failureCode() == 504) {
+                lastFailure.put(breaker, re.getMessage());
+              }
               if (re.failureCode() == 504 && marker != null) {
                 timedOutMarkers.add(marker);
               }
