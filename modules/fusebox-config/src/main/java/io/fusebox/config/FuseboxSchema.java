@@ -152,14 +152,13 @@ final class FuseboxSchema {
 
   /** One entry of a service's {@code fallback} chain. */
   private static final class FallbackSpec extends TypedSection {
-    private static final Spec TRIGGERS = listOf(oneOf(new LinkedHashSet<>(
-        List.of("open", "half_open_full", "failure", "timeout"))));
+    private static final Spec TRIGGERS = listOf(oneOf(new LinkedHashSet<>(FallbackNames.TRIGGERS)));
     private static final Map<String, Spec.Section> TYPES = new TreeMap<>(Map.of(
-        "static", section().required("value", anyValue()),
-        "cache", section().field("ttl", duration()).field("max_stale", duration())
+        FallbackNames.STATIC, section().required("value", anyValue()),
+        FallbackNames.CACHE, section().field("ttl", duration()).field("max_stale", duration())
             .field("max_entries", integer(1, 10_000_000)),
-        "address", section().required("address", string()).field("timeout", duration()),
-        "degraded", section().field("value", anyValue()).field("read_only", bool()).field("address", string())
+        FallbackNames.ADDRESS, section().required("address", string()).field("timeout", duration()),
+        FallbackNames.DEGRADED, section().field("value", anyValue()).field("read_only", bool()).field("address", string())
             .field("timeout", duration())));
 
     FallbackSpec() {
@@ -179,7 +178,7 @@ final class FuseboxSchema {
 
     @Override
     void checkTogether(String path, Map<?, ?> map, List<String> problems) {
-      if ("degraded".equals(map.get("type"))) {
+      if (FallbackNames.DEGRADED.equals(map.get("type"))) {
         boolean readOnly = Boolean.TRUE.equals(map.get("read_only"));
         if (readOnly && map.get("address") == null) {
           problems.add(path + ".address: missing (got nothing, expected the address that serves reads in read-only mode)");

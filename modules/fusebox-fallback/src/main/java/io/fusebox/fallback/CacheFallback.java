@@ -2,6 +2,7 @@ package io.fusebox.fallback;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.fusebox.config.FallbackNames;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -28,7 +29,7 @@ public final class CacheFallback extends Fallback {
   private final long ttlMillis;
 
   CacheFallback(Set<Trigger> on, Duration ttl, Duration maxStale, int maxEntries) {
-    super("cache", on);
+    super(FallbackNames.CACHE, on);
     this.ttlMillis = ttl.toMillis();
     this.cache = Caffeine.newBuilder()
         .maximumSize(maxEntries)

@@ -1,5 +1,6 @@
 package io.fusebox.fallback;
 
+import io.fusebox.config.FallbackNames;
 import io.fusebox.protocol.ErrorCode;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -18,16 +19,16 @@ final class DegradedFallback extends Fallback {
 
   /** A fixed degraded reply. */
   DegradedFallback(Set<Trigger> on, JsonObject value) {
-    super("degraded", on);
+    super(FallbackNames.DEGRADED, on);
     this.degradedReply = Future.succeededFuture(reply(value));
     this.reads = null;
   }
 
   /** Read-only mode. */
   DegradedFallback(Set<Trigger> on, Vertx vertx, String readAddress, Duration timeout) {
-    super("degraded", on);
+    super(FallbackNames.DEGRADED, on);
     this.degradedReply = null;
-    this.reads = new AddressFallback("degraded", on, vertx, readAddress, timeout);
+    this.reads = new AddressFallback(FallbackNames.DEGRADED, on, vertx, readAddress, timeout);
   }
 
   @Override

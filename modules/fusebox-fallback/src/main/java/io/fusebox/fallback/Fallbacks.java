@@ -1,5 +1,6 @@
 package io.fusebox.fallback;
 
+import io.fusebox.config.FallbackNames;
 import io.fusebox.core.Durations;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -22,13 +23,13 @@ public final class Fallbacks {
       Set<Trigger> on = Trigger.of(e.getJsonArray("on") == null ? null : e.getJsonArray("on").getList());
       String type = e.getString("type");
       chain.add(switch (type) {
-        case "static" -> new StaticFallback("static", on, value(e));
-        case "cache" -> new CacheFallback(on,
+        case FallbackNames.STATIC -> new StaticFallback(FallbackNames.STATIC, on, value(e));
+        case FallbackNames.CACHE -> new CacheFallback(on,
             duration(e, "ttl", CacheFallback.DEFAULT_TTL), duration(e, "max_stale", CacheFallback.DEFAULT_MAX_STALE),
             e.getInteger("max_entries", CacheFallback.DEFAULT_MAX_ENTRIES));
-        case "address" -> new AddressFallback("address", on, vertx, e.getString("address"),
+        case FallbackNames.ADDRESS -> new AddressFallback(FallbackNames.ADDRESS, on, vertx, e.getString("address"),
             duration(e, "timeout", AddressFallback.DEFAULT_TIMEOUT));
-        case "degraded" -> e.getBoolean("read_only", false)
+        case FallbackNames.DEGRADED -> e.getBoolean("read_only", false)
             ? new DegradedFallback(on, vertx, e.getString("address"), duration(e, "timeout", AddressFallback.DEFAULT_TIMEOUT))
             : new DegradedFallback(on, value(e));
         default -> throw new IllegalArgumentException("unknown fallback type '" + type + "'");

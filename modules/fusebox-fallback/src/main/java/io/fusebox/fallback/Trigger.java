@@ -1,5 +1,6 @@
 package io.fusebox.fallback;
 
+import io.fusebox.config.FallbackNames;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -7,13 +8,13 @@ import java.util.Set;
 /** Why a call needs a fallback; each fallback's {@code on:} lists the ones it answers. */
 public enum Trigger {
   /** Rejected because the breaker is open or forced open. */
-  OPEN("open"),
+  OPEN(FallbackNames.ON_OPEN),
   /** Rejected because every half-open probe permit is taken. */
-  HALF_OPEN_FULL("half_open_full"),
+  HALF_OPEN_FULL(FallbackNames.ON_HALF_OPEN_FULL),
   /** The dependency failed. */
-  FAILURE("failure"),
+  FAILURE(FallbackNames.ON_FAILURE),
   /** The call ran past its deadline. */
-  TIMEOUT("timeout");
+  TIMEOUT(FallbackNames.ON_TIMEOUT);
 
   private final String wireName;
 
