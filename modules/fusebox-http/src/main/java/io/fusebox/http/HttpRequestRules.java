@@ -3,6 +3,7 @@ package io.fusebox.http;
 import io.vertx.core.json.JsonObject;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.BiFunction;
 
 /**
  * What a caller may put in an HTTP operation, checked before anything is sent, so that a malformed
@@ -91,19 +92,14 @@ final class HttpRequestRules {
 
   /** Checks the headers and query sections of an operation; why one cannot be sent, or null. */
   static String invalidSections(JsonObject op) {
-    JsonObject headers = op.getJsonObject("headers");
-    if (headers != null) {
-      for (String name : headers.fieldNames()) {
-        String problem = invalidHeader(name, String.valueOf(headers.getValue(name)));
-        if (problem != null) {
-          return problem;
-        }
-      }
-    }
-    JsonObject query = op.getJsonObject("query");
-    if (query != null) {
-      for (String name : query.fieldNames()) {
-        String problem = invalidQuery(name, String.valueOf(query.getValue(name)));
+    String problem = firstProblem(op.getJsonObject("headers"), HttpRequestRules::invalidHeader);
+    return problem != null ? problem : firstProblem(op.getJsonObject("query"), HttpRequestRules::invalidQuery);
+  }
+
+  private static String firstProblem(JsonObject section, BiFunction<String, String, String> rule) {
+    if (section != null) {
+      for (String name : section.fieldNames()) {
+        String problem = rule.apply(name, String.valueOf(section.getValue(name)));
         if (problem != null) {
           return problem;
         }

@@ -1,14 +1,13 @@
 package io.fusebox.platform;
 
+import io.fusebox.platform.bridge.BridgeFrames;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.NetSocket;
-import io.vertx.core.parsetools.RecordParser;
 import java.util.UUID;
 
 /**
@@ -42,35 +41,14 @@ final class BridgeCall {
 
   private static Future<JsonObject> exchange(Vertx vertx, NetSocket socket, JsonObject frame, long timeoutMillis) {
     Promise<JsonObject> reply = Promise.promise();
-    RecordParser parser = RecordParser.newFixed(4);
-    parser.handler(new io.vertx.core.Handler<>() {
-      private int length = -1;
-
-      @Override
-      public void handle(Buffer record) {
-        if (length < 0) {
-          length = record.getInt(0);
-          parser.fixedSizeMode(length);
-        } else {
-          reply.tryComplete(record.toJsonObject());
-          length = -1;
-          parser.fixedSizeMode(4);
-        }
-      }
-    });
-    socket.handler(parser);
+    socket.handler(BridgeFrames.reader(reply::tryComplete));
     socket.exceptionHandler(reply::tryFail);
     socket.closeHandler(v -> reply.tryFail("the bridge closed the connection without a reply"));
     long timer = vertx.setTimer(timeoutMillis, id -> reply.tryFail("no reply from the bridge within " + timeoutMillis + " ms"));
-    write(socket, frame);
+    socket.write(BridgeFrames.encode(frame));
     return reply.future().andThen(ar -> {
       vertx.cancelTimer(timer);
       socket.close();
     });
-  }
-
-  static void write(NetSocket socket, JsonObject frame) {
-    Buffer data = frame.toBuffer();
-    socket.write(Buffer.buffer(4 + data.length()).appendInt(data.length()).appendBuffer(data));
   }
 }

@@ -145,7 +145,7 @@ class BlackHoleIT {
       Sampler sampler = new Sampler();
       long samplerTimer = vertx.setPeriodic(250, id -> sampler.sample());
       callers.start();
-      Thread.sleep(3000);
+      Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> callers.replies.get() >= 20_000);
 
       // from here on every reply counts; the first seconds of a cold JVM (800 first calls at once on
       // 2 cores) are printed apart
@@ -153,6 +153,7 @@ class BlackHoleIT {
       proxies.values().forEach(FaultProxy::hang);
       callers.blackHoled = true;
       sampler.max = sampler.duringHang;
+      // the fault itself: the hole stays this long
       Thread.sleep(HANG.toMillis());
       closedAt.clear();
       callers.blackHoled = false;
@@ -163,7 +164,8 @@ class BlackHoleIT {
       vertx.setTimer(3000, id -> sampler.max = sampler.afterHeal);
       Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> closedAt.keySet().containsAll(BREAKERS)
           && BREAKERS.stream().allMatch(b -> "closed".equals(callers.lastState.get(b))));
-      Thread.sleep(5000);
+      // watch a while longer, for re-trips and for what the servers hold once the heal settled
+      Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> sampler.afterHealSamples.get() >= 8);
       callers.stop();
       vertx.cancelTimer(samplerTimer);
 
@@ -281,6 +283,7 @@ class BlackHoleIT {
   private final class Sampler {
     final Map<String, AtomicInteger> duringHang = counters();
     final Map<String, AtomicInteger> afterHeal = counters();
+    final AtomicInteger afterHealSamples = new AtomicInteger();
     volatile Map<String, AtomicInteger> max = new ConcurrentHashMap<>(counters());
 
     private Map<String, AtomicInteger> counters() {
@@ -298,7 +301,11 @@ class BlackHoleIT {
     }
 
     private void record(String breaker, int connections) {
-      max.get(breaker).accumulateAndGet(connections, Math::max);
+      Map<String, AtomicInteger> phase = max;
+      phase.get(breaker).accumulateAndGet(connections, Math::max);
+      if (phase == afterHeal && "api".equals(breaker)) {
+        afterHealSamples.incrementAndGet();
+      }
     }
   }
 }

@@ -228,8 +228,7 @@ final class BridgeConnection {
     if (closed) {
       return;
     }
-    Buffer data = frame.toBuffer();
-    socket.write(Buffer.buffer(HEADER_BYTES + data.length()).appendInt(data.length()).appendBuffer(data));
+    socket.write(BridgeFrames.encode(frame));
   }
 
   private void onClose() {

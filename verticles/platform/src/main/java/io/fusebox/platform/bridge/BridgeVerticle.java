@@ -3,7 +3,6 @@ package io.fusebox.platform.bridge;
 import io.fusebox.config.FuseboxConfig;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
@@ -46,9 +45,9 @@ public final class BridgeVerticle extends VerticleBase {
   private void onConnect(NetSocket socket) {
     if (connections >= settings.maxConnections()) {
       problems.refusedConnection(socket.remoteAddress(), settings.maxConnections());
-      Buffer err = new JsonObject().put("type", "err")
-          .put("message", "too many connections: the bridge takes " + settings.maxConnections() + " at once").toBuffer();
-      socket.write(Buffer.buffer().appendInt(err.length()).appendBuffer(err)).eventually(socket::close);
+      socket.write(BridgeFrames.encode(new JsonObject().put("type", "err")
+          .put("message", "too many connections: the bridge takes " + settings.maxConnections() + " at once")))
+          .eventually(socket::close);
       return;
     }
     connections++;

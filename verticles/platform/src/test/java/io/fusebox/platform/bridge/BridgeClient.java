@@ -5,7 +5,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetSocket;
-import io.vertx.core.parsetools.RecordParser;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -24,22 +23,7 @@ final class BridgeClient implements AutoCloseable {
   private BridgeClient(NetClient client, NetSocket socket) {
     this.client = client;
     this.socket = socket;
-    RecordParser parser = RecordParser.newFixed(4);
-    parser.handler(new io.vertx.core.Handler<>() {
-      private boolean header = true;
-
-      @Override
-      public void handle(Buffer record) {
-        if (header) {
-          parser.fixedSizeMode(record.getInt(0));
-        } else {
-          frames.add(record.toJsonObject());
-          parser.fixedSizeMode(4);
-        }
-        header = !header;
-      }
-    });
-    socket.handler(parser);
+    socket.handler(BridgeFrames.reader(frames::add));
     socket.closeHandler(v -> closed = true);
   }
 
@@ -49,7 +33,7 @@ final class BridgeClient implements AutoCloseable {
   }
 
   BridgeClient frame(JsonObject frame) {
-    return frame(frame.toBuffer());
+    return raw(BridgeFrames.encode(frame));
   }
 
   /** A length prefix and these bytes, whatever they are. */
