@@ -1,6 +1,7 @@
 package io.fusebox.benchmarks;
 
 import io.fusebox.core.BreakerConfig;
+import io.fusebox.core.BreakerConfigBuilder;
 import io.fusebox.core.CircuitBreaker;
 import io.fusebox.core.Clock;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
@@ -22,7 +23,7 @@ final class Contenders {
   }
 
   static CircuitBreaker fusebox(boolean timeWindow, Clock clock) {
-    BreakerConfig.Builder config = BreakerConfig.builder()
+    BreakerConfigBuilder config = BreakerConfig.builder()
         .failureRate(0.5)
         .minimumCalls(10)
         .slowCalls(Duration.ofSeconds(5), 0.5)

@@ -1,13 +1,14 @@
 package io.fusebox.config;
 
 import io.fusebox.core.BreakerConfig;
+import io.fusebox.core.BreakerConfigBuilder;
 import io.fusebox.core.Durations;
 import java.util.Map;
 import java.util.function.Consumer;
 
 /**
  * Applies the breaker keys of one section ({@code circuit_breakers.default} or a service) over a
- * {@link BreakerConfig.Builder}; keys the section leaves out keep the builder's value. The section
+ * {@link BreakerConfigBuilder}; keys the section leaves out keep the builder's value. The section
  * has passed {@link FuseboxSchema#breaker()}, so types are right.
  */
 final class BreakerSection {
@@ -18,7 +19,7 @@ final class BreakerSection {
     this.section = section;
   }
 
-  void applyTo(BreakerConfig.Builder b) {
+  void applyTo(BreakerConfigBuilder b) {
     ifSet(Boolean.class, b::consecutiveFailuresEnabled, "detection", "consecutive_failures", "enabled");
     ifSet(Number.class, n -> b.consecutiveFailures(n.intValue())
         .consecutiveFailuresEnabled(bool("detection", "consecutive_failures", "enabled")),

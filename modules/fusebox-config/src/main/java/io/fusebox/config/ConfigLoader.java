@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.toml.TomlFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.fusebox.core.BreakerConfig;
+import io.fusebox.core.BreakerConfigBuilder;
 import io.fusebox.core.Durations;
 import io.fusebox.core.InvalidBreakerConfigException;
 import io.fusebox.core.Presets;
@@ -135,7 +136,7 @@ public final class ConfigLoader {
 
   private static BreakerConfig build(String prefix, String preset, List<Map<String, Object>> layers,
       BreakerSection onlyKeysOf, List<String> problems) {
-    BreakerConfig.Builder builder = Presets.get(preset).toBuilder();
+    BreakerConfigBuilder builder = Presets.get(preset).toBuilder();
     layers.forEach(layer -> new BreakerSection(layer).applyTo(builder));
     try {
       return builder.build();

@@ -128,16 +128,16 @@ public record BreakerConfig(
 
   /** The values of DESIGN.md, which the {@code default} preset uses too. */
   public static BreakerConfig defaults() {
-    return new Builder().build();
+    return new BreakerConfigBuilder().build();
   }
 
-  public static Builder builder() {
-    return new Builder();
+  public static BreakerConfigBuilder builder() {
+    return new BreakerConfigBuilder();
   }
 
   /** A builder holding this config's values, to change a few of them. */
-  public Builder toBuilder() {
-    return new Builder(this);
+  public BreakerConfigBuilder toBuilder() {
+    return new BreakerConfigBuilder(this);
   }
 
   private static List<String> problems(ConsecutiveFailures consecutive, FailureRate rate, SlowCalls slow,
@@ -220,204 +220,6 @@ public record BreakerConfig(
         return false;
       }
       return true;
-    }
-  }
-
-  /** A mutable step towards a {@link BreakerConfig}; starts from the defaults. */
-  public static final class Builder {
-    private boolean consecutiveEnabled = true;
-    private int consecutiveThreshold = DEFAULT_CONSECUTIVE_FAILURES;
-    private boolean failureRateEnabled = true;
-    private double failureRateThreshold = DEFAULT_FAILURE_RATE;
-    private int minimumCalls = DEFAULT_MINIMUM_CALLS;
-    private WindowType windowType = WindowType.TIME_BASED;
-    private int windowSize = DEFAULT_WINDOW_SIZE;
-    private Duration windowDuration = DEFAULT_WINDOW_DURATION;
-    private boolean slowCallsEnabled = true;
-    private Duration slowCallThreshold = DEFAULT_SLOW_CALL_THRESHOLD;
-    private double slowCallRate = DEFAULT_SLOW_CALL_RATE;
-    private Duration callTimeout = DEFAULT_CALL_TIMEOUT;
-    private int maxConcurrentCalls = DEFAULT_MAX_CONCURRENT_CALLS;
-    private int maxWaitQueue = DEFAULT_MAX_WAIT_QUEUE;
-    private Duration openTimeout = DEFAULT_OPEN_TIMEOUT;
-    private boolean exponentialBackoff = true;
-    private double backoffMultiplier = DEFAULT_BACKOFF_MULTIPLIER;
-    private Duration maxOpenTimeout = DEFAULT_MAX_OPEN_TIMEOUT;
-    private double jitter = DEFAULT_JITTER;
-    private int permittedProbes = DEFAULT_PERMITTED_PROBES;
-    private int successThreshold = DEFAULT_SUCCESS_THRESHOLD;
-    private boolean strictMode = false;
-
-    private Builder() {
-    }
-
-    private Builder(BreakerConfig c) {
-      consecutiveEnabled = c.consecutiveFailures.enabled();
-      consecutiveThreshold = c.consecutiveFailures.threshold();
-      failureRateEnabled = c.failureRate.enabled();
-      failureRateThreshold = c.failureRate.threshold();
-      minimumCalls = c.failureRate.minimumCalls();
-      windowType = c.failureRate.window().type();
-      windowSize = c.failureRate.window().size();
-      windowDuration = c.failureRate.window().duration();
-      slowCallsEnabled = c.slowCalls.enabled();
-      slowCallThreshold = c.slowCalls.threshold();
-      slowCallRate = c.slowCalls.rateThreshold();
-      callTimeout = c.callTimeout;
-      maxConcurrentCalls = c.bulkhead.maxConcurrentCalls();
-      maxWaitQueue = c.bulkhead.maxWaitQueue();
-      openTimeout = c.transitions.openTimeout();
-      exponentialBackoff = c.transitions.enableExponentialBackoff();
-      backoffMultiplier = c.transitions.backoffMultiplier();
-      maxOpenTimeout = c.transitions.maxOpenTimeout();
-      jitter = c.transitions.jitter();
-      permittedProbes = c.recovery.permittedProbes();
-      successThreshold = c.recovery.successThreshold();
-      strictMode = c.recovery.strictMode();
-    }
-
-    public Builder consecutiveFailures(int threshold) {
-      this.consecutiveEnabled = true;
-      this.consecutiveThreshold = threshold;
-      return this;
-    }
-
-    public Builder consecutiveFailuresEnabled(boolean enabled) {
-      this.consecutiveEnabled = enabled;
-      return this;
-    }
-
-    public Builder failureRate(double threshold) {
-      this.failureRateEnabled = true;
-      this.failureRateThreshold = threshold;
-      return this;
-    }
-
-    public Builder failureRateEnabled(boolean enabled) {
-      this.failureRateEnabled = enabled;
-      return this;
-    }
-
-    public Builder minimumCalls(int minimumCalls) {
-      this.minimumCalls = minimumCalls;
-      return this;
-    }
-
-    public Builder countWindow(int size) {
-      this.windowType = WindowType.COUNT_BASED;
-      this.windowSize = size;
-      return this;
-    }
-
-    public Builder timeWindow(Duration duration) {
-      this.windowType = WindowType.TIME_BASED;
-      this.windowDuration = duration;
-      return this;
-    }
-
-    public Builder windowType(WindowType type) {
-      this.windowType = type;
-      return this;
-    }
-
-    public Builder windowSize(int size) {
-      this.windowSize = size;
-      return this;
-    }
-
-    public Builder windowDuration(Duration duration) {
-      this.windowDuration = duration;
-      return this;
-    }
-
-    public Builder slowCalls(Duration threshold, double rateThreshold) {
-      this.slowCallsEnabled = true;
-      this.slowCallThreshold = threshold;
-      this.slowCallRate = rateThreshold;
-      return this;
-    }
-
-    public Builder slowCallThreshold(Duration threshold) {
-      this.slowCallThreshold = threshold;
-      return this;
-    }
-
-    public Builder slowCallRate(double rateThreshold) {
-      this.slowCallRate = rateThreshold;
-      return this;
-    }
-
-    public Builder slowCallsEnabled(boolean enabled) {
-      this.slowCallsEnabled = enabled;
-      return this;
-    }
-
-    public Builder callTimeout(Duration callTimeout) {
-      this.callTimeout = callTimeout;
-      return this;
-    }
-
-    public Builder maxConcurrentCalls(int maxConcurrentCalls) {
-      this.maxConcurrentCalls = maxConcurrentCalls;
-      return this;
-    }
-
-    public Builder maxWaitQueue(int maxWaitQueue) {
-      this.maxWaitQueue = maxWaitQueue;
-      return this;
-    }
-
-    public Builder openTimeout(Duration openTimeout) {
-      this.openTimeout = openTimeout;
-      return this;
-    }
-
-    public Builder exponentialBackoff(boolean enabled) {
-      this.exponentialBackoff = enabled;
-      return this;
-    }
-
-    public Builder backoffMultiplier(double multiplier) {
-      this.backoffMultiplier = multiplier;
-      return this;
-    }
-
-    public Builder maxOpenTimeout(Duration maxOpenTimeout) {
-      this.maxOpenTimeout = maxOpenTimeout;
-      return this;
-    }
-
-    public Builder jitter(double jitter) {
-      this.jitter = jitter;
-      return this;
-    }
-
-    public Builder permittedProbes(int permittedProbes) {
-      this.permittedProbes = permittedProbes;
-      return this;
-    }
-
-    public Builder successThreshold(int successThreshold) {
-      this.successThreshold = successThreshold;
-      return this;
-    }
-
-    public Builder strictMode(boolean strictMode) {
-      this.strictMode = strictMode;
-      return this;
-    }
-
-    /** @throws InvalidBreakerConfigException listing every invalid value at once */
-    public BreakerConfig build() {
-      return new BreakerConfig(
-          new ConsecutiveFailures(consecutiveEnabled, consecutiveThreshold),
-          new FailureRate(failureRateEnabled, failureRateThreshold, minimumCalls,
-              new Window(windowType, windowSize, windowDuration)),
-          new SlowCalls(slowCallsEnabled, slowCallThreshold, slowCallRate),
-          callTimeout,
-          new Bulkhead(maxConcurrentCalls, maxWaitQueue),
-          new Transitions(openTimeout, exponentialBackoff, backoffMultiplier, maxOpenTimeout, jitter),
-          new Recovery(permittedProbes, successThreshold, strictMode));
     }
   }
 }

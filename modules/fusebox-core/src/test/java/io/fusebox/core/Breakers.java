@@ -14,7 +14,7 @@ final class Breakers {
   }
 
   /** Only the detector under test; the others are off unless the test turns them on. */
-  static BreakerConfig.Builder quiet() {
+  static BreakerConfigBuilder quiet() {
     return BreakerConfig.builder()
         .consecutiveFailuresEnabled(false)
         .failureRateEnabled(false)

@@ -16,7 +16,7 @@ class DetectorsTest {
 
   private final ManualClock clock = new ManualClock();
 
-  private CircuitBreaker breaker(BreakerConfig.Builder config) {
+  private CircuitBreaker breaker(BreakerConfigBuilder config) {
     return new CircuitBreaker("orders", config.build(), clock);
   }
 

@@ -132,7 +132,7 @@ class ModelBasedTest {
   }
 
   private static BreakerConfig randomConfig(Random r, int permits) {
-    BreakerConfig.Builder b = BreakerConfig.builder()
+    BreakerConfigBuilder b = BreakerConfig.builder()
         .consecutiveFailuresEnabled(r.nextBoolean())
         .failureRateEnabled(r.nextInt(4) != 0)
         .slowCallsEnabled(r.nextBoolean())

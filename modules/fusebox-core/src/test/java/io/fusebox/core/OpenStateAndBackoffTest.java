@@ -15,7 +15,7 @@ class OpenStateAndBackoffTest {
 
   private final ManualClock clock = new ManualClock();
 
-  private CircuitBreaker openBreaker(BreakerConfig.Builder config) {
+  private CircuitBreaker openBreaker(BreakerConfigBuilder config) {
     CircuitBreaker b = new CircuitBreaker("payments", config.consecutiveFailures(1).build(), clock, 42);
     fail(b, 1);
     assertThat(b.state()).isEqualTo(BreakerState.OPEN);

@@ -20,6 +20,17 @@ record HttpDependency(
     StatusPatterns ignoredStatuses,
     String healthPath) {
 
+  /** Connections kept to the service. */
+  static final int DEFAULT_POOL_SIZE = 16;
+  /** Statuses counted as failures and answered with 502. */
+  static final List<String> DEFAULT_FAILURE_STATUSES = List.of("5xx");
+  /** Statuses that are the caller's fault: answered as they are, counted for neither side. */
+  static final List<String> DEFAULT_IGNORED_STATUSES = List.of("4xx");
+  /** TCP connect timeout, in the config's duration notation. */
+  static final String DEFAULT_CONNECT_TIMEOUT = "2s";
+  /** A pooled connection idle this long is closed. */
+  static final String DEFAULT_IDLE_TIMEOUT = "60s";
+
   static HttpDependency from(JsonObject d) {
     URI url = URI.create(d.getString("base_url"));
     boolean ssl = "https".equals(url.getScheme());
@@ -29,12 +40,12 @@ record HttpDependency(
         url.getPort() > 0 ? url.getPort() : ssl ? 443 : 80,
         ssl,
         prefix,
-        d.getInteger("pool_size", HttpAdapterFactory.DEFAULT_POOL_SIZE),
+        d.getInteger("pool_size", DEFAULT_POOL_SIZE),
         d.getBoolean("keep_alive", true),
-        Durations.parse(d.getString("connect_timeout", HttpAdapterFactory.DEFAULT_CONNECT_TIMEOUT)).toMillis(),
-        Durations.parse(d.getString("idle_timeout", HttpAdapterFactory.DEFAULT_IDLE_TIMEOUT)).toMillis(),
-        new StatusPatterns(list(d, "failure_statuses", HttpAdapterFactory.DEFAULT_FAILURE_STATUSES)),
-        new StatusPatterns(list(d, "ignored_statuses", HttpAdapterFactory.DEFAULT_IGNORED_STATUSES)),
+        Durations.parse(d.getString("connect_timeout", DEFAULT_CONNECT_TIMEOUT)).toMillis(),
+        Durations.parse(d.getString("idle_timeout", DEFAULT_IDLE_TIMEOUT)).toMillis(),
+        new StatusPatterns(list(d, "failure_statuses", DEFAULT_FAILURE_STATUSES)),
+        new StatusPatterns(list(d, "ignored_statuses", DEFAULT_IGNORED_STATUSES)),
         d.getString("health_path", "/"));
   }
 

@@ -1,39 +1,16 @@
 package io.fusebox.pg;
 
-import static io.fusebox.config.Spec.duration;
-import static io.fusebox.config.Spec.integer;
-import static io.fusebox.config.Spec.section;
-import static io.fusebox.config.Spec.string;
-
 import io.fusebox.adapter.AdapterFactory;
 import io.fusebox.adapter.DependencyAdapter;
-import io.fusebox.config.Spec;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 
-/**
- * {@code dependency: { type: pg, host, port, database, user, password, pool_size, max_wait_queue,
- * connect_timeout, application_name }}; defaults in {@link PgDependency}.
- */
+/** Makes {@code pg} adapters from a section that {@link PgKind} has validated. */
 public final class PgAdapterFactory implements AdapterFactory {
 
   @Override
   public String type() {
     return "pg";
-  }
-
-  @Override
-  public Spec.Section schema() {
-    return section()
-        .field("host", string())
-        .field("port", integer(1, 65_535))
-        .required("database", string())
-        .field("user", string())
-        .field("password", string().secret())
-        .field("pool_size", integer(1, 1024))
-        .field("max_wait_queue", integer(0, 100_000))
-        .field("connect_timeout", duration())
-        .field("application_name", string());
   }
 
   @Override

@@ -18,7 +18,7 @@ import java.util.Map;
  */
 public final class SnapshotBoard {
 
-  private record Entry(JsonObject snapshot, long heardAtMillis) {
+  private record Entry(PublishedSnapshot snapshot, JsonObject json, long heardAtMillis) {
   }
 
   /** Snapshots an instance may miss before it counts as gone: a late one or two are no death. */
@@ -43,27 +43,36 @@ public final class SnapshotBoard {
     return consumer.completion();
   }
 
-  private void hear(JsonObject snapshot) {
-    String breaker = snapshot.getString("breaker");
-    String node = snapshot.getString("node");
-    if (breaker != null && node != null) {
-      instances.put(breaker + "\u0000" + node, new Entry(snapshot, System.currentTimeMillis()));
+  private void hear(JsonObject json) {
+    try {
+      PublishedSnapshot snapshot = PublishedSnapshot.fromJson(json);
+      instances.put(snapshot.breaker() + "\u0000" + snapshot.node(), new Entry(snapshot, json, System.currentTimeMillis()));
+    } catch (IllegalArgumentException unreadable) {
+      // a newer node's snapshot this version cannot read is simply not shown
     }
   }
 
-  /** Every live instance's snapshot, sorted by breaker then node. */
+  /** Every live instance's snapshot as published, sorted by breaker then node. */
   public List<JsonObject> all() {
-    long now = System.currentTimeMillis();
-    instances.values().removeIf(e -> now - e.heardAtMillis > staleAfterMillis);
-    List<JsonObject> live = new ArrayList<>();
-    instances.values().forEach(e -> live.add(e.snapshot));
-    live.sort(Comparator.comparing((JsonObject s) -> s.getString("breaker")).thenComparing(s -> s.getString("node")));
-    return live;
+    return live().stream().map(Entry::json).toList();
   }
 
-  /** The live instances of one breaker; empty when none is known. */
+  /** The live instances of one breaker as published; empty when none is known. */
   public List<JsonObject> of(String breaker) {
-    return all().stream().filter(s -> breaker.equals(s.getString("breaker"))).toList();
+    return live().stream().filter(e -> breaker.equals(e.snapshot.breaker())).map(Entry::json).toList();
+  }
+
+  /** How many live instances run on the given node. */
+  public long onNode(String node) {
+    return live().stream().filter(e -> node.equals(e.snapshot.node())).count();
+  }
+
+  private List<Entry> live() {
+    long now = System.currentTimeMillis();
+    instances.values().removeIf(e -> now - e.heardAtMillis > staleAfterMillis);
+    List<Entry> live = new ArrayList<>(instances.values());
+    live.sort(Comparator.comparing((Entry e) -> e.snapshot.breaker()).thenComparing(e -> e.snapshot.node()));
+    return live;
   }
 
 }

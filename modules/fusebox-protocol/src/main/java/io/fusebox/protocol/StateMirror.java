@@ -29,36 +29,38 @@ final class StateMirror {
 
   StateMirror(Vertx vertx, long ttlMillis) {
     this.ttlMillis = ttlMillis;
-    events = vertx.eventBus().consumer(Addresses.EVENTS, m -> hear(m.body(), "to", 0, null));
-    snapshots = vertx.eventBus().consumer(Addresses.SNAPSHOTS, m -> hear(m.body(), "state",
-        m.body().getLong("retry_at", 0L), hasFallback(m.body())));
+    events = vertx.eventBus().consumer(Addresses.EVENTS, m -> hearTransition(m.body()));
+    snapshots = vertx.eventBus().consumer(Addresses.SNAPSHOTS, m -> hearSnapshot(m.body()));
   }
 
   Future<Void> ready() {
     return Future.all(events.completion(), snapshots.completion()).mapEmpty();
   }
 
-  private static boolean hasFallback(JsonObject snapshot) {
-    JsonObject fallback = snapshot.getJsonObject("fallback");
-    return fallback != null && fallback.getBoolean("enabled", false) && !fallback.getJsonArray("types", new io.vertx.core.json.JsonArray()).isEmpty();
+  private void hearSnapshot(JsonObject json) {
+    try {
+      PublishedSnapshot s = PublishedSnapshot.fromJson(json);
+      hear(s.breaker(), s.node(), s.state(), s.core().retryAtEpochMillis(), s.fallback().answers());
+    } catch (IllegalArgumentException unreadable) {
+      // a newer node's snapshot this client cannot read is simply not mirrored
+    }
+  }
+
+  private void hearTransition(JsonObject json) {
+    try {
+      TransitionJson.Heard t = TransitionJson.read(json);
+      hear(t.breaker(), t.node(), t.to(), 0, null);
+    } catch (IllegalArgumentException unreadable) {
+      // likewise
+    }
   }
 
   /** @param hasFallback null when the message does not say (a transition event): keep what was heard */
-  private void hear(JsonObject body, String stateKey, long retryAt, Boolean hasFallback) {
-    String breaker = body.getString("breaker");
-    String node = body.getString("node");
-    String state = body.getString(stateKey);
-    if (breaker == null || node == null || state == null) {
-      return;
-    }
-    try {
-      Map<String, Instance> instances = breakers.computeIfAbsent(breaker, b -> new ConcurrentHashMap<>());
-      Instance before = instances.get(node);
-      boolean fallback = hasFallback != null ? hasFallback : before != null && before.answeredByFallback;
-      instances.put(node, new Instance(BreakerState.fromWireName(state), retryAt, fallback, System.currentTimeMillis()));
-    } catch (IllegalArgumentException unknownState) {
-      // a newer node may report a state this client does not know; it simply is not mirrored
-    }
+  private void hear(String breaker, String node, BreakerState state, long retryAt, Boolean hasFallback) {
+    Map<String, Instance> instances = breakers.computeIfAbsent(breaker, b -> new ConcurrentHashMap<>());
+    Instance before = instances.get(node);
+    boolean fallback = hasFallback != null ? hasFallback : before != null && before.answeredByFallback;
+    instances.put(node, new Instance(state, retryAt, fallback, System.currentTimeMillis()));
   }
 
   /** The most permissive state among the breaker's live instances, or null when none was heard. */

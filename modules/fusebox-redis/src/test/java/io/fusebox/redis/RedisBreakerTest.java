@@ -9,6 +9,7 @@ import io.fusebox.breaker.BreakerVerticle;
 import io.fusebox.breaker.NodeServices;
 import io.fusebox.config.FuseboxConfig;
 import io.fusebox.core.BreakerConfig;
+import io.fusebox.core.BreakerConfigBuilder;
 import io.fusebox.protocol.CircuitOpenException;
 import io.fusebox.protocol.DependencyRejectedException;
 import io.fusebox.protocol.FuseboxClient;
@@ -67,7 +68,7 @@ class RedisBreakerTest {
         NodeServices.metrics(new SimpleMeterRegistry()))));
   }
 
-  private static BreakerConfig.Builder quiet() {
+  private static BreakerConfigBuilder quiet() {
     return BreakerHarness.detectorsOff().callTimeout(Duration.ofMillis(500)).openTimeout(Duration.ofMillis(500));
   }
 

@@ -1,6 +1,7 @@
 package io.fusebox.testkit;
 
 import io.fusebox.core.BreakerConfig;
+import io.fusebox.core.BreakerConfigBuilder;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -75,7 +76,7 @@ public final class BreakerHarness {
    * A breaker whose detectors are all off, over a 100-call window: a test turns on the one it is
    * about and sets the timeouts it needs.
    */
-  public static BreakerConfig.Builder detectorsOff() {
+  public static BreakerConfigBuilder detectorsOff() {
     return BreakerConfig.builder().consecutiveFailuresEnabled(false).failureRateEnabled(false).slowCallsEnabled(false)
         .countWindow(100);
   }

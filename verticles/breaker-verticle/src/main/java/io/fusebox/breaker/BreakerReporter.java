@@ -7,7 +7,8 @@ import io.fusebox.core.CircuitBreaker;
 import io.fusebox.core.Transition;
 import io.fusebox.metrics.BreakerMeters;
 import io.fusebox.protocol.Addresses;
-import io.fusebox.protocol.SnapshotJson;
+import io.fusebox.protocol.PublishedSnapshot;
+import io.fusebox.protocol.TransitionJson;
 import io.fusebox.store.BreakerRecord;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -35,7 +36,7 @@ final class BreakerReporter {
   private final FallbackLedger ledger;
   private final ClusterHold hold;
   private final NodeServices services;
-  private final JsonObject thresholds;
+  private final PublishedSnapshot.Thresholds thresholds;
 
   BreakerReporter(Vertx vertx, String name, String node, String dependencyType, BreakerConfig config,
       CircuitBreaker breaker, BreakerMeters meters, FallbackLedger ledger, ClusterHold hold, NodeServices services) {
@@ -48,16 +49,16 @@ final class BreakerReporter {
     this.ledger = ledger;
     this.hold = hold;
     this.services = services;
-    this.thresholds = new JsonObject()
-        .put("failure_rate", config.failureRate().enabled() ? config.failureRate().threshold() : null)
-        .put("slow_call_rate", config.slowCalls().enabled() ? config.slowCalls().rateThreshold() : null)
-        .put("minimum_calls", config.failureRate().minimumCalls());
+    this.thresholds = new PublishedSnapshot.Thresholds(
+        config.failureRate().enabled() ? config.failureRate().threshold() : null,
+        config.slowCalls().enabled() ? config.slowCalls().rateThreshold() : null,
+        config.failureRate().minimumCalls());
   }
 
   /** Logs and publishes a transition, then the snapshot it changed, then saves the new state. */
   void transition(Transition t) {
     meters.transition(t.from(), t.to());
-    JsonObject event = SnapshotJson.transition(t, node);
+    JsonObject event = TransitionJson.transition(t, node);
     if (services.jsonTransitionLog()) {
       TRANSITIONS.info(event.encode());
     } else {
@@ -72,8 +73,8 @@ final class BreakerReporter {
   void publishSnapshot() {
     BreakerSnapshot snapshot = breaker.snapshot();
     meters.snapshot(snapshot);
-    vertx.eventBus().publish(Addresses.SNAPSHOTS, SnapshotJson.snapshot(snapshot, node, dependencyType, ledger.calls(),
-        ledger.json(), thresholds, hold.verdict()));
+    vertx.eventBus().publish(Addresses.SNAPSHOTS,
+        new PublishedSnapshot(snapshot, node, dependencyType, ledger.summary(), thresholds, hold.verdict()).toJson());
   }
 
   /** Saves the breaker's state, off the call path; a store that cannot write keeps it for later. */

@@ -6,6 +6,7 @@ import io.fusebox.core.CircuitBreaker;
 import io.fusebox.core.Transition;
 import io.fusebox.core.TransitionCause;
 import io.fusebox.protocol.Addresses;
+import io.fusebox.protocol.PublishedSnapshot;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -75,9 +76,14 @@ final class ClusterHold {
   }
 
   private void onPeerSnapshot(Message<JsonObject> message) {
-    JsonObject s = message.body();
-    if (name.equals(s.getString("breaker")) && !node.equals(s.getString("node"))) {
-      verdict.hear(s.getString("node"), "open".equals(s.getString("verdict")));
+    PublishedSnapshot s;
+    try {
+      s = PublishedSnapshot.fromJson(message.body());
+    } catch (IllegalArgumentException unreadable) {
+      return;
+    }
+    if (name.equals(s.breaker()) && !node.equals(s.node())) {
+      verdict.hear(s.node(), s.verdictOpen());
       judge();
     }
   }

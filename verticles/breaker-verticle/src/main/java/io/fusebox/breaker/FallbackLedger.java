@@ -1,7 +1,6 @@
 package io.fusebox.breaker;
 
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
+import io.fusebox.protocol.PublishedSnapshot;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,15 +33,7 @@ final class FallbackLedger {
     executions.merge(type, 1L, Long::sum);
   }
 
-  long calls() {
-    return calls;
-  }
-
-  /** {@code {"enabled", "types": [...], "executions": {type: n}}}. */
-  JsonObject json() {
-    return new JsonObject()
-        .put("enabled", enabled)
-        .put("types", new JsonArray(types))
-        .put("executions", new JsonObject(new LinkedHashMap<>(executions)));
+  PublishedSnapshot.Fallback summary() {
+    return new PublishedSnapshot.Fallback(enabled, types, executions, calls);
   }
 }

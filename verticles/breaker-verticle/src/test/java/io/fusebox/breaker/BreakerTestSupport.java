@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fusebox.config.FuseboxConfig;
 import io.fusebox.core.BreakerConfig;
+import io.fusebox.core.BreakerConfigBuilder;
 import io.fusebox.protocol.Addresses;
 import io.fusebox.protocol.FuseboxClient;
 import io.fusebox.protocol.FuseboxReply;
@@ -56,7 +57,7 @@ abstract class BreakerTestSupport {
   }
 
   /** Breaker values that keep every detector off unless the test turns it on. */
-  static BreakerConfig.Builder quiet() {
+  static BreakerConfigBuilder quiet() {
     return BreakerHarness.detectorsOff().callTimeout(Duration.ofSeconds(5))
         .openTimeout(Duration.ofSeconds(30));
   }

@@ -3,18 +3,21 @@ package io.fusebox.breaker;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fusebox.config.FuseboxConfig;
+import io.fusebox.core.BreakerSnapshot;
 import io.fusebox.core.BreakerState;
 import io.fusebox.core.CircuitBreaker;
 import io.fusebox.core.CoarseClock;
 import io.fusebox.core.Transition;
 import io.fusebox.core.TransitionCause;
 import io.fusebox.protocol.Addresses;
+import io.fusebox.protocol.PublishedSnapshot;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
@@ -48,8 +51,11 @@ class ClusterHoldTest {
   }
 
   private void peerReports(String node, String verdict) {
-    vertx.eventBus().publish(Addresses.SNAPSHOTS, new JsonObject().put("breaker", "shared").put("node", node)
-        .put("verdict", verdict));
+    BreakerSnapshot peer = new BreakerSnapshot("shared", BreakerState.CLOSED, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        0, 0, 0);
+    vertx.eventBus().publish(Addresses.SNAPSHOTS, new PublishedSnapshot(peer, node, "http",
+        new PublishedSnapshot.Fallback(true, List.of(), Map.of(), 0), new PublishedSnapshot.Thresholds(0.5, null, 10),
+        verdict).toJson());
   }
 
   private BreakerState state() {

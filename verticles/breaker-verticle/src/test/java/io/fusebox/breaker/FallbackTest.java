@@ -2,6 +2,7 @@ package io.fusebox.breaker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fusebox.core.BreakerConfigBuilder;
 import io.fusebox.protocol.Addresses;
 import io.fusebox.protocol.DependencyFailureException;
 import io.fusebox.protocol.FuseboxClient;
@@ -27,7 +28,7 @@ class FallbackTest extends BreakerTestSupport {
     return copy;
   }
 
-  private void deployWith(String name, io.fusebox.core.BreakerConfig.Builder config, List<Map<String, Object>> chain) {
+  private void deployWith(String name, BreakerConfigBuilder config, List<Map<String, Object>> chain) {
     deploy(name, config.build(), upstream.baseUrl(), chain);
   }
 

@@ -1,6 +1,7 @@
 package io.fusebox.dashboard;
 
 import io.fusebox.protocol.Addresses;
+import io.fusebox.protocol.PublishedSnapshot;
 import io.fusebox.protocol.SnapshotBoard;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
@@ -86,7 +87,7 @@ public final class DashboardVerticle extends VerticleBase {
     }).handler(StaticHandler.create("webroot"));
 
     var events = vertx.eventBus().<JsonObject>consumer(Addresses.EVENTS, m -> feeds.forEach(f -> f.transition(m.body())));
-    var snapshots = vertx.eventBus().<JsonObject>consumer(Addresses.SNAPSHOTS, m -> feeds.forEach(f -> f.snapshot(m.body())));
+    var snapshots = vertx.eventBus().<JsonObject>consumer(Addresses.SNAPSHOTS, m -> forward(m.body()));
     var ping = vertx.eventBus().consumer(healthAddress(), m -> m.reply("pong"));
     server = vertx.createHttpServer(new HttpServerOptions()
         .setMaxWebSocketFrameSize(MAX_WEBSOCKET_BYTES)
@@ -127,6 +128,17 @@ public final class DashboardVerticle extends VerticleBase {
     ctx.response().putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(registry.scrape());
   }
 
+  /** Passes a snapshot on to every page, as published; one this version cannot read is not shown. */
+  private void forward(JsonObject json) {
+    PublishedSnapshot snapshot;
+    try {
+      snapshot = PublishedSnapshot.fromJson(json);
+    } catch (IllegalArgumentException unreadable) {
+      return;
+    }
+    feeds.forEach(f -> f.snapshot(snapshot.breaker() + "@" + snapshot.node(), json));
+  }
+
   private String healthAddress() {
     return "fusebox.health." + settings.node();
   }
@@ -137,7 +149,7 @@ public final class DashboardVerticle extends VerticleBase {
                 new DeliveryOptions().setSendTimeout(900))
             .onComplete(ar -> promise.complete(ar.succeeded() ? Status.OK() : Status.KO())))
         .register("breakers", promise -> {
-          long reporting = board.all().stream().filter(s -> settings.node().equals(s.getString("node"))).count();
+          long reporting = board.onNode(settings.node());
           JsonObject data = new JsonObject().put("deployed", settings.localBreakers()).put("reporting", reporting);
           promise.complete(reporting >= settings.localBreakers() ? Status.OK(data) : Status.KO(data));
         });

@@ -50,8 +50,9 @@ final class WebSocketFeed {
     pendingTransitions.clear();
   }
 
-  void snapshot(JsonObject snapshot) {
-    pendingSnapshots.put(snapshot.getString("breaker") + "@" + snapshot.getString("node"), snapshot);
+  /** @param instance the breaker and node it is of: a newer snapshot of it replaces an unsent one */
+  void snapshot(String instance, JsonObject snapshot) {
+    pendingSnapshots.put(instance, snapshot);
     flush();
   }
 

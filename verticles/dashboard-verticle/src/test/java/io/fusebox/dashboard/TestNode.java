@@ -5,6 +5,7 @@ import io.fusebox.breaker.BreakerVerticle;
 import io.fusebox.breaker.NodeServices;
 import io.fusebox.config.FuseboxConfig;
 import io.fusebox.core.BreakerConfig;
+import io.fusebox.core.BreakerConfigBuilder;
 import io.fusebox.protocol.Addresses;
 import io.fusebox.testkit.BreakerHarness;
 import io.fusebox.testkit.FlakyHttpServer;
@@ -102,7 +103,7 @@ final class TestNode implements AutoCloseable {
     BreakerHarness.sleep(millis);
   }
 
-  static BreakerConfig.Builder quiet() {
+  static BreakerConfigBuilder quiet() {
     return BreakerHarness.detectorsOff().callTimeout(Duration.ofSeconds(2)).openTimeout(Duration.ofSeconds(30));
   }
 

@@ -1,0 +1,201 @@
+package io.fusebox.core;
+
+import java.time.Duration;
+
+/** A mutable step towards a {@link BreakerConfig}; starts from the defaults. */
+public final class BreakerConfigBuilder {
+  private boolean consecutiveEnabled = true;
+  private int consecutiveThreshold = BreakerConfig.DEFAULT_CONSECUTIVE_FAILURES;
+  private boolean failureRateEnabled = true;
+  private double failureRateThreshold = BreakerConfig.DEFAULT_FAILURE_RATE;
+  private int minimumCalls = BreakerConfig.DEFAULT_MINIMUM_CALLS;
+  private BreakerConfig.WindowType windowType = BreakerConfig.WindowType.TIME_BASED;
+  private int windowSize = BreakerConfig.DEFAULT_WINDOW_SIZE;
+  private Duration windowDuration = BreakerConfig.DEFAULT_WINDOW_DURATION;
+  private boolean slowCallsEnabled = true;
+  private Duration slowCallThreshold = BreakerConfig.DEFAULT_SLOW_CALL_THRESHOLD;
+  private double slowCallRate = BreakerConfig.DEFAULT_SLOW_CALL_RATE;
+  private Duration callTimeout = BreakerConfig.DEFAULT_CALL_TIMEOUT;
+  private int maxConcurrentCalls = BreakerConfig.DEFAULT_MAX_CONCURRENT_CALLS;
+  private int maxWaitQueue = BreakerConfig.DEFAULT_MAX_WAIT_QUEUE;
+  private Duration openTimeout = BreakerConfig.DEFAULT_OPEN_TIMEOUT;
+  private boolean exponentialBackoff = true;
+  private double backoffMultiplier = BreakerConfig.DEFAULT_BACKOFF_MULTIPLIER;
+  private Duration maxOpenTimeout = BreakerConfig.DEFAULT_MAX_OPEN_TIMEOUT;
+  private double jitter = BreakerConfig.DEFAULT_JITTER;
+  private int permittedProbes = BreakerConfig.DEFAULT_PERMITTED_PROBES;
+  private int successThreshold = BreakerConfig.DEFAULT_SUCCESS_THRESHOLD;
+  private boolean strictMode = false;
+
+  BreakerConfigBuilder() {
+  }
+
+  BreakerConfigBuilder(BreakerConfig c) {
+    consecutiveEnabled = c.consecutiveFailures().enabled();
+    consecutiveThreshold = c.consecutiveFailures().threshold();
+    failureRateEnabled = c.failureRate().enabled();
+    failureRateThreshold = c.failureRate().threshold();
+    minimumCalls = c.failureRate().minimumCalls();
+    windowType = c.failureRate().window().type();
+    windowSize = c.failureRate().window().size();
+    windowDuration = c.failureRate().window().duration();
+    slowCallsEnabled = c.slowCalls().enabled();
+    slowCallThreshold = c.slowCalls().threshold();
+    slowCallRate = c.slowCalls().rateThreshold();
+    callTimeout = c.callTimeout();
+    maxConcurrentCalls = c.bulkhead().maxConcurrentCalls();
+    maxWaitQueue = c.bulkhead().maxWaitQueue();
+    openTimeout = c.transitions().openTimeout();
+    exponentialBackoff = c.transitions().enableExponentialBackoff();
+    backoffMultiplier = c.transitions().backoffMultiplier();
+    maxOpenTimeout = c.transitions().maxOpenTimeout();
+    jitter = c.transitions().jitter();
+    permittedProbes = c.recovery().permittedProbes();
+    successThreshold = c.recovery().successThreshold();
+    strictMode = c.recovery().strictMode();
+  }
+
+  public BreakerConfigBuilder consecutiveFailures(int threshold) {
+    this.consecutiveEnabled = true;
+    this.consecutiveThreshold = threshold;
+    return this;
+  }
+
+  public BreakerConfigBuilder consecutiveFailuresEnabled(boolean enabled) {
+    this.consecutiveEnabled = enabled;
+    return this;
+  }
+
+  public BreakerConfigBuilder failureRate(double threshold) {
+    this.failureRateEnabled = true;
+    this.failureRateThreshold = threshold;
+    return this;
+  }
+
+  public BreakerConfigBuilder failureRateEnabled(boolean enabled) {
+    this.failureRateEnabled = enabled;
+    return this;
+  }
+
+  public BreakerConfigBuilder minimumCalls(int minimumCalls) {
+    this.minimumCalls = minimumCalls;
+    return this;
+  }
+
+  public BreakerConfigBuilder countWindow(int size) {
+    this.windowType = BreakerConfig.WindowType.COUNT_BASED;
+    this.windowSize = size;
+    return this;
+  }
+
+  public BreakerConfigBuilder timeWindow(Duration duration) {
+    this.windowType = BreakerConfig.WindowType.TIME_BASED;
+    this.windowDuration = duration;
+    return this;
+  }
+
+  public BreakerConfigBuilder windowType(BreakerConfig.WindowType type) {
+    this.windowType = type;
+    return this;
+  }
+
+  public BreakerConfigBuilder windowSize(int size) {
+    this.windowSize = size;
+    return this;
+  }
+
+  public BreakerConfigBuilder windowDuration(Duration duration) {
+    this.windowDuration = duration;
+    return this;
+  }
+
+  public BreakerConfigBuilder slowCalls(Duration threshold, double rateThreshold) {
+    this.slowCallsEnabled = true;
+    this.slowCallThreshold = threshold;
+    this.slowCallRate = rateThreshold;
+    return this;
+  }
+
+  public BreakerConfigBuilder slowCallThreshold(Duration threshold) {
+    this.slowCallThreshold = threshold;
+    return this;
+  }
+
+  public BreakerConfigBuilder slowCallRate(double rateThreshold) {
+    this.slowCallRate = rateThreshold;
+    return this;
+  }
+
+  public BreakerConfigBuilder slowCallsEnabled(boolean enabled) {
+    this.slowCallsEnabled = enabled;
+    return this;
+  }
+
+  public BreakerConfigBuilder callTimeout(Duration callTimeout) {
+    this.callTimeout = callTimeout;
+    return this;
+  }
+
+  public BreakerConfigBuilder maxConcurrentCalls(int maxConcurrentCalls) {
+    this.maxConcurrentCalls = maxConcurrentCalls;
+    return this;
+  }
+
+  public BreakerConfigBuilder maxWaitQueue(int maxWaitQueue) {
+    this.maxWaitQueue = maxWaitQueue;
+    return this;
+  }
+
+  public BreakerConfigBuilder openTimeout(Duration openTimeout) {
+    this.openTimeout = openTimeout;
+    return this;
+  }
+
+  public BreakerConfigBuilder exponentialBackoff(boolean enabled) {
+    this.exponentialBackoff = enabled;
+    return this;
+  }
+
+  public BreakerConfigBuilder backoffMultiplier(double multiplier) {
+    this.backoffMultiplier = multiplier;
+    return this;
+  }
+
+  public BreakerConfigBuilder maxOpenTimeout(Duration maxOpenTimeout) {
+    this.maxOpenTimeout = maxOpenTimeout;
+    return this;
+  }
+
+  public BreakerConfigBuilder jitter(double jitter) {
+    this.jitter = jitter;
+    return this;
+  }
+
+  public BreakerConfigBuilder permittedProbes(int permittedProbes) {
+    this.permittedProbes = permittedProbes;
+    return this;
+  }
+
+  public BreakerConfigBuilder successThreshold(int successThreshold) {
+    this.successThreshold = successThreshold;
+    return this;
+  }
+
+  public BreakerConfigBuilder strictMode(boolean strictMode) {
+    this.strictMode = strictMode;
+    return this;
+  }
+
+  /** @throws InvalidBreakerConfigException listing every invalid value at once */
+  public BreakerConfig build() {
+    return new BreakerConfig(
+        new BreakerConfig.ConsecutiveFailures(consecutiveEnabled, consecutiveThreshold),
+        new BreakerConfig.FailureRate(failureRateEnabled, failureRateThreshold, minimumCalls,
+            new BreakerConfig.Window(windowType, windowSize, windowDuration)),
+        new BreakerConfig.SlowCalls(slowCallsEnabled, slowCallThreshold, slowCallRate),
+        callTimeout,
+        new BreakerConfig.Bulkhead(maxConcurrentCalls, maxWaitQueue),
+        new BreakerConfig.Transitions(openTimeout, exponentialBackoff, backoffMultiplier, maxOpenTimeout, jitter),
+        new BreakerConfig.Recovery(permittedProbes, successThreshold, strictMode));
+  }
+}
