@@ -274,7 +274,7 @@ function unlock() {
 
 async function setupDemo() {
   try {
-    const response = await fetch('/api/demo/upstream');
+    const response = await fetch('/api/controls/demo-upstream');
     if (!response.ok) return;
     const state = await response.json();
     $('demo').hidden = false;
@@ -287,7 +287,7 @@ async function setupDemo() {
 
 async function applyDemo() {
   const rate = Number($('error-rate').value) / 100;
-  const response = await fetch('/api/demo/upstream', {
+  const response = await fetch('/api/controls/demo-upstream', {
     method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ error_rate: rate }),
   });
   const body = await response.json();

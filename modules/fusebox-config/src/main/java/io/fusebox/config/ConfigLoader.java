@@ -13,7 +13,9 @@ import io.fusebox.core.Presets;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,6 +50,14 @@ public final class ConfigLoader {
   }
 
   public FuseboxConfig load(Path file, Map<String, String> env) throws ConfigException {
+    return load(file, env, null);
+  }
+
+  /**
+   * @param verticleClasses where {@code fusebox.verticles} classes must be found, or null not to
+   *     check them
+   */
+  public FuseboxConfig load(Path file, Map<String, String> env, ClassLoader verticleClasses) throws ConfigException {
     String text;
     try {
       text = Files.readString(file);
@@ -55,17 +65,23 @@ public final class ConfigLoader {
       throw new ConfigException(List.of(file + ": cannot read the file (got " + e.getClass().getSimpleName()
           + ", expected a readable YAML or TOML file)"));
     }
-    return parse(text, file.toString().endsWith(".toml"), env, file.toAbsolutePath().getParent());
+    return parse(text, file.toString().endsWith(".toml"), env, file.toAbsolutePath().getParent(), verticleClasses);
   }
 
   /** A configuration whose relative file paths are relative to the working directory. */
   public FuseboxConfig parse(String text, boolean toml, Map<String, String> env) throws ConfigException {
-    return parse(text, toml, env, Path.of("").toAbsolutePath());
+    return parse(text, toml, env, Path.of("").toAbsolutePath(), null);
   }
 
-  /** @param configDirectory what relative file paths in the configuration are relative to */
-  public FuseboxConfig parse(String text, boolean toml, Map<String, String> env, Path configDirectory)
-      throws ConfigException {
+  /**
+   * Checks everything in one pass: the keys and their types, then the breaker rules of every
+   * section, then what would fail at start; every problem is reported at once, sorted by key path.
+   *
+   * @param configDirectory what relative file paths in the configuration are relative to
+   * @param verticleClasses where user verticle classes must be found, or null not to check them
+   */
+  public FuseboxConfig parse(String text, boolean toml, Map<String, String> env, Path configDirectory,
+      ClassLoader verticleClasses) throws ConfigException {
     List<String> problems = new ArrayList<>();
     String substituted = Placeholders.substitute(text, env, problems);
     Map<String, Object> root;
@@ -84,19 +100,27 @@ public final class ConfigLoader {
     }
     EnvironmentOverrides.apply(root, env, problems);
     resolvePaths(root, configDirectory);
-    problems.addAll(FuseboxSchema.check(root, kinds));
+    List<String> keyProblems = FuseboxSchema.check(root, kinds);
+    problems.addAll(keyProblems);
     Map<String, Object> store = section(section(root, "fusebox"), "store");
     if ("redis".equals(store.get("type")) && store.get("url") == null) {
       problems.add("fusebox.store.url: missing (got nothing, expected a Redis URL such as redis://127.0.0.1:6379 for a redis store)");
     }
-    if (!problems.isEmpty()) {
-      throw new ConfigException(problems);
+    List<FuseboxConfig.Service> services = services(root, keyProblems, problems);
+    if (verticleClasses != null && keyProblems.stream().noneMatch(p -> p.startsWith("fusebox.verticles"))) {
+      UserVerticles.check(section(root, "fusebox").get("verticles"), verticleClasses, problems);
     }
-    List<FuseboxConfig.Service> services = services(root, problems);
     if (!problems.isEmpty()) {
-      throw new ConfigException(problems);
+      throw new ConfigException(byPath(problems));
     }
     return typed(root, services);
+  }
+
+  /** Problems read {@code path: problem (...)}; sorted by path, each path's own order kept. */
+  private static List<String> byPath(List<String> problems) {
+    List<String> sorted = new ArrayList<>(problems);
+    sorted.sort(Comparator.comparing((String p) -> p.indexOf(':') < 0 ? p : p.substring(0, p.indexOf(':'))));
+    return List.copyOf(sorted);
   }
 
   private void resolvePaths(Map<String, Object> root, Path configDirectory) {
@@ -110,25 +134,45 @@ public final class ConfigLoader {
     });
   }
 
-  private List<FuseboxConfig.Service> services(Map<String, Object> root, List<String> problems) {
+  /**
+   * Builds every breaker, so that the breaker rules are checked even where a key of another section
+   * was wrong. A section whose own keys were wrong is still judged on the rest: a value the key check
+   * already refused cannot be read, and is left to that problem.
+   */
+  private List<FuseboxConfig.Service> services(Map<String, Object> root, List<String> keyProblems,
+      List<String> problems) {
     Map<String, Object> breakers = section(root, "circuit_breakers");
     Map<String, Object> defaults = section(breakers, "default");
-    String defaultPreset = (String) value(defaults, "preset", Presets.DEFAULT);
-    boolean defaultsValid = build("circuit_breakers.default.", defaultPreset, List.of(defaults), null, problems) != null;
+    String defaultPreset = value(defaults, "preset", Presets.DEFAULT) instanceof String p && Presets.names().contains(p)
+        ? p : Presets.DEFAULT;
+    boolean defaultsValid = keyProblems.stream().noneMatch(p -> p.startsWith("circuit_breakers.default"))
+        && build("circuit_breakers.default.", defaultPreset, List.of(defaults), null, problems) != null;
     List<FuseboxConfig.Service> services = new ArrayList<>();
     section(breakers, "services").forEach((name, value) -> {
+      if (!(value instanceof Map<?, ?>)) {
+        return;
+      }
       @SuppressWarnings("unchecked")
       Map<String, Object> service = (Map<String, Object>) value;
-      String preset = (String) value(service, "preset", defaultPreset);
-      String prefix = "circuit_breakers.services." + name + ".";
-      // when the defaults are broken, report a service only for the keys it sets itself
-      BreakerConfig config = build(prefix, preset, List.of(defaults, service),
-          defaultsValid ? null : new BreakerSection(service), problems);
-      if (config != null) {
-        @SuppressWarnings("unchecked")
-        List<Map<String, Object>> fallback = (List<Map<String, Object>>) value(service, "fallback", List.of());
-        services.add(new FuseboxConfig.Service(name, preset, config, section(service, "dependency"), List.copyOf(fallback),
-            probeInterval(defaults, service), verdict(service, "circuit_breakers.services." + name, problems)));
+      String prefix = "circuit_breakers.services." + name;
+      boolean keysValid = keyProblems.stream().noneMatch(p -> p.startsWith(prefix + ".") || p.startsWith(prefix + ":"));
+      try {
+        String preset = value(service, "preset", defaultPreset) instanceof String p && Presets.names().contains(p)
+            ? p : defaultPreset;
+        // when the defaults are broken, report a service only for the keys it sets itself
+        BreakerConfig config = build(prefix + ".", preset, List.of(defaults, service),
+            defaultsValid ? null : new BreakerSection(service), problems);
+        FuseboxConfig.Verdict verdict = verdict(service, prefix, problems);
+        if (config != null && keysValid) {
+          @SuppressWarnings("unchecked")
+          List<Map<String, Object>> fallback = (List<Map<String, Object>>) value(service, "fallback", List.of());
+          services.add(new FuseboxConfig.Service(name, preset, config, section(service, "dependency"),
+              List.copyOf(fallback), probeInterval(defaults, service), verdict));
+        }
+      } catch (ClassCastException alreadyReported) {
+        if (keysValid) {
+          throw alreadyReported;
+        }
       }
     });
     return services;
@@ -216,7 +260,7 @@ public final class ConfigLoader {
   }
 
   /** {@code recovery.probe} of the service, else of the defaults; null when neither sets one. */
-  private static java.time.Duration probeInterval(Map<String, Object> defaults, Map<String, Object> service) {
+  private static Duration probeInterval(Map<String, Object> defaults, Map<String, Object> service) {
     Object probe = new BreakerSection(service).get("recovery", "probe");
     if (probe == null) {
       probe = new BreakerSection(defaults).get("recovery", "probe");

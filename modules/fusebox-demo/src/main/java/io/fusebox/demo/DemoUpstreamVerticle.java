@@ -1,6 +1,7 @@
 package io.fusebox.demo;
 
-import io.fusebox.testkit.FlakyHttpServer;
+import io.fusebox.protocol.Addresses;
+import io.fusebox.protocol.PortTaken;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
@@ -17,7 +18,8 @@ import org.slf4j.LoggerFactory;
 public final class DemoUpstreamVerticle extends VerticleBase {
 
   /** Request/reply: read or change the demo upstream's behaviour. */
-  public static final String CONTROL = "fusebox.demo.upstream";
+  /** Its control on the dashboard page, {@code /api/controls/demo-upstream}. */
+  public static final String CONTROL = Addresses.CONTROL_PREFIX + "demo-upstream";
   private static final Logger LOG = LoggerFactory.getLogger(DemoUpstreamVerticle.class);
 
   private FlakyHttpServer server;
@@ -25,7 +27,11 @@ public final class DemoUpstreamVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     JsonObject c = config();
-    return FlakyHttpServer.start(vertx, c.getString("host", "127.0.0.1"), c.getInteger("port", 9000))
+    String host = c.getString("host", "127.0.0.1");
+    int port = c.getInteger("port", 9000);
+    return FlakyHttpServer.start(vertx, host, port)
+        .recover(e -> Future.failedFuture(PortTaken.explain(e, "the demo upstream (its verticle's config: port)",
+            host, port)))
         .compose(started -> {
           server = started;
           apply(c);

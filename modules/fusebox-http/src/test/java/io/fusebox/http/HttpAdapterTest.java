@@ -8,7 +8,7 @@ import io.fusebox.adapter.DependencyTimeoutException;
 import io.fusebox.adapter.Outcome;
 import io.fusebox.testkit.BreakerHarness;
 import io.fusebox.testkit.FaultProxy;
-import io.fusebox.testkit.FlakyHttpServer;
+import io.fusebox.demo.FlakyHttpServer;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;

@@ -23,6 +23,12 @@ public final class Addresses {
    */
   public static final String VERDICT_PREFIX = "fusebox.verdict.";
 
+  /**
+   * Request/reply, local to a node: a control a verticle offers the dashboard page
+   * ({@code GET, POST /api/controls/<name>}); the demo's upstream is {@code demo-upstream}.
+   */
+  public static final String CONTROL_PREFIX = "fusebox.control.";
+
   private Addresses() {
   }
 

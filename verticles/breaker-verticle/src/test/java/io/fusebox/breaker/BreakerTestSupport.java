@@ -9,7 +9,7 @@ import io.fusebox.protocol.Addresses;
 import io.fusebox.protocol.FuseboxClient;
 import io.fusebox.protocol.FuseboxReply;
 import io.fusebox.testkit.BreakerHarness;
-import io.fusebox.testkit.FlakyHttpServer;
+import io.fusebox.demo.FlakyHttpServer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

@@ -12,7 +12,7 @@ import io.fusebox.fallback.Fallbacks;
 import io.fusebox.metrics.BreakerMeters;
 import io.fusebox.protocol.ErrorCode;
 import io.fusebox.protocol.FuseboxError;
-import io.fusebox.testkit.FlakyHttpServer;
+import io.fusebox.demo.FlakyHttpServer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

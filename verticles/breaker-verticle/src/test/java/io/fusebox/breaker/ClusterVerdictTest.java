@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fusebox.config.FuseboxConfig;
 import io.fusebox.core.BreakerConfig;
-import io.fusebox.testkit.FlakyHttpServer;
+import io.fusebox.demo.FlakyHttpServer;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.HashMap;

@@ -9,7 +9,7 @@ import io.fusebox.protocol.FuseboxClient;
 import io.fusebox.protocol.FuseboxClientOptions;
 import io.fusebox.protocol.FuseboxException;
 import io.fusebox.protocol.FuseboxReply;
-import io.fusebox.testkit.FlakyHttpServer;
+import io.fusebox.demo.FlakyHttpServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;

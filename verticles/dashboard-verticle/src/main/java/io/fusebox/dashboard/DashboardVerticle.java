@@ -1,14 +1,13 @@
 package io.fusebox.dashboard;
 
 import io.fusebox.protocol.Addresses;
+import io.fusebox.protocol.PortTaken;
 import io.fusebox.protocol.PublishedSnapshot;
 import io.fusebox.protocol.SnapshotBoard;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.ServerWebSocket;
@@ -37,8 +36,6 @@ public final class DashboardVerticle extends VerticleBase {
 
   /** Largest WebSocket frame or message a browser may send; the feed reads none anyway. */
   static final int MAX_WEBSOCKET_BYTES = 64 * 1024;
-  /** The demo upstream's control address, {@code DemoUpstreamVerticle.CONTROL} (demo only; 404 where none runs). */
-  static final String DEMO_UPSTREAM = "fusebox.demo.upstream";
   private static final Logger LOG = LoggerFactory.getLogger(DashboardVerticle.class);
 
   /**
@@ -78,7 +75,7 @@ public final class DashboardVerticle extends VerticleBase {
     router.get("/metrics").handler(this::metrics);
     router.get("/health").handler(HealthCheckHandler.createWithHealthChecks(healthChecks()));
     router.route("/api/*").handler(BodyHandler.create().setBodyLimit(16 * 1024));
-    router.route("/api/demo/upstream").handler(this::demoUpstream);
+    new ControlApi(vertx).mount(router);
     new BreakerApi(vertx, board, new BearerToken(settings.adminToken())).mount(router);
     router.route("/*").handler(ctx -> {
       ctx.response().putHeader("Content-Security-Policy",
@@ -94,7 +91,9 @@ public final class DashboardVerticle extends VerticleBase {
         .setMaxWebSocketMessageSize(MAX_WEBSOCKET_BYTES))
         .requestHandler(router);
     return Future.all(board.ready(), events.completion(), snapshots.completion(), ping.completion())
-        .compose(ok -> server.listen(settings.port(), settings.host()))
+        .compose(ok -> server.listen(settings.port(), settings.host())
+            .recover(e -> Future.failedFuture(PortTaken.explain(e, "the dashboard (fusebox.http.port)",
+                settings.host(), settings.port()))))
         .onSuccess(s -> LOG.info("dashboard on http://{}:{}/", settings.host(), s.actualPort()));
   }
 
@@ -152,33 +151,6 @@ public final class DashboardVerticle extends VerticleBase {
           long reporting = board.onNode(settings.node());
           JsonObject data = new JsonObject().put("deployed", settings.localBreakers()).put("reporting", reporting);
           promise.complete(reporting >= settings.localBreakers() ? Status.OK(data) : Status.KO(data));
-        });
-  }
-
-  /** Demo only: reads or changes the demo upstream's error rate and latency from the page. */
-  private void demoUpstream(RoutingContext ctx) {
-    JsonObject change = new JsonObject();
-    if ("POST".equals(ctx.request().method().name())) {
-      try {
-        change = ctx.body().asJsonObject();
-      } catch (RuntimeException e) {
-        BreakerApi.error(ctx, 400, "bad_request", "the body must be JSON {\"error_rate\": 0..1, \"latency_ms\": n}");
-        return;
-      }
-      if (change == null) {
-        change = new JsonObject();
-      }
-    }
-    vertx.eventBus().<JsonObject>request(DEMO_UPSTREAM, change, new DeliveryOptions().setLocalOnly(true))
-        .onSuccess(reply -> BreakerApi.json(ctx, 200, reply.body()))
-        .onFailure(e -> {
-          if (e instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS) {
-            BreakerApi.error(ctx, 404, "not_found", "no demo upstream runs on this node");
-          } else if (e instanceof ReplyException re && re.failureType() == ReplyFailure.RECIPIENT_FAILURE) {
-            BreakerApi.error(ctx, 400, "bad_request", re.getMessage());
-          } else {
-            BreakerApi.error(ctx, 503, "unavailable", e.getMessage());
-          }
         });
   }
 

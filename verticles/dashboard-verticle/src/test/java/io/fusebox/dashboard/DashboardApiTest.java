@@ -124,7 +124,7 @@ class DashboardApiTest {
     HttpResponse<Buffer> nowhere = send(HttpMethod.GET, "/api/nowhere", null);
     assertThat(nowhere.statusCode()).isEqualTo(404);
     assertThat(nowhere.bodyAsJsonObject().getString("error")).isEqualTo("not_found");
-    assertThat(send(HttpMethod.GET, "/api/demo/upstream", null).statusCode()).as("no demo on this node").isEqualTo(404);
+    assertThat(send(HttpMethod.GET, "/api/controls/demo-upstream", null).statusCode()).as("no demo on this node").isEqualTo(404);
   }
 
   @Test

@@ -6,10 +6,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fusebox.protocol.Addresses;
 import io.fusebox.protocol.FuseboxClient;
+import io.fusebox.testkit.Promtool;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
-import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -70,13 +70,8 @@ class PrometheusMetricsTest {
 
   @Test
   void theExpositionPassesPromtool() throws Exception {
-    Path file = Files.createDirectories(Path.of("target")).resolve("metrics.prom");
-    Files.writeString(file, exposition);
-    Process promtool = new ProcessBuilder(binary("promtool"), "check", "metrics")
-        .redirectInput(file.toFile()).redirectErrorStream(true).start();
-    String output = new String(promtool.getInputStream().readAllBytes());
-    assertThat(promtool.waitFor(30, TimeUnit.SECONDS)).isTrue();
-    assertThat(promtool.exitValue()).as("promtool check metrics said: " + output).isZero();
+    Promtool.Verdict verdict = Promtool.checkMetrics(exposition);
+    assertThat(verdict.passed()).as("promtool check metrics said: " + verdict.output()).isTrue();
   }
 
   @Test
@@ -116,7 +111,7 @@ class PrometheusMetricsTest {
           - job_name: fusebox
             static_configs: [ { targets: ["127.0.0.1:%d"] } ]
         """.formatted(node.port()));
-    Process prometheus = new ProcessBuilder(binary("prometheus"), "--config.file=" + dir.resolve("prometheus.yml"),
+    Process prometheus = new ProcessBuilder(Promtool.binary("prometheus"), "--config.file=" + dir.resolve("prometheus.yml"),
         "--storage.tsdb.path=" + dir.resolve("data"), "--web.listen-address=127.0.0.1:" + port)
         .redirectErrorStream(true).redirectOutput(dir.resolve("prometheus.log").toFile()).start();
     try {
@@ -172,15 +167,6 @@ class PrometheusMetricsTest {
   }
 
   /** A tool from Debian's prometheus package; .ci/run installs it. */
-  static String binary(String name) {
-    for (String dir : System.getenv("PATH").split(File.pathSeparator)) {
-      if (new File(dir, name).canExecute()) {
-        return new File(dir, name).getPath();
-      }
-    }
-    throw new AssertionError(name + " is not installed: apt-get install prometheus (.ci/run does it)");
-  }
-
   private static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0)) {
       return s.getLocalPort();

@@ -8,8 +8,8 @@ import io.fusebox.core.BreakerConfig;
 import io.fusebox.core.BreakerConfigBuilder;
 import io.fusebox.protocol.Addresses;
 import io.fusebox.testkit.BreakerHarness;
-import io.fusebox.testkit.FlakyHttpServer;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.fusebox.demo.FlakyHttpServer;
+import io.fusebox.metrics.PrometheusNames;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -30,9 +30,9 @@ final class TestNode implements AutoCloseable {
 
   static final Duration SNAPSHOT_INTERVAL = Duration.ofMillis(250);
 
-  final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  final PrometheusMeterRegistry registry = PrometheusNames.registry();
   final Vertx vertx = Vertx.builder()
-      .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
+      .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true)))
       .withMetrics(new MicrometerMetricsFactory(registry))
       .build();
   final FlakyHttpServer upstream;

@@ -3,37 +3,73 @@ package io.fusebox.platform;
 import io.fusebox.config.ConfigException;
 import io.fusebox.config.ConfigLoader;
 import io.fusebox.config.FuseboxConfig;
-import io.fusebox.core.BreakerConfig;
-import io.fusebox.core.Durations;
-import io.fusebox.core.Presets;
-import io.fusebox.protocol.Addresses;
-import io.fusebox.protocol.Headers;
-import io.vertx.core.Vertx;
-import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.JsonObject;
+import io.fusebox.platform.CommandLine.UsageException;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.HashMap;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The {@code fusebox} command: {@code run}, {@code validate}, {@code presets} and {@code call}.
- * Exit codes: 0 done, 1 failed, 2 bad configuration or bad usage.
+ * The {@code fusebox} command: {@code run}, {@code validate}, {@code presets}, {@code call} and
+ * {@code help}. One rule for exit codes: 0 done; 1 the command was right but what it did failed (a
+ * node that cannot start, a call answered with an error, a bridge that cannot be reached); 2 what
+ * the user typed or wrote is wrong (an unknown command or option, a bad value, an operation that is
+ * not JSON, an invalid configuration).
  */
 public final class Fusebox {
 
+  static final int OK = 0;
+  static final int FAILED = 1;
+  static final int USAGE = 2;
+
   static final String DEFAULT_CONF = "conf/fusebox.yaml";
   static final String DEFAULT_BRIDGE = "127.0.0.1:7000";
-  private static final String USAGE = """
-      usage:
-        fusebox run [--conf FILE] [--classpath JARS]   start a node (default conf/fusebox.yaml, the demo)
-        fusebox validate --conf FILE                   check a configuration; exit 2 listing every problem
-        fusebox presets                                print the presets' values
-        fusebox call BREAKER JSON [--bridge HOST:PORT] [--timeout-ms N]
-                                                       send one operation through the TCP bridge (default 127.0.0.1:7000)
+
+  private static final String OVERVIEW = """
+      usage: fusebox <command> [options]
+
+      commands:
+        run        start a node (default conf/fusebox.yaml, the demo)
+        validate   check a configuration file and list every problem in it
+        presets    print the presets' values
+        call       send one operation to a breaker through a node's TCP bridge
+        help       print this, or a command's usage: fusebox help <command>
+
+      exit codes: 0 done, 1 failed, 2 bad usage or bad configuration
       """;
+
+  private static final Map<String, String> USAGES = Map.of(
+      "run", """
+          usage: fusebox run [--conf FILE] [--classpath JARS]
+            --conf FILE        the configuration (default conf/fusebox.yaml, the demo)
+            --classpath JARS   more jars for user verticles, besides lib/ (separated by ':')
+          Stops cleanly on SIGTERM or Ctrl-C.
+          """,
+      "validate", """
+          usage: fusebox validate [--conf FILE] [--classpath JARS]
+            --conf FILE        the configuration (default conf/fusebox.yaml)
+            --classpath JARS   where user verticles are found, besides lib/
+          Lists every problem at once, sorted by key path; exit 2 if there is any.
+          """,
+      "presets", """
+          usage: fusebox presets
+          Prints every preset's values, as a breaker section would set them.
+          """,
+      "call", """
+          usage: fusebox call BREAKER JSON [--bridge HOST:PORT] [--timeout-ms N] [--verbose]
+            --bridge HOST:PORT  the node's TCP bridge (default 127.0.0.1:7000)
+            --timeout-ms N      the call's deadline, sent to the breaker (default: the breaker's call_timeout)
+            --verbose           print how the call was answered (outcome, fallback, staleness) to stderr
+          Prints the reply's body; a fallback's answer is always flagged on stderr.
+          """,
+      "help", """
+          usage: fusebox help [COMMAND]
+          """);
 
   private Fusebox() {
   }
@@ -44,73 +80,102 @@ public final class Fusebox {
 
   static int run(String[] args, PrintStream out, PrintStream err) {
     if (args.length == 0) {
-      err.print(USAGE);
-      return 2;
+      err.print(OVERVIEW);
+      return USAGE;
     }
-    Map<String, String> options = new HashMap<>();
-    java.util.List<String> positional = new java.util.ArrayList<>();
-    for (int i = 1; i < args.length; i++) {
-      if (args[i].startsWith("--")) {
-        if (i + 1 >= args.length) {
-          err.println("option " + args[i] + " needs a value");
-          err.print(USAGE);
-          return 2;
-        }
-        options.put(args[i].substring(2), args[++i]);
-      } else {
-        positional.add(args[i]);
-      }
+    String command = args[0];
+    List<String> rest = Arrays.asList(args).subList(1, args.length);
+    if (Set.of("--help", "-h", "help").contains(command)) {
+      return help(rest, out, err);
     }
-    return switch (args[0]) {
-      case "run" -> runNode(options, err);
-      case "validate" -> validate(options, out, err);
-      case "presets" -> presets(out);
-      case "call" -> positional.size() == 2 ? call(positional.get(0), positional.get(1), options, out, err) : usage(err);
-      default -> usage(err);
-    };
-  }
-
-  private static int usage(PrintStream err) {
-    err.print(USAGE);
-    return 2;
-  }
-
-  private static FuseboxConfig load(Map<String, String> options, PrintStream err) {
-    Path conf = Path.of(options.getOrDefault("conf", DEFAULT_CONF));
+    if (!USAGES.containsKey(command)) {
+      err.println("fusebox: unknown command " + command);
+      err.print(OVERVIEW);
+      return USAGE;
+    }
+    if (rest.contains("--help") || rest.contains("-h")) {
+      out.print(USAGES.get(command));
+      return OK;
+    }
     try {
-      return new ConfigLoader().load(conf, System.getenv());
+      return switch (command) {
+        case "run" -> runNode(CommandLine.parse(rest, Set.of("--conf", "--classpath"), Set.of(), 0), err);
+        case "validate" -> validate(CommandLine.parse(rest, Set.of("--conf", "--classpath"), Set.of(), 0), out, err);
+        case "presets" -> {
+          CommandLine.parse(rest, Set.of(), Set.of(), 0);
+          yield PresetPrinter.print(out);
+        }
+        case "call" -> CallCommand.run(CommandLine.parse(rest, Set.of("--bridge", "--timeout-ms"),
+            Set.of("--verbose"), 2), out, err);
+        default -> throw new IllegalStateException(command);
+      };
+    } catch (UsageException e) {
+      err.println("fusebox " + command + ": " + e.getMessage());
+      err.print(USAGES.get(command));
+      return USAGE;
+    }
+  }
+
+  private static int help(List<String> rest, PrintStream out, PrintStream err) {
+    if (rest.isEmpty()) {
+      out.print(OVERVIEW);
+      return OK;
+    }
+    String usage = rest.size() == 1 ? USAGES.get(rest.get(0)) : null;
+    if (usage == null) {
+      err.println("fusebox help: unknown command " + String.join(" ", rest));
+      err.print(OVERVIEW);
+      return USAGE;
+    }
+    out.print(usage);
+    return OK;
+  }
+
+  /** The configuration, or null once every problem in it has been printed. */
+  private static FuseboxConfig load(CommandLine line, ClassLoader userClasses, PrintStream err) {
+    Path conf = Path.of(line.option("--conf", DEFAULT_CONF));
+    try {
+      return new ConfigLoader().load(conf, System.getenv(), userClasses);
     } catch (ConfigException e) {
-      err.println(conf + " is not valid:");
+      err.println(conf + " is not valid (" + e.problems().size() + " problem" + (e.problems().size() == 1 ? "" : "s")
+          + "):");
       e.problems().forEach(p -> err.println("  " + p));
       return null;
     }
   }
 
-  private static int validate(Map<String, String> options, PrintStream out, PrintStream err) {
-    if (!options.containsKey("conf")) {
-      return usage(err);
+  /** The user's verticle classes: the jars in {@code lib/}, then {@code --classpath}. */
+  private static ClassLoader userClasses(CommandLine line) throws UsageException {
+    try {
+      return UserClassPath.of(Path.of("lib"), line.option("--classpath", null));
+    } catch (IOException e) {
+      throw new UsageException(e.getMessage());
     }
-    FuseboxConfig config = load(options, err);
-    if (config == null) {
-      return 2;
-    }
-    out.println(options.get("conf") + " is valid: " + config.services().size() + " breaker(s)"
-        + (config.services().isEmpty() ? "" : ": " + String.join(", ", config.services().stream().map(FuseboxConfig.Service::name).toList())));
-    return 0;
   }
 
-  private static int runNode(Map<String, String> options, PrintStream err) {
-    FuseboxConfig config = load(options, err);
+  private static int validate(CommandLine line, PrintStream out, PrintStream err) throws UsageException {
+    FuseboxConfig config = load(line, userClasses(line), err);
     if (config == null) {
-      return 2;
+      return USAGE;
+    }
+    List<String> names = config.services().stream().map(FuseboxConfig.Service::name).toList();
+    out.println(line.option("--conf", DEFAULT_CONF) + " is valid: " + names.size() + " breaker(s)"
+        + (names.isEmpty() ? "" : ": " + String.join(", ", names)));
+    return OK;
+  }
+
+  private static int runNode(CommandLine line, PrintStream err) throws UsageException {
+    ClassLoader userClasses = userClasses(line);
+    FuseboxConfig config = load(line, userClasses, err);
+    if (config == null) {
+      return USAGE;
     }
     FuseboxNode node;
     try {
-      node = FuseboxNode.start(config, UserClassPath.of(Path.of("lib"), options.get("classpath")))
-          .await(60, TimeUnit.SECONDS);
+      node = FuseboxNode.start(config, userClasses).await(60, TimeUnit.SECONDS);
     } catch (Exception e) {
       err.println("fusebox could not start: " + e.getMessage());
-      return 1;
+      return FAILED;
     }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -127,64 +192,6 @@ public final class Fusebox {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    return 0;
-  }
-
-  private static int presets(PrintStream out) {
-    for (String name : Presets.names()) {
-      BreakerConfig c = Presets.get(name);
-      out.println(name + ":");
-      out.println("  detection:");
-      out.println("    consecutive_failures: { threshold: " + c.consecutiveFailures().threshold() + " }");
-      BreakerConfig.Window w = c.failureRate().window();
-      out.println("    failure_rate: { threshold: " + c.failureRate().threshold() + ", minimum_calls: "
-          + c.failureRate().minimumCalls() + ", window: { type: " + w.type().wireName() + ", "
-          + (w.type() == BreakerConfig.WindowType.COUNT_BASED ? "size: " + w.size() : "duration: " + Durations.format(w.duration())) + " } }");
-      out.println("    slow_calls: { threshold: " + Durations.format(c.slowCalls().threshold()) + ", rate_threshold: "
-          + c.slowCalls().rateThreshold() + " }");
-      out.println("    call_timeout: " + Durations.format(c.callTimeout()));
-      out.println("  bulkhead: { max_concurrent_calls: " + c.bulkhead().maxConcurrentCalls() + ", max_wait_queue: "
-          + c.bulkhead().maxWaitQueue() + " }");
-      BreakerConfig.Transitions t = c.transitions();
-      out.println("  transitions: { open_timeout: " + Durations.format(t.openTimeout()) + ", enable_exponential_backoff: "
-          + t.enableExponentialBackoff() + ", backoff_multiplier: " + t.backoffMultiplier() + ", max_open_timeout: "
-          + Durations.format(t.maxOpenTimeout()) + ", jitter: " + t.jitter() + " }");
-      out.println("  recovery: { permitted_probes: " + c.recovery().permittedProbes() + ", success_threshold: "
-          + c.recovery().successThreshold() + ", strict_mode: " + c.recovery().strictMode() + " }");
-    }
-    return 0;
-  }
-
-  private static int call(String breaker, String json, Map<String, String> options, PrintStream out, PrintStream err) {
-    JsonObject operation;
-    try {
-      operation = new JsonObject(json);
-    } catch (DecodeException e) {
-      err.println("the operation must be a JSON object, e.g. '{\"method\":\"GET\",\"path\":\"/\"}' (got " + json + ")");
-      return 2;
-    }
-    String[] bridge = options.getOrDefault("bridge", DEFAULT_BRIDGE).split(":");
-    long timeout = Long.parseLong(options.getOrDefault("timeout-ms", "15000"));
-    JsonObject headers = new JsonObject();
-    if (options.containsKey("timeout-ms")) {
-      headers.put(Headers.TIMEOUT_MS, options.get("timeout-ms"));
-    }
-    Vertx vertx = Vertx.vertx();
-    try {
-      JsonObject frame = BridgeCall.request(vertx, bridge[0], Integer.parseInt(bridge[1]), Addresses.call(breaker),
-          operation, headers, timeout + 1000).await(timeout + 5000, TimeUnit.MILLISECONDS);
-      if ("err".equals(frame.getString("type"))) {
-        err.println("error " + frame.getValue("failureCode", "") + ": " + frame.getString("message"));
-        return 1;
-      }
-      out.println(frame.getValue("body"));
-      return 0;
-    } catch (Exception e) {
-      err.println("cannot call " + breaker + " through the bridge at " + String.join(":", bridge) + ": "
-          + e.getMessage() + " (is a node running with fusebox.bridge.enabled: true?)");
-      return 1;
-    } finally {
-      vertx.close();
-    }
+    return OK;
   }
 }

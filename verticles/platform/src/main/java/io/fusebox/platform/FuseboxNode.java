@@ -10,8 +10,8 @@ import io.fusebox.store.FileStateStore;
 import io.fusebox.store.MemoryStateStore;
 import io.fusebox.store.RedisStateStore;
 import io.fusebox.store.StateStore;
+import io.fusebox.metrics.PrometheusNames;
 import java.nio.file.Path;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -56,7 +56,7 @@ public final class FuseboxNode {
    * @param userClasses where the classes of {@code fusebox.verticles} are found
    */
   public static Future<FuseboxNode> start(FuseboxConfig config, ClassLoader userClasses) {
-    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    PrometheusMeterRegistry registry = PrometheusNames.registry();
     // Vert.x's own event-bus, HTTP and pool metrics land in the same registry; they must be enabled
     // when Vert.x is created
     VertxOptions options = new VertxOptions()

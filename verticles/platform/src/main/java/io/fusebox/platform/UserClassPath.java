@@ -1,5 +1,6 @@
 package io.fusebox.platform;
 
+import java.io.File;
 import java.io.IOException;
 import java.net.MalformedURLException;
 import java.net.URL;
@@ -16,6 +17,7 @@ final class UserClassPath {
   private UserClassPath() {
   }
 
+  /** @throws IOException when {@code lib/} cannot be listed or a {@code --classpath} entry cannot be read */
   static ClassLoader of(Path libDir, String classpath) throws IOException {
     List<URL> urls = new ArrayList<>();
     if (Files.isDirectory(libDir)) {
@@ -26,7 +28,10 @@ final class UserClassPath {
       }
     }
     if (classpath != null && !classpath.isBlank()) {
-      for (String entry : classpath.split(java.io.File.pathSeparator)) {
+      for (String entry : classpath.split(File.pathSeparator)) {
+        if (!Files.isReadable(Path.of(entry))) {
+          throw new IOException("--classpath: " + entry + " cannot be read (expected a jar or a directory of classes)");
+        }
         urls.add(url(Path.of(entry)));
       }
     }

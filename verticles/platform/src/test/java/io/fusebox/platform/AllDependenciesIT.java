@@ -3,7 +3,7 @@ package io.fusebox.platform;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fusebox.grpc.EchoServer;
-import io.fusebox.testkit.FlakyHttpServer;
+import io.fusebox.demo.FlakyHttpServer;
 import io.fusebox.testkit.TestServices;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -94,7 +94,7 @@ class AllDependenciesIT {
 
   /** One call through the bridge; the reply body, or a failure that shows the whole frame. */
   private JsonObject call(int bridge, String breaker, JsonObject operation) throws Exception {
-    JsonObject frame = LaunchedNode.bridgeRequest(vertx, bridge, "fusebox.call." + breaker, operation);
+    JsonObject frame = LaunchedNode.bridgeRequest(bridge, "fusebox.call." + breaker, operation);
     assertThat(frame.getString("type")).as("reply to %s: %s", breaker, frame).isEqualTo("message");
     return frame.getJsonObject("body");
   }

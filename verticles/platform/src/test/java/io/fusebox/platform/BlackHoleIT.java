@@ -6,7 +6,7 @@ import io.fusebox.config.ConfigLoader;
 import io.fusebox.grpc.EchoServer;
 import io.fusebox.protocol.Addresses;
 import io.fusebox.testkit.FaultProxy;
-import io.fusebox.testkit.FlakyHttpServer;
+import io.fusebox.demo.FlakyHttpServer;
 import io.fusebox.testkit.TestServices;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;

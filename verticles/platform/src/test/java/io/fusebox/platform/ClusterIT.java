@@ -152,7 +152,7 @@ class ClusterIT {
   }
 
   private static void setErrorRate(WebClient client, int port, double rate) throws Exception {
-    var reply = client.postAbs("http://127.0.0.1:" + port + "/api/demo/upstream")
+    var reply = client.postAbs("http://127.0.0.1:" + port + "/api/controls/demo-upstream")
         .sendJsonObject(new JsonObject().put("error_rate", rate)).await(10, TimeUnit.SECONDS);
     assertThat(reply.statusCode()).isEqualTo(200);
   }

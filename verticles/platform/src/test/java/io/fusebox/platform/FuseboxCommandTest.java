@@ -54,13 +54,101 @@ class FuseboxCommandTest {
     assertThat(fusebox("validate", "--conf", broken.toString())).isEqualTo(2);
     assertThat(err.toString())
         .contains("fusebox.http.port: out of range (got 99999, expected an integer in 0..65535)")
-        .contains("circuit_breakers.services.orders.dependency.base_url: not an HTTP URL (got \"ftp://nope\", expected a URL such as http://127.0.0.1:9000)");
+        .contains("circuit_breakers.services.orders.dependency.base_url: not an HTTP URL (got \"ftp://nope\", expected a URL such as http://127.0.0.1:9000)")
+        .contains("circuit_breakers.services.orders.recovery.permitted_probes: out of range (got 0");
   }
 
   @Test
-  void validateWithoutAFileIsAUsageError() {
+  void validateReportsEveryPhaseAtOnceSortedByPath() throws Exception {
+    Path broken = Files.createTempFile(Path.of("target").toAbsolutePath(), "phases", ".yaml");
+    Files.writeString(broken, """
+        fusebox:
+          verticles:
+            - class: com.example.NotThere
+        circuit_breakers:
+          services:
+            payments:
+              dependency: { type: http, base_url: "http://127.0.0.1:9" }
+              recovery: { permitted_probes: 0 }
+            orders:
+              dependency: { type: http, base_url: "http://127.0.0.1:9", colour: blue }
+        """);
+    assertThat(fusebox("validate", "--conf", broken.toString())).isEqualTo(2);
+    List<String> problems = err.toString().lines().filter(l -> l.startsWith("  ")).map(String::trim).toList();
+    assertThat(problems).hasSize(3);
+    assertThat(problems.get(0)).startsWith("circuit_breakers.services.orders.dependency.colour: unknown key");
+    assertThat(problems.get(1)).startsWith("circuit_breakers.services.payments.recovery.permitted_probes: out of range");
+    assertThat(problems.get(2)).isEqualTo(
+        "fusebox.verticles[0].class: not found (got com.example.NotThere, expected a class in a jar in lib/ or on --classpath)");
+    assertThat(err.toString()).contains("is not valid (3 problems)");
+  }
+
+  @Test
+  void aClasspathEntryThatCannotBeReadIsAUsageError() {
+    assertThat(fusebox("validate", "--conf", "../../conf/fusebox.yaml", "--classpath", "no/such.jar")).isEqualTo(2);
+    assertThat(err.toString()).contains("--classpath: no/such.jar cannot be read");
+  }
+
+  @Test
+  void validateWithoutAFileChecksTheDefaultOne() {
     assertThat(fusebox("validate")).isEqualTo(2);
-    assertThat(err.toString()).contains("usage:");
+    assertThat(err.toString()).contains("conf/fusebox.yaml: cannot read the file");
+  }
+
+  @Test
+  void helpInEveryFormPrintsToStdoutAndExitsZero() {
+    for (String[] help : new String[][] {{"--help"}, {"-h"}, {"help"}}) {
+      out.reset();
+      assertThat(fusebox(help)).isZero();
+      assertThat(out.toString()).startsWith("usage: fusebox <command>").contains("exit codes: 0 done, 1 failed, 2 bad usage");
+    }
+    for (String command : new String[] {"run", "validate", "presets", "call"}) {
+      out.reset();
+      assertThat(fusebox(command, "--help")).isZero();
+      assertThat(out.toString()).startsWith("usage: fusebox " + command);
+      out.reset();
+      assertThat(fusebox("help", command)).isZero();
+      assertThat(out.toString()).startsWith("usage: fusebox " + command);
+    }
+    assertThat(err.toString()).isEmpty();
+  }
+
+  @Test
+  void noArgumentsPrintsTheUsageAndExitsTwo() {
+    assertThat(fusebox()).isEqualTo(2);
+    assertThat(err.toString()).startsWith("usage: fusebox <command>");
+    assertThat(out.toString()).isEmpty();
+  }
+
+  @Test
+  void anExtraOrUnknownArgumentIsRefusedNotIgnored() {
+    assertThat(fusebox("presets", "extra")).isEqualTo(2);
+    assertThat(err.toString()).contains("fusebox presets: unexpected argument 'extra'");
+    err.reset();
+    assertThat(fusebox("validate", "--conf", "../../conf/fusebox.yaml", "--colour", "blue")).isEqualTo(2);
+    assertThat(err.toString()).contains("fusebox validate: unknown option --colour");
+    err.reset();
+    assertThat(fusebox("call", "catalog", "{}", "{}")).isEqualTo(2);
+    assertThat(err.toString()).contains("unexpected argument '{}'");
+    err.reset();
+    assertThat(fusebox("help", "explode")).isEqualTo(2);
+    assertThat(err.toString()).contains("unknown command explode");
+  }
+
+  @Test
+  void aBadOptionValueExitsTwoWithAMessageAndNoStackTrace() {
+    assertThat(fusebox("call", "catalog", "{}", "--timeout-ms", "abc")).isEqualTo(2);
+    assertThat(err.toString()).contains("option --timeout-ms needs a positive whole number (got 'abc')");
+    err.reset();
+    assertThat(fusebox("call", "catalog", "{}", "--bridge")).isEqualTo(2);
+    assertThat(err.toString()).contains("option --bridge needs a value");
+    err.reset();
+    assertThat(fusebox("call", "catalog", "{}", "--bridge", "localhost")).isEqualTo(2);
+    assertThat(err.toString()).contains("option --bridge needs HOST:PORT");
+    err.reset();
+    assertThat(fusebox("call", "catalog")).isEqualTo(2);
+    assertThat(err.toString()).contains("needs a breaker and an operation");
+    assertThat(err.toString()).doesNotContain("Exception").doesNotContain("\tat ");
   }
 
   @Test
@@ -86,8 +174,8 @@ class FuseboxCommandTest {
   }
 
   @Test
-  void unknownCommandsShowTheUsage() {
+  void unknownCommandsAreNamedAndShowTheUsage() {
     assertThat(fusebox("explode")).isEqualTo(2);
-    assertThat(err.toString()).contains("fusebox run [--conf FILE]");
+    assertThat(err.toString()).startsWith("fusebox: unknown command explode").contains("usage: fusebox <command>");
   }
 }

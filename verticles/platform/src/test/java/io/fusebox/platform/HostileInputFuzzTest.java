@@ -8,7 +8,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.fusebox.config.ConfigLoader;
 import io.fusebox.protocol.Addresses;
-import io.fusebox.testkit.FlakyHttpServer;
+import io.fusebox.demo.FlakyHttpServer;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -98,12 +99,12 @@ final class LaunchedNode implements AutoCloseable {
   }
 
   /** One request through the node's bridge, as any bridge client would send it; the reply frame. */
-  static JsonObject bridgeRequest(Vertx vertx, int port, String address, JsonObject body) throws Exception {
-    return BridgeCall.request(vertx, "127.0.0.1", port, address, body, new JsonObject(), 5000).await(10, TimeUnit.SECONDS);
+  static JsonObject bridgeRequest(int port, String address, JsonObject body) throws IOException {
+    return BridgeSocket.request("127.0.0.1", port, address, body, new JsonObject(), 10_000);
   }
 
   static int freePort() throws IOException {
-    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+    try (ServerSocket s = new ServerSocket(0)) {
       return s.getLocalPort();
     }
   }

@@ -5,11 +5,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fusebox.testkit.TestServices;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import io.fusebox.testkit.Promtool;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 /** The fat jar, started as a user would, in a JVM of its own. */
@@ -28,6 +36,12 @@ class LauncherIT {
       node.awaitOutput("node demo is up with 3 breaker(s)", Duration.ofSeconds(30));
       node.awaitOutput("event-bus bridge listening on " + bridgeAddress, Duration.ofSeconds(5));
 
+      String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+          URI.create("http://127.0.0.1:" + http + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+      assertThat(metrics).contains("circuit_breaker_state{", "jvm_compilation_time_seconds_total", "process_cpu_seconds_total");
+      Promtool.Verdict lint = Promtool.checkMetrics(metrics);
+      assertThat(lint.passed()).as("promtool check metrics on the real node's /metrics said: " + lint.output()).isTrue();
+
       LaunchedNode.Result call = callThroughBridge(bridgeAddress, "{\"path\":\"/catalog\"}");
       assertThat(call.exitCode()).as(call.output()).isZero();
       assertThat(new JsonObject(call.output().lines().filter(l -> l.startsWith("{")).findFirst().orElseThrow())
@@ -35,10 +49,22 @@ class LauncherIT {
 
       LaunchedNode.Result bad = callThroughBridge(bridgeAddress, "{\"path\":42}");
       assertThat(bad.exitCode()).isEqualTo(1);
-      assertThat(bad.output()).contains("error 400").contains("path must be a string starting with /");
+      assertThat(bad.exitCode()).as("a call the breaker answers with an error failed; the command was right").isEqualTo(1);
+      assertThat(bad.output()).contains("error 400 bad_request").contains("path must be a string starting with /");
+
+      LaunchedNode.Result nobody = LaunchedNode.run(ROOT, "call", "nobody", "{}", "--bridge", bridgeAddress);
+      assertThat(nobody.exitCode()).isEqualTo(1);
+      assertThat(nobody.output()).contains("no breaker named nobody is deployed (is the node up with the bridge enabled?)")
+          .doesNotContain("No handlers");
 
       node.awaitOutput("the upstream goes down", Duration.ofSeconds(20));
       node.awaitOutput("transition closed->open", Duration.ofSeconds(20));
+      // catalog answers from its cache while its upstream is down, and says so on stderr
+      Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+        LaunchedNode.Result cached = callThroughBridge(bridgeAddress, "{\"path\":\"/catalog\"}");
+        assertThat(cached.exitCode()).as(cached.output()).isZero();
+        assertThat(cached.output()).containsPattern("answered by the \\w+ fallback");
+      });
       assertThat(node.terminate()).as("a clean stop on SIGTERM").isIn(0, 143);
     }
   }
@@ -55,20 +81,15 @@ class LauncherIT {
         """.formatted(LaunchedNode.freePort(), bridgePort));
     try (LaunchedNode node = LaunchedNode.start(dir, "run", "--conf", "fusebox.yaml")) {
       node.awaitOutput("node bridged is up", Duration.ofSeconds(30));
-      Vertx vertx = Vertx.vertx();
-      try {
-        for (String address : new String[] {"fusebox.admin", "fusebox.demo.upstream", "fusebox.events", "anything"}) {
-          JsonObject reply = LaunchedNode.bridgeRequest(vertx, bridgePort, address, new JsonObject().put("action", "list"));
-          assertThat(reply.getString("type")).as(address).isEqualTo("err");
-          assertThat(reply.getString("message")).as(address).startsWith("access_denied: send may only go to fusebox.call.<breaker>");
-        }
-        JsonObject noBreaker = LaunchedNode.bridgeRequest(vertx, bridgePort, "fusebox.call.nobody", new JsonObject().put("path", "/"));
-        assertThat(noBreaker.getString("type")).isEqualTo("err");
-        assertThat(noBreaker.getString("failureType")).as("a call address is let through, and finds no breaker")
-            .isEqualTo("NO_HANDLERS");
-      } finally {
-        vertx.close().await(10, TimeUnit.SECONDS);
+      for (String address : new String[] {"fusebox.admin", "fusebox.control.demo-upstream", "fusebox.events", "anything"}) {
+        JsonObject reply = LaunchedNode.bridgeRequest(bridgePort, address, new JsonObject().put("action", "list"));
+        assertThat(reply.getString("type")).as(address).isEqualTo("err");
+        assertThat(reply.getString("message")).as(address).startsWith("access_denied: send may only go to fusebox.call.<breaker>");
       }
+      JsonObject noBreaker = LaunchedNode.bridgeRequest(bridgePort, "fusebox.call.nobody", new JsonObject().put("path", "/"));
+      assertThat(noBreaker.getString("type")).isEqualTo("err");
+      assertThat(noBreaker.getString("failureType")).as("a call address is let through, and finds no breaker")
+          .isEqualTo("NO_HANDLERS");
     }
   }
 
@@ -155,6 +176,18 @@ class LauncherIT {
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.output()).contains("fusebox.http.port: wrong type (got \"eighty\", expected an integer in 0..65535)")
         .doesNotContain("is up");
+  }
+
+  @Test
+  void aPortAlreadyTakenIsNamedWithWhatWantedIt() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
+      Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "taken");
+      Files.writeString(dir.resolve("fusebox.yaml"), "fusebox: { http: { port: %d } }\n".formatted(taken.getLocalPort()));
+      LaunchedNode.Result run = LaunchedNode.run(dir, "run", "--conf", "fusebox.yaml");
+      assertThat(run.exitCode()).isEqualTo(1);
+      assertThat(run.output()).contains("port " + taken.getLocalPort()
+          + " on 127.0.0.1 is already taken; the dashboard (fusebox.http.port) wanted it");
+    }
   }
 
   private static LaunchedNode.Result callThroughBridge(String bridgeAddress, String operation) throws Exception {

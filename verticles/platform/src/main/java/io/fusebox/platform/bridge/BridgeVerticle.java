@@ -1,6 +1,7 @@
 package io.fusebox.platform.bridge;
 
 import io.fusebox.config.FuseboxConfig;
+import io.fusebox.protocol.PortTaken;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
@@ -39,6 +40,8 @@ public final class BridgeVerticle extends VerticleBase {
         .setIdleTimeoutUnit(TimeUnit.MILLISECONDS));
     server.connectHandler(this::onConnect);
     return server.listen(settings.port(), settings.host())
+        .recover(e -> Future.failedFuture(PortTaken.explain(e, "the event-bus bridge (fusebox.bridge.port)",
+            settings.host(), settings.port())))
         .onSuccess(s -> LOG.info("event-bus bridge listening on {}:{}", settings.host(), s.actualPort()));
   }
 

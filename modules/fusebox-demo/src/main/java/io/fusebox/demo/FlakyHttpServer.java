@@ -1,4 +1,4 @@
-package io.fusebox.testkit;
+package io.fusebox.demo;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
