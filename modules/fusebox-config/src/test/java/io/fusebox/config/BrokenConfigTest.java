@@ -82,10 +82,18 @@ class BrokenConfigTest {
             "circuit_breakers.services.orders.fallback[0].size: unknown key (got size, expected one of type, on, ttl, max_stale, max_entries)")),
         Arguments.of("redis store without a url", "fusebox: { store: { type: redis } }", Map.of(), List.of(
             "fusebox.store.url: missing (got nothing, expected a Redis URL such as redis://127.0.0.1:6379 for a redis store)")),
-        Arguments.of("many mistakes at once", "fusebox: { http: { port: -1, hots: x }, bridge: { enabled: maybe } }", Map.of(), List.of(
-            "fusebox.http.port: out of range (got -1, expected an integer in 0..65535)",
+        Arguments.of("many mistakes at once, sorted by path", "fusebox: { http: { port: -1, hots: x }, bridge: { enabled: maybe } }", Map.of(), List.of(
+            "fusebox.bridge.enabled: wrong type (got \"maybe\", expected true or false)",
             "fusebox.http.hots: unknown key (got hots, expected one of host, port, admin_token, allowed_origins)",
-            "fusebox.bridge.enabled: wrong type (got \"maybe\", expected true or false)")));
+            "fusebox.http.port: out of range (got -1, expected an integer in 0..65535)")),
+        Arguments.of("a key problem in one breaker and a rule problem in another", """
+            circuit_breakers:
+              services:
+                orders: { dependency: { type: http, base_url: "http://x:1" }, recovery: { permitted_probes: 0 } }
+                billing: { dependency: { type: http, base_url: "http://x:1" }, detection: { colour: 1 } }
+            """, Map.of(), List.of(
+            "circuit_breakers.services.billing.detection.colour: unknown key (got colour, expected one of consecutive_failures, failure_rate, slow_calls, call_timeout)",
+            "circuit_breakers.services.orders.recovery.permitted_probes: out of range (got 0, expected an integer in 1..1000)")));
   }
 
   @ParameterizedTest(name = "{0}")

@@ -23,6 +23,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.awaitility.Awaitility;
 
 /** The HTTP adapter against a real server: requests as written, outcomes as configured. */
 class HttpAdapterTest {
@@ -129,8 +130,8 @@ class HttpAdapterTest {
     for (int i = 0; i < 5; i++) {
       calls.add(http.call(new JsonObject().put("path", "/hangs"), 400, null));
     }
-    Thread.sleep(200);
-    assertThat(proxy.connectionsAccepted()).as("connections open while 5 calls wait on a pool of 2").isEqualTo(2);
+    Awaitility.await().until(() -> proxy.connectionsAccepted() == 2);
+    BreakerHarness.holdsFor(Duration.ofMillis(200), () -> proxy.connectionsAccepted() == 2);
     for (Future<CallResult> call : calls) {
       assertThat(call.transform(ar -> Future.succeededFuture(ar.cause())).await(10, TimeUnit.SECONDS))
           .isInstanceOf(DependencyTimeoutException.class);
@@ -204,7 +205,7 @@ class HttpAdapterTest {
         });
         started.future().await(10, TimeUnit.SECONDS);
         // the event loop stands still, as in a long GC: deadlines, waiters and responses all come due
-        paused.runOnContext(v -> BreakerHarness.sleep(1500));
+        paused.runOnContext(v -> standStill(1500));
         for (Future<CallResult> call : calls) {
           call.transform(ar -> Future.succeededFuture()).await(10, TimeUnit.SECONDS);
         }
@@ -214,6 +215,15 @@ class HttpAdapterTest {
           .isEqualTo(Outcome.SUCCESS);
     } finally {
       paused.close().await(10, TimeUnit.SECONDS);
+    }
+  }
+
+  /** Blocks the calling event loop on purpose: the fault under test, not a wait. */
+  private static void standStill(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 }

@@ -2,7 +2,6 @@ package io.fusebox.pg;
 
 import static io.fusebox.testkit.BreakerHarness.await;
 import static io.fusebox.testkit.BreakerHarness.failure;
-import static io.fusebox.testkit.BreakerHarness.sleep;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fusebox.breaker.BreakerVerticle;
@@ -34,6 +33,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.awaitility.Awaitility;
 
 /** The PostgreSQL adapter against the real database, behind a fault-injection proxy. */
 class PgBreakerTest {
@@ -158,8 +158,7 @@ class PgBreakerTest {
       Throwable nul = failure(orders().query("SELECT $1::text", "a\u0000b"));
       assertThat(nul).as("a NUL in a text parameter").isInstanceOf(DependencyRejectedException.class);
     }
-    sleep(300);
-    assertThat(harness.transitions()).isEmpty();
+    BreakerHarness.holdsFor(Duration.ofMillis(300), () -> harness.transitions().isEmpty());
     assertThat(harness.state("orders")).isEqualTo("closed");
   }
 
@@ -189,7 +188,8 @@ class PgBreakerTest {
       proxy.healthy();
     }
     proxy.resetConnections();
-    sleep(500);
+    // the pool replaces the connections the reset broke
+    Awaitility.await().untilAsserted(() -> await(orders().query("SELECT 1 AS one")));
     for (int i = 0; i < 20; i++) {
       assertThat(await(orders().query("SELECT $1::int AS n", i)).body().getJsonArray("rows").getJsonObject(0).getInteger("n")).isEqualTo(i);
     }
@@ -207,12 +207,8 @@ class PgBreakerTest {
     failure(orders().query("SELECT 1 AS one"));
     harness.awaitTransition("orders", "open", 1, 5000);
     proxy.watch("caller-marker");
-    long until = System.currentTimeMillis() + 2500;
-    while (System.currentTimeMillis() < until) {
-      Throwable t = failure(orders().query("SELECT 'caller-marker' AS m"));
-      assertThat(t).isInstanceOf(CircuitOpenException.class);
-      sleep(20);
-    }
+    BreakerHarness.holdsFor(Duration.ofMillis(2500),
+        () -> failure(orders().query("SELECT 'caller-marker' AS m")) instanceof CircuitOpenException);
     assertThat(harness.state("orders")).as("the synthetic checks keep it from closing while the fault lasts").isNotEqualTo("closed");
     assertThat(harness.transitions().stream().filter(t -> "half_open".equals(t.getString("to"))).count())
         .as("it went half-open and the probes failed").isPositive();

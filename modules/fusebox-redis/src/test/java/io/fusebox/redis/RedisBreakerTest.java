@@ -2,7 +2,6 @@ package io.fusebox.redis;
 
 import static io.fusebox.testkit.BreakerHarness.await;
 import static io.fusebox.testkit.BreakerHarness.failure;
-import static io.fusebox.testkit.BreakerHarness.sleep;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fusebox.breaker.BreakerVerticle;
@@ -30,6 +29,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.awaitility.Awaitility;
 
 /** The Redis adapter against the real Redis, behind a fault-injection proxy. */
 class RedisBreakerTest {
@@ -135,8 +135,7 @@ class RedisBreakerTest {
           .hasMessageContaining("ERR value is not an integer");
       assertThat(failure(cache().send("NOSUCHCOMMAND", "x"))).isInstanceOf(DependencyRejectedException.class);
     }
-    sleep(300);
-    assertThat(harness.transitions()).isEmpty();
+    BreakerHarness.holdsFor(Duration.ofMillis(300), () -> harness.transitions().isEmpty());
   }
 
   @Test
@@ -150,7 +149,8 @@ class RedisBreakerTest {
       proxy.healthy();
     }
     proxy.resetConnections();
-    sleep(500);
+    // the pool replaces the connections the reset broke
+    Awaitility.await().untilAsserted(() -> result("PING"));
     for (int i = 0; i < 20; i++) {
       assertThat(result("ECHO", "n" + i)).isEqualTo("n" + i);
     }
@@ -172,11 +172,8 @@ class RedisBreakerTest {
     failure(cache().send("GET", "fusebox:test:s"));
     harness.awaitTransition("cache", "open", 1, 5000);
     proxy.watch("caller-marker");
-    long until = System.currentTimeMillis() + 2000;
-    while (System.currentTimeMillis() < until) {
-      assertThat(failure(cache().send("GET", "caller-marker"))).isInstanceOf(CircuitOpenException.class);
-      sleep(20);
-    }
+    BreakerHarness.holdsFor(Duration.ofSeconds(2),
+        () -> failure(cache().send("GET", "caller-marker")) instanceof CircuitOpenException);
     assertThat(harness.state("cache")).isNotEqualTo("closed");
     proxy.healthy();
     harness.awaitTransition("cache", "closed", 1, 10_000);

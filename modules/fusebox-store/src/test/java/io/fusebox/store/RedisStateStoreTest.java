@@ -8,6 +8,8 @@ import io.fusebox.testkit.TestServices;
 import io.vertx.core.Vertx;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.awaitility.Awaitility;
+import java.time.Duration;
 
 class RedisStateStoreTest {
 
@@ -39,10 +41,7 @@ class RedisStateStoreTest {
     await(store.save(new BreakerRecord("cache", "node-a", "forced_open", 3L, 0L, 1, true)));
     assertThat(store.pending()).as("the newest state waits").isEqualTo(1);
     proxy.healthy();
-    long until = System.currentTimeMillis() + 15_000;
-    while (store.pending() > 0 && System.currentTimeMillis() < until) {
-      Thread.sleep(100);
-    }
+    Awaitility.await("the waiting state written").atMost(Duration.ofSeconds(15)).until(() -> store.pending() == 0);
     RedisStateStore reader = new RedisStateStore(vertx, "redis://" + redis.host() + ":" + redis.port(), "fusebox:test:breaker:");
     assertThat(await(reader.load("cache", "node-a")).state()).isEqualTo("forced_open");
   }

@@ -5,9 +5,12 @@ import io.fusebox.core.BreakerConfigBuilder;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 
 /**
  * What adapter tests watch while they inject faults: every transition and snapshot on the bus,
@@ -29,13 +32,14 @@ public final class BreakerHarness {
 
   /** Waits for the n-th transition of the breaker into the state. */
   public void awaitTransition(String breaker, String to, int nth, long timeoutMillis) {
-    long until = System.currentTimeMillis() + timeoutMillis;
-    while (transitions.stream().filter(t -> breaker.equals(t.getString("breaker")) && to.equals(t.getString("to"))).count() < nth) {
-      if (System.currentTimeMillis() > until) {
-        throw new AssertionError("no transition " + nth + " of " + breaker + " to " + to + " in " + timeoutMillis + " ms: " + transitions);
-      }
-      sleep(10);
-    }
+    Awaitility.await("transition " + nth + " of " + breaker + " to " + to + " (seen: " + transitions + ")")
+        .atMost(Duration.ofMillis(timeoutMillis))
+        .until(() -> transitionsTo(breaker, to) >= nth);
+  }
+
+  /** How many times the breaker has moved into the state so far. */
+  public long transitionsTo(String breaker, String to) {
+    return transitions.stream().filter(t -> breaker.equals(t.getString("breaker")) && to.equals(t.getString("to"))).count();
   }
 
   /** The breaker's state as its latest snapshot or transition says. */
@@ -99,12 +103,11 @@ public final class BreakerHarness {
     throw new AssertionError("expected a failure, but it succeeded");
   }
 
-  public static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
-    }
+  /**
+   * Lets the time pass during which something must not happen, checking all along that it does
+   * not: the one kind of wait a test may not shorten, since "nothing happened" needs the time.
+   */
+  public static void holdsFor(Duration time, Callable<Boolean> condition) {
+    Awaitility.await().during(time).atMost(time.plusSeconds(5)).until(condition);
   }
 }

@@ -9,6 +9,7 @@ import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.awaitility.Awaitility;
 
 /** {@code fusebox.admin}: reads from the snapshot board, actions to every instance. */
 class AdminVerticleTest extends BreakerTestSupport {
@@ -33,10 +34,9 @@ class AdminVerticleTest extends BreakerTestSupport {
 
   @Test
   void listAndGetShowSnapshotsOfEveryBreaker() {
-    sleep(2 * SNAPSHOT_INTERVAL.toMillis());
-    JsonObject list = admin(new JsonObject().put("action", "list"));
-    assertThat(list.getJsonArray("breakers").stream().map(b -> ((JsonObject) b).getString("breaker")))
-        .containsExactly("alpha", "beta");
+    Awaitility.await("both breakers on the admin's board").untilAsserted(() ->
+        assertThat(admin(new JsonObject().put("action", "list")).getJsonArray("breakers").stream()
+            .map(b -> ((JsonObject) b).getString("breaker"))).containsExactly("alpha", "beta"));
     JsonObject get = admin(new JsonObject().put("action", "get").put("breaker", "alpha"));
     assertThat(get.getJsonArray("instances").getJsonObject(0).getString("node")).isEqualTo("node-test");
   }

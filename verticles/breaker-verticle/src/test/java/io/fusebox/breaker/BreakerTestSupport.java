@@ -20,6 +20,8 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import java.util.Objects;
+import org.awaitility.Awaitility;
 
 /**
  * A real Vert.x, a real HTTP upstream that tests make fail, hang or slow down, and a client: what
@@ -101,30 +103,29 @@ abstract class BreakerTestSupport {
   /** The latest snapshot this breaker published, after waiting for a fresh one. */
   JsonObject latestSnapshot(String breaker) {
     int seen = snapshots.size();
-    long until = System.currentTimeMillis() + 5_000;
-    while (System.currentTimeMillis() < until) {
-      for (int i = snapshots.size() - 1; i >= seen; i--) {
-        if (breaker.equals(snapshots.get(i).getString("breaker"))) {
-          return snapshots.get(i);
-        }
+    return Awaitility.await("a fresh snapshot of " + breaker).atMost(Duration.ofSeconds(10))
+        .until(() -> newestOf(breaker, seen), Objects::nonNull);
+  }
+
+  private JsonObject newestOf(String breaker, int from) {
+    for (int i = snapshots.size() - 1; i >= from; i--) {
+      if (breaker.equals(snapshots.get(i).getString("breaker"))) {
+        return snapshots.get(i);
       }
-      sleep(20);
     }
-    throw new AssertionError("no snapshot of " + breaker + " within 5 s");
+    return null;
+  }
+
+  /** The state the breaker's newest snapshot so far shows, or null; does not wait. */
+  String latestState(String breaker) {
+    JsonObject newest = newestOf(breaker, 0);
+    return newest == null ? null : newest.getString("state");
   }
 
   void awaitTransitionTo(String breaker, String state) {
-    long until = System.currentTimeMillis() + 10_000;
-    while (System.currentTimeMillis() < until) {
-      if (transitions.stream().anyMatch(t -> breaker.equals(t.getString("breaker")) && state.equals(t.getString("to")))) {
-        return;
-      }
-      sleep(10);
-    }
-    assertThat(transitions).as("transitions of " + breaker).anyMatch(t -> state.equals(t.getString("to")));
-  }
-
-  static void sleep(long millis) {
-    BreakerHarness.sleep(millis);
+    Awaitility.await("a transition of " + breaker + " to " + state + " (seen: " + transitions + ")")
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> transitions.stream().anyMatch(t -> breaker.equals(t.getString("breaker"))
+            && state.equals(t.getString("to"))));
   }
 }

@@ -19,6 +19,7 @@ import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.awaitility.Awaitility;
 
 /**
  * Bad input gets a 400 that names what is wrong, changes nothing, and breaks nothing; an unknown
@@ -128,7 +129,7 @@ class BreakerVerticleInputTest extends BreakerTestSupport {
     String id = deploy("slow", quiet().callTimeout(Duration.ofSeconds(10)).build());
     upstream.hang();
     var inFlight = client.http("slow").get("/wait");
-    sleep(200);
+    Awaitility.await("the call reaching the upstream").until(() -> upstream.requests() == 1);
     await(vertx.undeploy(id));
     Throwable t = failure(inFlight);
     assertThat(t).isInstanceOf(FuseboxException.class);

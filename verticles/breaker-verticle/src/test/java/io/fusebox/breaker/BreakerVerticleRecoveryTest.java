@@ -39,8 +39,9 @@ class BreakerVerticleRecoveryTest extends BreakerTestSupport {
     failedGet("ledger", "/l");
     upstream.healthy().latency(Duration.ofMillis(500));
     awaitTransitionTo("ledger", "half_open");
+    long before = upstream.requests();
     Future<FuseboxReply> probe = client.http("ledger").get("/l");
-    sleep(100);
+    Awaitility.await("the probe reaching the upstream").until(() -> upstream.requests() > before);
     Throwable second = failedGet("ledger", "/l");
     assertThat(second).isInstanceOf(TooManyCallsException.class);
     assertThat(((TooManyCallsException) second).error().code()).isEqualTo(ErrorCode.HALF_OPEN_FULL);
@@ -77,12 +78,7 @@ class BreakerVerticleRecoveryTest extends BreakerTestSupport {
   }
 
   private void awaitTransitionsTo(String state, int count) {
-    long until = System.currentTimeMillis() + 10_000;
-    while (transitions.stream().filter(t -> state.equals(t.getString("to"))).count() < count) {
-      if (System.currentTimeMillis() > until) {
-        throw new AssertionError("fewer than " + count + " transitions to " + state + " in " + transitions);
-      }
-      sleep(10);
-    }
+    Awaitility.await(count + " transitions to " + state + " (seen: " + transitions + ")").atMost(Duration.ofSeconds(10))
+        .until(() -> transitions.stream().filter(t -> state.equals(t.getString("to"))).count() >= count);
   }
 }

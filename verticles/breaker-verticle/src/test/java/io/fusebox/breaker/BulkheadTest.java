@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.awaitility.Awaitility;
 
 /** One slow dependency cannot pile up unbounded work behind its breaker. */
 class BulkheadTest extends BreakerTestSupport {
@@ -26,7 +27,7 @@ class BulkheadTest extends BreakerTestSupport {
     for (int i = 0; i < 3; i++) {
       calls.add(client.http("reports").get("/r" + i));
     }
-    sleep(100);
+    Awaitility.await("two calls running").until(() -> upstream.requests() == 2);
     Throwable refused = failedGet("reports", "/r3");
     assertThat(refused).isInstanceOf(TooManyCallsException.class);
     assertThat(((TooManyCallsException) refused).error().code()).isEqualTo(ErrorCode.BULKHEAD_FULL);
@@ -42,7 +43,7 @@ class BulkheadTest extends BreakerTestSupport {
     deploy("exports", quiet().maxConcurrentCalls(1).maxWaitQueue(5).callTimeout(Duration.ofMillis(300)).build());
     upstream.hang();
     Future<FuseboxReply> running = client.http("exports").get("/e1");
-    sleep(50);
+    Awaitility.await("the first call running").until(() -> upstream.requests() == 1);
     long start = System.nanoTime();
     Throwable queued = failure(client.call("exports", new JsonObject().put("path", "/e2"),
         new DeliveryOptions().addHeader(Headers.TIMEOUT_MS, "100")));

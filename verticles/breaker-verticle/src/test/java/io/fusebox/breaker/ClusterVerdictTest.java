@@ -11,6 +11,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.awaitility.Awaitility;
+import io.fusebox.testkit.BreakerHarness;
 
 /**
  * Three instances of one breaker, as three nodes would run them, each in front of its own upstream,
@@ -58,13 +60,17 @@ class ClusterVerdictTest extends BreakerTestSupport {
   }
 
   private void awaitState(String node, String state) {
-    long until = System.currentTimeMillis() + 10_000;
-    while (!state.equals(stateOf(node))) {
-      if (System.currentTimeMillis() > until) {
-        throw new AssertionError(node + " never became " + state + "; transitions: " + transitions);
-      }
-      sleep(20);
-    }
+    Awaitility.await(node + " becoming " + state + " (transitions: " + transitions + ")").atMost(Duration.ofSeconds(10))
+        .until(() -> state.equals(stateOf(node)));
+  }
+
+  /** Keeps a little traffic going until the node's instance is closed again. */
+  private void trafficUntilClosed(String node, int calls) {
+    Awaitility.await(node + " closing again").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+        .until(() -> {
+          traffic(calls);
+          return "closed".equals(stateOf(node));
+        });
   }
 
   @Test
@@ -73,9 +79,8 @@ class ClusterVerdictTest extends BreakerTestSupport {
     upstreams.get("n1").failAll();
     traffic(9);
     awaitState("n1", "open");
-    sleep(6 * SNAPSHOT_INTERVAL.toMillis());
-    assertThat(stateOf("n2")).as("one node's say opens nothing else").isEqualTo("closed");
-    assertThat(stateOf("n3")).isEqualTo("closed");
+    BreakerHarness.holdsFor(Duration.ofMillis(6 * SNAPSHOT_INTERVAL.toMillis()),
+        () -> "closed".equals(stateOf("n2")) && "closed".equals(stateOf("n3")));
 
     upstreams.get("n2").failAll();
     traffic(9);
@@ -84,11 +89,7 @@ class ClusterVerdictTest extends BreakerTestSupport {
 
     transitions.clear();
     upstreams.values().forEach(FlakyHttpServer::healthy);
-    long until = System.currentTimeMillis() + 10_000;
-    while (!"closed".equals(stateOf("n3")) && System.currentTimeMillis() < until) {
-      traffic(3);
-      sleep(50);
-    }
+    trafficUntilClosed("n3", 3);
     assertThat(transitions.stream().filter(t -> "half_open".equals(t.getString("to"))).map(t -> t.getString("node")).distinct())
         .as("only the prober, the lowest node, went half-open").containsOnly("n1");
     awaitState("n2", "closed");
@@ -104,16 +105,11 @@ class ClusterVerdictTest extends BreakerTestSupport {
     traffic(12);
     awaitState("n3", "open");
     assertThat(transitionsOf("n3")).first().satisfies(t -> assertThat(t.getString("reason")).startsWith("quorum"));
-    sleep(1500);
-    assertThat(transitionsOf("n3")).as("held open while the prober n1 lives").hasSize(1);
+    BreakerHarness.holdsFor(Duration.ofMillis(1500), () -> transitionsOf("n3").size() == 1);
     await(vertx.undeploy(deployments.get("n1")));
     await(vertx.undeploy(deployments.get("n2")));
     transitions.clear();
-    long until = System.currentTimeMillis() + 10_000;
-    while (!"closed".equals(stateOf("n3")) && System.currentTimeMillis() < until) {
-      traffic(2);
-      sleep(50);
-    }
+    trafficUntilClosed("n3", 2);
     assertThat(transitionsOf("n3")).as("once n1's and n2's reports expired, n3 probed for itself")
         .extracting(t -> t.getString("to")).contains("half_open", "closed");
   }

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import io.fusebox.testkit.BreakerHarness;
 
 /** {@code recovery.probe} on an HTTP dependency: GET of the health path while half-open. */
 class HttpActiveProbeTest extends BreakerTestSupport {
@@ -21,8 +22,8 @@ class HttpActiveProbeTest extends BreakerTestSupport {
     upstream.failAll();
     failedGet("probed", "/orders");
     awaitTransitionTo("probed", "open");
-    sleep(1000);
-    assertThat(transitions).as("failing health checks kept it from closing").noneMatch(t -> "closed".equals(t.getString("to")));
+    // failing health checks keep it from closing
+    BreakerHarness.holdsFor(Duration.ofSeconds(1), () -> transitions.stream().noneMatch(t -> "closed".equals(t.getString("to"))));
     long before = upstream.requests();
     assertThat(failedGet("probed", "/orders")).as("callers are kept away").isInstanceOf(CircuitOpenException.class);
     upstream.healthy();

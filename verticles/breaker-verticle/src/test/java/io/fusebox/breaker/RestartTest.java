@@ -22,6 +22,8 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
+import org.awaitility.Awaitility;
+import io.fusebox.testkit.BreakerHarness;
 
 /**
  * A breaker that opened stays open across a restart of its verticle, with a file or a Redis store;
@@ -43,7 +45,8 @@ class RestartTest extends BreakerTestSupport {
     upstream.failAll();
     get(name, "/x");
     awaitTransitionTo(name, "open");
-    sleep(1500);
+    // some of the open timeout passes before the restart, and must not be given back after it
+    BreakerHarness.holdsFor(Duration.ofMillis(1500), () -> "open".equals(latestState(name)));
     await(vertx.undeploy(first));
 
     deployWith(name, config, store.get());
@@ -61,7 +64,11 @@ class RestartTest extends BreakerTestSupport {
     vertx.eventBus().publish(Addresses.adminApply(name), new JsonObject().put("action", "force_open"));
     vertx.eventBus().publish(Addresses.adminApply(name), new JsonObject().put("action", "fallback_off"));
     awaitTransitionTo(name, "forced_open");
-    sleep(500);
+    StateStore reader = store.get();
+    Awaitility.await("the forced mode and the switch saved").until(() -> {
+      BreakerRecord saved = await(reader.load(name, "node-test"));
+      return saved != null && "forced_open".equals(saved.state()) && !saved.fallbackEnabled();
+    });
     await(vertx.undeploy(first));
     deployWith(name, quiet().build(), store.get());
     JsonObject snapshot = latestSnapshot(name);
@@ -127,13 +134,9 @@ class RestartTest extends BreakerTestSupport {
     assertThat(beforeRedisIsBack == null ? "nothing" : beforeRedisIsBack.state()).isNotEqualTo("open");
 
     proxy.healthy();
-    long until = System.currentTimeMillis() + 15_000;
-    BreakerRecord written = null;
-    while ((written == null || !written.state().equals("open")) && System.currentTimeMillis() < until) {
-      sleep(200);
-      written = await(reader.load(name, "node-test"));
-    }
-    assertThat(written).as("the state written once Redis is back").isNotNull();
+    BreakerRecord written = Awaitility.await("the state written once Redis is back").atMost(Duration.ofSeconds(15))
+        .pollInterval(Duration.ofMillis(200))
+        .until(() -> await(reader.load(name, "node-test")), r -> r != null && "open".equals(r.state()));
     assertThat(written.state()).isEqualTo("open");
     await(reader.close());
     await(proxy.close());

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.awaitility.Awaitility;
 
 /** One call, traced from the caller through the breaker to the HTTP upstream, in one trace. */
 class TracingTest extends BreakerTestSupport {
@@ -64,7 +65,9 @@ class TracingTest extends BreakerTestSupport {
       }
     });
     assertThat(await(status.future())).isEqualTo(200);
-    sleep(200);
+    // spans end just after the reply they belong to
+    Awaitility.await().until(() -> spans.getFinishedSpanItems().stream().anyMatch(s -> s.getName().equals("caller"))
+        && spans.getFinishedSpanItems().stream().anyMatch(s -> s.getName().equals("fusebox traced")));
 
     List<SpanData> finished = spans.getFinishedSpanItems();
     SpanData caller = finished.stream().filter(s -> s.getName().equals("caller")).findFirst().orElseThrow();
@@ -90,7 +93,7 @@ class TracingTest extends BreakerTestSupport {
         List.of(Map.of("type", "static", "value", Map.of())));
     upstream.failAll();
     assertThat(get("covered", "/c").fromFallback()).isTrue();
-    sleep(200);
+    Awaitility.await().until(() -> spans.getFinishedSpanItems().stream().anyMatch(s -> s.getName().equals("fusebox covered")));
     SpanData breaker = spans.getFinishedSpanItems().stream().filter(s -> s.getName().equals("fusebox covered"))
         .findFirst().orElseThrow();
     assertThat(breaker.getAttributes().get(AttributeKey.stringKey("fusebox.outcome"))).isEqualTo("fallback");

@@ -30,7 +30,7 @@ class DashboardApiTest {
   void start() {
     node = new TestNode("s3cret").breaker("alpha", quiet().build()).breaker("beta", quiet().build()).dashboard(0);
     http = WebClient.create(node.vertx);
-    TestNode.sleep(3 * TestNode.SNAPSHOT_INTERVAL.toMillis());
+    node.awaitListed("alpha", "beta");
   }
 
   @AfterEach
@@ -131,7 +131,7 @@ class DashboardApiTest {
   void adminIsOffWhenNoTokenIsConfigured() {
     TestNode open = new TestNode("").breaker("solo", quiet().build()).dashboard(0);
     try {
-      TestNode.sleep(3 * TestNode.SNAPSHOT_INTERVAL.toMillis());
+      open.awaitListed("solo");
       WebClient client = WebClient.create(open.vertx);
       HttpResponse<Buffer> refused = await(client.postAbs(open.url("/api/breakers/solo/force-open"))
           .putHeader("Authorization", "Bearer ").send());
@@ -162,9 +162,10 @@ class DashboardApiTest {
     DashboardVerticle strict = new DashboardVerticle(new DashboardVerticle.Settings("127.0.0.1", 0, "", List.of(), TestNode.SNAPSHOT_INTERVAL,
         "node-t", 5), node.registry);
     await(node.vertx.deployVerticle(strict));
-    TestNode.sleep(3 * TestNode.SNAPSHOT_INTERVAL.toMillis());
-    HttpResponse<Buffer> health = await(http.getAbs("http://127.0.0.1:" + strict.port() + "/health").send());
+    HttpResponse<Buffer> health = Awaitility.await("both breakers reporting to the new dashboard")
+        .until(() -> await(http.getAbs("http://127.0.0.1:" + strict.port() + "/health").send()),
+            h -> h.bodyAsString().contains("\"reporting\":2"));
     assertThat(health.statusCode()).isEqualTo(503);
-    assertThat(health.bodyAsString()).contains("\"deployed\":5").contains("\"reporting\":2");
+    assertThat(health.bodyAsString()).contains("\"deployed\":5");
   }
 }

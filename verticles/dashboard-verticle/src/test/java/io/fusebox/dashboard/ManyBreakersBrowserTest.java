@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
+import org.awaitility.Awaitility;
 
 /**
  * 500 breaker instances reporting every second, as a large cluster's snapshots arrive on
@@ -33,7 +34,9 @@ class ManyBreakersBrowserTest {
       browser.driver.get(node.url("/"));
       browser.await(Duration.ofSeconds(20), d -> d.findElements(By.cssSelector(".tile[data-state]")).size() == BREAKERS);
       assertThat(browser.driver.findElements(By.cssSelector(".tile[data-state='open']"))).hasSize(10);
-      TestNode.sleep(8000);
+      // eight more rounds of 500 snapshots go by
+      int from = round.get();
+      Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> round.get() >= from + 8);
       int published = round.get();
       WebElement last = browser.driver.findElement(By.cssSelector(".tile[data-breaker='svc-499']"));
       browser.await(Duration.ofSeconds(3), d -> level(last) >= published - 1);

@@ -26,6 +26,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.awaitility.Awaitility;
 
 /**
  * A node under traffic with a breaker that trips: its /metrics passes promtool, holds every metric
@@ -55,9 +56,10 @@ class PrometheusMetricsTest {
       await(client.http("tripper").get("/fails"));
     }
     node.awaitTransition("tripper", "open");
-    TestNode.sleep(3 * TestNode.SNAPSHOT_INTERVAL.toMillis());
-    trippedSnapshot = await(node.vertx.eventBus().<JsonObject>request(Addresses.ADMIN,
-        new JsonObject().put("action", "get").put("breaker", "tripper"))).body().getJsonArray("instances").getJsonObject(0);
+    trippedSnapshot = Awaitility.await("the tripped snapshot on the admin's board")
+        .until(() -> await(node.vertx.eventBus().<JsonObject>request(Addresses.ADMIN,
+                new JsonObject().put("action", "get").put("breaker", "tripper"))).body().getJsonArray("instances").getJsonObject(0),
+            s -> "open".equals(s.getString("state")));
     WebClient http = WebClient.create(node.vertx);
     exposition = await(http.getAbs(node.url("/metrics")).send()).bodyAsString();
     http.close();
@@ -116,18 +118,17 @@ class PrometheusMetricsTest {
         .redirectErrorStream(true).redirectOutput(dir.resolve("prometheus.log").toFile()).start();
     try {
       WebClient http = WebClient.create(node.vertx);
-      long until = System.currentTimeMillis() + 30_000;
-      JsonArray result = new JsonArray();
-      while (result.isEmpty() && System.currentTimeMillis() < until) {
-        TestNode.sleep(500);
-        try {
-          JsonObject answer = await(http.getAbs("http://127.0.0.1:" + port + "/api/v1/query")
-              .addQueryParam("query", "circuit_breaker_state{name=\"tripper\"}").send()).bodyAsJsonObject();
-          result = answer.getJsonObject("data").getJsonArray("result");
-        } catch (AssertionError | RuntimeException notUpYet) {
-          // Prometheus is still starting
-        }
-      }
+      JsonArray result = Awaitility.await("Prometheus having scraped the node").atMost(Duration.ofSeconds(30))
+          .pollInterval(Duration.ofMillis(500))
+          .until(() -> {
+            try {
+              return await(http.getAbs("http://127.0.0.1:" + port + "/api/v1/query")
+                  .addQueryParam("query", "circuit_breaker_state{name=\"tripper\"}").send()).bodyAsJsonObject()
+                  .getJsonObject("data").getJsonArray("result");
+            } catch (AssertionError | RuntimeException notUpYet) {
+              return new JsonArray();
+            }
+          }, r -> !r.isEmpty());
       assertThat(result).as("PromQL answer; Prometheus log in " + dir).hasSize(1);
       assertThat(result.getJsonObject(0).getJsonArray("value").getString(1)).isEqualTo("1");
       assertThat(result.getJsonObject(0).getJsonObject("metric").getString("node")).isEqualTo("node-t");

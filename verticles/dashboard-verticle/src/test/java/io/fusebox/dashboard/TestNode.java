@@ -21,6 +21,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.awaitility.Awaitility;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.core.json.JsonArray;
 
 /**
  * A node as the platform builds it, in the test's JVM: Vert.x with its metrics in a Prometheus
@@ -73,6 +76,16 @@ final class TestNode implements AutoCloseable {
     return this;
   }
 
+  /** Waits until the dashboard lists these breakers, which it does once it has their snapshots. */
+  void awaitListed(String... breakers) {
+    WebClient http = WebClient.create(vertx);
+    Awaitility.await("the dashboard listing " + String.join(", ", breakers)).atMost(Duration.ofSeconds(10))
+        .until(() -> {
+          JsonArray listed = await(http.getAbs(url("/api/breakers")).send()).bodyAsJsonObject().getJsonArray("breakers");
+          return listed != null && listed.size() >= breakers.length;
+        });
+  }
+
   void stopDashboard() {
     await(vertx.undeploy(dashboardId));
   }
@@ -86,21 +99,13 @@ final class TestNode implements AutoCloseable {
   }
 
   void awaitTransition(String breaker, String to) {
-    long until = System.currentTimeMillis() + 10_000;
-    while (transitions.stream().noneMatch(t -> breaker.equals(t.getString("breaker")) && to.equals(t.getString("to")))) {
-      if (System.currentTimeMillis() > until) {
-        throw new AssertionError("no transition of " + breaker + " to " + to + " in " + transitions);
-      }
-      sleep(10);
-    }
+    Awaitility.await("a transition of " + breaker + " to " + to + " (seen: " + transitions + ")")
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> transitions.stream().anyMatch(t -> breaker.equals(t.getString("breaker")) && to.equals(t.getString("to"))));
   }
 
   static <T> T await(Future<T> future) {
     return BreakerHarness.await(future);
-  }
-
-  static void sleep(long millis) {
-    BreakerHarness.sleep(millis);
   }
 
   static BreakerConfigBuilder quiet() {

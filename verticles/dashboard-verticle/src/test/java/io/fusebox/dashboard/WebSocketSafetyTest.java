@@ -15,6 +15,9 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.awaitility.Awaitility;
+import io.fusebox.testkit.BreakerHarness;
+import java.time.Duration;
 
 /** Whatever a WebSocket client sends reaches no event-bus address and disturbs no other client. */
 class WebSocketSafetyTest {
@@ -50,14 +53,14 @@ class WebSocketSafetyTest {
       attacker.writeTextMessage(new JsonObject().put("type", "publish").put("address", "fusebox.call.alpha")
           .put("body", new JsonObject().put("path", "/")).encode());
       attacker.writeTextMessage(new JsonObject().put("type", "register").put("address", "fusebox.admin").encode());
-      TestNode.sleep(500);
+      BreakerHarness.holdsFor(Duration.ofMillis(500), () -> sentToBreakersOrAdmin.get() == 0);
       attacker.writeTextMessage("x".repeat(1024 * 1024));
-      TestNode.sleep(1000);
+      Awaitility.await("the oversized frame closing the attacker's connection").until(attacker::isClosed);
 
       assertThat(sentToBreakersOrAdmin.get()).as("messages to breakers or the admin handler").isZero();
       assertThat(attacker.isClosed()).as("the oversized frame closed the attacker's connection").isTrue();
       int before = bystander.size();
-      TestNode.sleep(3 * TestNode.SNAPSHOT_INTERVAL.toMillis());
+      Awaitility.await("more snapshots for the other client").until(() -> bystander.size() > before);
       assertThat(bystander.get(0).getString("type")).isEqualTo("hello");
       assertThat(bystander.get(0).getLong("stale_after_ms")).as("three snapshot intervals, served to the page")
           .isEqualTo(3 * TestNode.SNAPSHOT_INTERVAL.toMillis());

@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.awaitility.Awaitility;
+import io.fusebox.testkit.BreakerHarness;
 
 /**
  * Three nodes in separate JVMs, clustered over Hazelcast on loopback: one platform. Every process
@@ -121,9 +123,11 @@ class ClusterIT {
 
       setErrorRate(client, http[0], 1.0);
       awaitStates(client, http[0], Map.of("node-a", "open", "node-b", "closed", "node-c", "closed"));
-      Thread.sleep(3000);
-      assertThat(states(client, http[0])).as("one node's say opens no other instance")
-          .containsEntry("node-b", "closed").containsEntry("node-c", "closed");
+      // one node's say opens no other instance
+      BreakerHarness.holdsFor(Duration.ofSeconds(3), () -> {
+        Map<String, String> now = states(client, http[0]);
+        return "closed".equals(now.get("node-b")) && "closed".equals(now.get("node-c"));
+      });
 
       setErrorRate(client, http[1], 1.0);
       awaitStates(client, http[0], Map.of("node-b", "open", "node-c", "open"));
@@ -168,16 +172,8 @@ class ClusterIT {
 
   /** Waits until the listing shows these states (other nodes may be in any state). */
   private static void awaitStates(WebClient client, int port, Map<String, String> expected) throws Exception {
-    long until = System.currentTimeMillis() + 40_000;
-    Map<String, String> seen = Map.of();
-    while (System.currentTimeMillis() < until) {
-      seen = states(client, port);
-      if (seen.entrySet().containsAll(expected.entrySet())) {
-        return;
-      }
-      Thread.sleep(200);
-    }
-    assertThat(seen).containsAllEntriesOf(expected);
+    Awaitility.await("states " + expected).atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(200))
+        .untilAsserted(() -> assertThat(states(client, port)).containsAllEntriesOf(expected));
   }
 
   private static String node(String name, int httpPort, int hz, String members, String extra, String services) {
@@ -205,18 +201,9 @@ class ClusterIT {
 
   /** Waits until node-a's API lists exactly these breaker@node instances. */
   private static void awaitInstances(WebClient http, int port, List<String> expected) throws Exception {
-    long until = System.currentTimeMillis() + 30_000;
-    List<String> listed = List.of();
-    while (System.currentTimeMillis() < until) {
-      listed = instances(http, port).stream().map(o -> ((JsonObject) o).getString("breaker") + "@" + ((JsonObject) o).getString("node"))
-          .sorted().toList();
-      if (listed.equals(expected)) {
-        return;
-      }
-      Thread.sleep(250);
-    }
-    assertThat(listed).containsExactlyElementsOf(expected);
+    Awaitility.await("instances " + expected).atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250))
+        .untilAsserted(() -> assertThat(instances(http, port).stream()
+            .map(o -> ((JsonObject) o).getString("breaker") + "@" + ((JsonObject) o).getString("node")).sorted().toList())
+            .containsExactlyElementsOf(expected));
   }
-
-
 }

@@ -12,6 +12,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
 /** The {@code fusebox} fat jar running in a JVM of its own, with its output in a file. */
 final class LaunchedNode implements AutoCloseable {
@@ -64,17 +66,15 @@ final class LaunchedNode implements AutoCloseable {
 
   /** Waits until the output holds the text; fails with the whole output if it never does. */
   void awaitOutput(String text, Duration timeout) throws Exception {
-    long until = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < until) {
-      if (output().contains(text)) {
-        return;
-      }
-      if (!process.isAlive()) {
-        break;
-      }
-      Thread.sleep(100);
+    try {
+      Awaitility.await().atMost(timeout).until(() -> output().contains(text) || !process.isAlive());
+    } catch (ConditionTimeoutException e) {
+      // reported below, with the whole output
     }
-    throw new AssertionError("no '" + text + "' in the node's output within " + timeout + ":\n" + output());
+    if (!output().contains(text)) {
+      throw new AssertionError("no '" + text + "' in the node's output within " + timeout
+          + (process.isAlive() ? "" : " (the node exited)") + ":\n" + output());
+    }
   }
 
   /** SIGTERM, as an operator or an orchestrator would stop the node; returns its exit code. */
