@@ -1,5 +1,6 @@
 package io.fusebox.benchmarks;
 
+import io.fusebox.core.BreakerState;
 import io.fusebox.core.CircuitBreaker;
 import io.fusebox.core.Clock;
 import java.lang.reflect.Field;
@@ -59,7 +60,7 @@ public final class MemoryFootprint {
   /** Everything reachable from the roots, less what every breaker shares. */
   private static long retained(Object[] roots) {
     GraphLayout shared = GraphLayout.parseInstance(Clock.SYSTEM, java.time.Clock.systemUTC(),
-        io.fusebox.core.BreakerState.values(),
+        BreakerState.values(),
         io.github.resilience4j.circuitbreaker.CircuitBreaker.State.values());
     return GraphLayout.parseInstance(roots).subtract(shared).totalSize();
   }

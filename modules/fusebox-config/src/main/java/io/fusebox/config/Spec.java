@@ -1,6 +1,7 @@
 package io.fusebox.config;
 
 import io.fusebox.core.Durations;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -117,10 +118,10 @@ public abstract class Spec {
   }
 
   public static Spec duration() {
-    return durationAtLeast(java.time.Duration.ofMillis(1));
+    return durationAtLeast(Duration.ofMillis(1));
   }
 
-  public static Spec durationAtLeast(java.time.Duration min) {
+  public static Spec durationAtLeast(Duration min) {
     return new Spec() {
       @Override
       public void check(String path, Object value, List<String> problems) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fusebox.core.BreakerConfig;
 import io.fusebox.core.Presets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -137,7 +138,7 @@ class ConfigLoaderTest {
 
   @Test
   void aMissingFileIsReported() {
-    assertThatThrownBy(() -> loader.load(java.nio.file.Path.of("conf/nowhere.yaml"), Map.of()))
+    assertThatThrownBy(() -> loader.load(Path.of("conf/nowhere.yaml"), Map.of()))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("conf/nowhere.yaml: cannot read the file (got NoSuchFileException, expected a readable YAML or TOML file)");
   }

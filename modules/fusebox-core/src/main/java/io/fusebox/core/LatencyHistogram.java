@@ -1,5 +1,7 @@
 package io.fusebox.core;
 
+import java.util.Arrays;
+
 /**
  * Call latencies in 56 buckets, two per power of two from 1 µs to about 2 minutes, for p50/p95/p99
  * within one bucket (at most 50% wide) in 128 bytes.
@@ -74,7 +76,7 @@ final class LatencyHistogram {
   }
 
   void clear() {
-    java.util.Arrays.fill(counts, (char) 0);
+    Arrays.fill(counts, (char) 0);
     total = 0;
   }
 }

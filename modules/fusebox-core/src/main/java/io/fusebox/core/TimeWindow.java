@@ -1,5 +1,7 @@
 package io.fusebox.core;
 
+import java.util.Arrays;
+
 /**
  * The outcomes of the last {@code seconds} seconds in one bucket per second, with running totals.
  * A bucket is emptied when the clock moves past it, however long the clock jumped, so a window that
@@ -80,9 +82,9 @@ final class TimeWindow implements OutcomeWindow {
 
   @Override
   public void clear() {
-    java.util.Arrays.fill(calls, 0);
-    java.util.Arrays.fill(failures, 0);
-    java.util.Arrays.fill(slowCalls, 0);
+    Arrays.fill(calls, 0);
+    Arrays.fill(failures, 0);
+    Arrays.fill(slowCalls, 0);
     totalCalls = 0;
     totalFailures = 0;
     totalSlow = 0;

@@ -7,6 +7,7 @@ import static io.fusebox.core.Breakers.succeed;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -19,7 +20,7 @@ class AdminAndListenersTest {
   @Test
   void forcedOpenRejectsEverythingUntilClosed() {
     breaker.forceOpen();
-    clock.advance(java.time.Duration.ofDays(1));
+    clock.advance(Duration.ofDays(1));
     breaker.tick();
     assertThat(breaker.tryAcquire()).isEqualTo(CircuitBreaker.REJECTED);
     assertThat(breaker.state()).isEqualTo(BreakerState.FORCED_OPEN);
@@ -92,13 +93,13 @@ class AdminAndListenersTest {
   @Test
   void everyTransitionNamesItsCause() {
     CircuitBreaker b = new CircuitBreaker("causes", quiet().consecutiveFailures(1).successThreshold(1)
-        .openTimeout(java.time.Duration.ofSeconds(1)).build(), clock);
+        .openTimeout(Duration.ofSeconds(1)).build(), clock);
     List<Transition> heard = Breakers.record(b);
     fail(b, 1);
-    clock.advance(java.time.Duration.ofSeconds(1));
+    clock.advance(Duration.ofSeconds(1));
     b.tick();
     fail(b, 1);
-    clock.advance(java.time.Duration.ofSeconds(2));
+    clock.advance(Duration.ofSeconds(2));
     b.tick();
     succeed(b, 1);
     b.transitionTo(BreakerState.OPEN, "quorum 2/3 open");
@@ -138,9 +139,9 @@ class AdminAndListenersTest {
   @Test
   void aProbeAdmittedBeforeAResetCannotCloseOrReopenTheNextPeriod() {
     CircuitBreaker b = new CircuitBreaker("probe-reset", quiet().consecutiveFailures(1).successThreshold(1)
-        .openTimeout(java.time.Duration.ofSeconds(1)).build(), clock);
+        .openTimeout(Duration.ofSeconds(1)).build(), clock);
     fail(b, 1);
-    clock.advance(java.time.Duration.ofSeconds(1));
+    clock.advance(Duration.ofSeconds(1));
     long probe = admitted(b);
     assertThat(b.state()).isEqualTo(BreakerState.HALF_OPEN);
     b.reset();
@@ -151,13 +152,13 @@ class AdminAndListenersTest {
 
   private CircuitBreaker breakerIn(BreakerState state) {
     CircuitBreaker b = new CircuitBreaker("table", quiet().consecutiveFailures(1)
-        .openTimeout(java.time.Duration.ofSeconds(1)).build(), clock);
+        .openTimeout(Duration.ofSeconds(1)).build(), clock);
     switch (state) {
       case CLOSED -> { }
       case OPEN -> fail(b, 1);
       case HALF_OPEN -> {
         fail(b, 1);
-        clock.advance(java.time.Duration.ofSeconds(1));
+        clock.advance(Duration.ofSeconds(1));
         b.tick();
       }
       case FORCED_OPEN -> b.forceOpen();
@@ -196,7 +197,7 @@ class AdminAndListenersTest {
   @Test
   void restoreKeepsAnOpenBreakerOpenForItsRemainingTime() {
     List<Transition> transitions = Breakers.record(breaker);
-    breaker.restore(BreakerState.OPEN, 1234L, java.time.Duration.ofSeconds(12).toNanos(), 2);
+    breaker.restore(BreakerState.OPEN, 1234L, Duration.ofSeconds(12).toNanos(), 2);
     assertThat(breaker.tryAcquire()).isEqualTo(CircuitBreaker.REJECTED);
     assertThat(breaker.retryAfterMillis()).isEqualTo(12_000);
     BreakerSnapshot s = breaker.snapshot();

@@ -7,6 +7,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -65,7 +66,7 @@ public final class TrafficGeneratorVerticle extends VerticleBase {
     tallies.forEach((breaker, t) -> {
       line.append(' ').append(breaker).append(" ok=").append(t[0]).append(" fallback=").append(t[3])
           .append(" rejected=").append(t[1]).append(" failed=").append(t[2]).append(" [").append(client.state(breaker) == null ? "?" : client.state(breaker).wireName()).append(']');
-      java.util.Arrays.fill(t, 0);
+      Arrays.fill(t, 0);
     });
     LOG.info(line.toString());
   }

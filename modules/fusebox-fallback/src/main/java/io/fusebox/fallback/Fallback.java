@@ -1,6 +1,7 @@
 package io.fusebox.fallback;
 
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 import java.util.Set;
 
 /**
@@ -27,7 +28,7 @@ public abstract class Fallback {
 
   public abstract Future<FallbackReply> apply(FallbackRequest request);
 
-  protected FallbackReply reply(io.vertx.core.json.JsonObject body) {
+  protected FallbackReply reply(JsonObject body) {
     return new FallbackReply(type, body, -1);
   }
 }

@@ -24,6 +24,7 @@ import io.vertx.grpc.common.GrpcMessageEncoder;
 import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.common.ServiceMethod;
 import io.vertx.grpc.common.ServiceName;
+import java.io.IOException;
 import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.Set;
@@ -219,7 +220,7 @@ final class GrpcAdapter implements DependencyAdapter {
         in.skipField(tag);
       }
       return 0;
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       return -1;
     }
   }

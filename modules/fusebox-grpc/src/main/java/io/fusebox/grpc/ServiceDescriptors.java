@@ -1,9 +1,16 @@
 package io.fusebox.grpc;
 
+import com.google.protobuf.Any;
 import com.google.protobuf.DescriptorProtos.FileDescriptorProto;
 import com.google.protobuf.DescriptorProtos.FileDescriptorSet;
 import com.google.protobuf.Descriptors;
 import com.google.protobuf.Descriptors.FileDescriptor;
+import com.google.protobuf.Duration;
+import com.google.protobuf.Empty;
+import com.google.protobuf.FieldMask;
+import com.google.protobuf.StringValue;
+import com.google.protobuf.Struct;
+import com.google.protobuf.Timestamp;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.List;
@@ -14,10 +21,10 @@ final class ServiceDescriptors {
 
   /** Imports a descriptor set may leave out: protobuf's well-known types. */
   private static final List<FileDescriptor> WELL_KNOWN = List.of(
-      com.google.protobuf.Timestamp.getDescriptor().getFile(), com.google.protobuf.Duration.getDescriptor().getFile(),
-      com.google.protobuf.Empty.getDescriptor().getFile(), com.google.protobuf.Struct.getDescriptor().getFile(),
-      com.google.protobuf.StringValue.getDescriptor().getFile(), com.google.protobuf.Any.getDescriptor().getFile(),
-      com.google.protobuf.FieldMask.getDescriptor().getFile());
+      Timestamp.getDescriptor().getFile(), Duration.getDescriptor().getFile(),
+      Empty.getDescriptor().getFile(), Struct.getDescriptor().getFile(),
+      StringValue.getDescriptor().getFile(), Any.getDescriptor().getFile(),
+      FieldMask.getDescriptor().getFile());
 
   private ServiceDescriptors() {
   }

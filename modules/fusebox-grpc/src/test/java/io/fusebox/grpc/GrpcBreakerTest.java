@@ -22,6 +22,7 @@ import io.fusebox.testkit.FaultProxy;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -82,7 +83,7 @@ class GrpcBreakerTest {
     deploy(quiet().build(), null);
     FuseboxReply reply = await(edge().unary("Say", say("hi")));
     assertThat(reply.body().getJsonObject("message")).isEqualTo(new JsonObject().put("text", "hi")
-        .put("parts", new io.vertx.core.json.JsonArray().add("hi").add("hi")));
+        .put("parts", new JsonArray().add("hi").add("hi")));
     FuseboxReply stream = await(edge().stream("Count", new JsonObject().put("n", 3)));
     assertThat(stream.body().getJsonArray("messages")).hasSize(3);
     assertThat(stream.body().getJsonArray("messages").getJsonObject(2).getInteger("value")).isEqualTo(3);

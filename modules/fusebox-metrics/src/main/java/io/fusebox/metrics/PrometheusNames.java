@@ -1,5 +1,6 @@
 package io.fusebox.metrics;
 
+import com.sun.management.OperatingSystemMXBean;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.config.MeterFilter;
@@ -33,7 +34,7 @@ public final class PrometheusNames implements MeterFilter {
           .baseUnit("seconds").description("Time the JIT compiler has spent compiling")
           .register(registry);
     }
-    if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+    if (ManagementFactory.getOperatingSystemMXBean() instanceof OperatingSystemMXBean os) {
       FunctionCounter.builder("process.cpu", os, o -> o.getProcessCpuTime() / 1e9)
           .baseUnit("seconds").description("CPU time the node's process has used")
           .register(registry);

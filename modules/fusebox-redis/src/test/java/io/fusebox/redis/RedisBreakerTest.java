@@ -26,10 +26,10 @@ import io.vertx.redis.client.RedisAPI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.awaitility.Awaitility;
 
 /** The Redis adapter against the real Redis, behind a fault-injection proxy. */
 class RedisBreakerTest {

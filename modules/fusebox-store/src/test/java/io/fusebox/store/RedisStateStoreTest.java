@@ -6,10 +6,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fusebox.testkit.FaultProxy;
 import io.fusebox.testkit.TestServices;
 import io.vertx.core.Vertx;
+import java.time.Duration;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.awaitility.Awaitility;
-import java.time.Duration;
 
 class RedisStateStoreTest {
 

@@ -3,13 +3,17 @@ package io.fusebox.testkit;
 import io.fusebox.core.BreakerConfig;
 import io.fusebox.core.BreakerConfigBuilder;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.awaitility.Awaitility;
 
 /**
@@ -56,19 +60,19 @@ public final class BreakerHarness {
    * Sends {@code n} calls, {@code lanes} at a time, each lane starting its next call when the
    * previous one is answered, and waits until all are answered, whatever the answers.
    */
-  public static void burst(Vertx vertx, int n, int lanes, java.util.function.Supplier<Future<?>> call) {
-    java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
-    List<Future<Void>> done = new java.util.ArrayList<>();
+  public static void burst(Vertx vertx, int n, int lanes, Supplier<Future<?>> call) {
+    AtomicInteger next = new AtomicInteger();
+    List<Future<Void>> done = new ArrayList<>();
     for (int lane = 0; lane < lanes; lane++) {
-      io.vertx.core.Promise<Void> finished = io.vertx.core.Promise.promise();
+      Promise<Void> finished = Promise.promise();
       done.add(finished.future());
       vertx.runOnContext(v -> lane(n, next, call, finished));
     }
     await(Future.all(done));
   }
 
-  private static void lane(int n, java.util.concurrent.atomic.AtomicInteger next, java.util.function.Supplier<Future<?>> call,
-      io.vertx.core.Promise<Void> finished) {
+  private static void lane(int n, AtomicInteger next, Supplier<Future<?>> call,
+      Promise<Void> finished) {
     if (next.getAndIncrement() >= n) {
       finished.complete();
       return;

@@ -7,6 +7,7 @@ import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetSocket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -109,7 +110,7 @@ public final class FaultProxy {
     if (toServer) {
       bytesToServer.addAndGet(data.length());
       String watched = marker;
-      if (watched != null && data.toString(java.nio.charset.StandardCharsets.ISO_8859_1).contains(watched)) {
+      if (watched != null && data.toString(StandardCharsets.ISO_8859_1).contains(watched)) {
         markerSeen.incrementAndGet();
       }
     }

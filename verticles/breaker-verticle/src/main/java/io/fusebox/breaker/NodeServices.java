@@ -1,10 +1,10 @@
 package io.fusebox.breaker;
 
+import io.fusebox.store.MemoryStateStore;
+import io.fusebox.store.StateStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Tracer;
-import io.fusebox.store.MemoryStateStore;
-import io.fusebox.store.StateStore;
 
 /**
  * What a node gives each breaker verticle: where it reports (meters, trace spans unless tracing is

@@ -7,9 +7,9 @@ import io.fusebox.protocol.CircuitOpenException;
 import io.fusebox.protocol.FuseboxError;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.awaitility.Awaitility;
 
 /** {@code fusebox.admin}: reads from the snapshot board, actions to every instance. */
 class AdminVerticleTest extends BreakerTestSupport {

@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fusebox.config.FuseboxConfig;
 import io.fusebox.core.BreakerConfig;
 import io.fusebox.core.BreakerConfigBuilder;
+import io.fusebox.demo.FlakyHttpServer;
 import io.fusebox.protocol.Addresses;
 import io.fusebox.protocol.FuseboxClient;
 import io.fusebox.protocol.FuseboxReply;
 import io.fusebox.testkit.BreakerHarness;
-import io.fusebox.demo.FlakyHttpServer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -17,11 +17,11 @@ import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import java.util.Objects;
-import org.awaitility.Awaitility;
 
 /**
  * A real Vert.x, a real HTTP upstream that tests make fail, hang or slow down, and a client: what

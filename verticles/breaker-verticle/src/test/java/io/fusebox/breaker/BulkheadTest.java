@@ -5,16 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fusebox.protocol.CallTimeoutException;
 import io.fusebox.protocol.ErrorCode;
 import io.fusebox.protocol.FuseboxReply;
-import io.fusebox.protocol.TooManyCallsException;
 import io.fusebox.protocol.Headers;
+import io.fusebox.protocol.TooManyCallsException;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.Test;
 import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
 
 /** One slow dependency cannot pile up unbounded work behind its breaker. */
 class BulkheadTest extends BreakerTestSupport {

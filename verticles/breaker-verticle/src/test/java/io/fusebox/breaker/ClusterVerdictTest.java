@@ -5,14 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fusebox.config.FuseboxConfig;
 import io.fusebox.core.BreakerConfig;
 import io.fusebox.demo.FlakyHttpServer;
+import io.fusebox.testkit.BreakerHarness;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Test;
+import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
-import io.fusebox.testkit.BreakerHarness;
+import org.junit.jupiter.api.Test;
 
 /**
  * Three instances of one breaker, as three nodes would run them, each in front of its own upstream,
@@ -39,7 +40,7 @@ class ClusterVerdictTest extends BreakerTestSupport {
   private void traffic(int calls) {
     for (int i = 0; i < calls; i++) {
       try {
-        client.http("shared").get("/t").await(5, java.util.concurrent.TimeUnit.SECONDS);
+        client.http("shared").get("/t").await(5, TimeUnit.SECONDS);
       } catch (Exception ignored) {
         // failures and rejections are what the test provokes
       }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fusebox.protocol.Addresses;
 import io.fusebox.protocol.ErrorCode;
+import io.fusebox.testkit.BreakerHarness;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -18,9 +19,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.Test;
 import org.awaitility.Awaitility;
-import io.fusebox.testkit.BreakerHarness;
+import org.junit.jupiter.api.Test;
 
 /**
  * 200 concurrent callers keep sending while the upstream flaps between healthy, failing and

@@ -3,20 +3,22 @@ package io.fusebox.breaker;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fusebox.core.BreakerConfigBuilder;
+import io.fusebox.demo.FlakyHttpServer;
 import io.fusebox.protocol.Addresses;
 import io.fusebox.protocol.DependencyFailureException;
 import io.fusebox.protocol.FuseboxClient;
 import io.fusebox.protocol.FuseboxClientOptions;
 import io.fusebox.protocol.FuseboxException;
 import io.fusebox.protocol.FuseboxReply;
-import io.fusebox.demo.FlakyHttpServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Test;
+import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
 
 /** Fallback chains answering for an unhealthy dependency, against real upstream servers. */
 class FallbackTest extends BreakerTestSupport {
@@ -24,7 +26,7 @@ class FallbackTest extends BreakerTestSupport {
   private static final Map<String, Object> STATIC = Map.of("type", "static", "value", Map.of("alerts", List.of()));
 
   private static Map<String, Object> only(Map<String, Object> fallback, String... triggers) {
-    Map<String, Object> copy = new java.util.HashMap<>(fallback);
+    Map<String, Object> copy = new HashMap<>(fallback);
     copy.put("on", List.of(triggers));
     return copy;
   }
@@ -103,7 +105,7 @@ class FallbackTest extends BreakerTestSupport {
     int cached = 0;
     for (int i = 0; i < 6; i++) {
       try {
-        FuseboxReply reply = client.http("bounded").get("/item/" + i).await(10, java.util.concurrent.TimeUnit.SECONDS);
+        FuseboxReply reply = client.http("bounded").get("/item/" + i).await(10, TimeUnit.SECONDS);
         cached += "cache".equals(reply.fallbackType()) ? 1 : 0;
       } catch (Exception miss) {
         assertThat(miss).isInstanceOf(DependencyFailureException.class);

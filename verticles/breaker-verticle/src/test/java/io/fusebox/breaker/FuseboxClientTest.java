@@ -9,8 +9,8 @@ import io.fusebox.protocol.FuseboxClient;
 import io.fusebox.protocol.FuseboxClientOptions;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.Test;
 import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
 
 /** The caller's mirror of breaker states, and fail-fast on it. */
 class FuseboxClientTest extends BreakerTestSupport {

@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fusebox.config.FuseboxConfig;
 import io.fusebox.protocol.CircuitOpenException;
+import io.fusebox.testkit.BreakerHarness;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import io.fusebox.testkit.BreakerHarness;
 
 /** {@code recovery.probe} on an HTTP dependency: GET of the health path while half-open. */
 class HttpActiveProbeTest extends BreakerTestSupport {

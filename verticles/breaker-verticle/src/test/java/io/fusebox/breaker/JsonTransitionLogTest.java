@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import io.fusebox.store.MemoryStateStore;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -20,7 +21,7 @@ class JsonTransitionLogTest extends BreakerTestSupport {
   NodeServices services() {
     lines.start();
     transitionsLog.addAppender(lines);
-    return new NodeServices(registry, null, true, new io.fusebox.store.MemoryStateStore());
+    return new NodeServices(registry, null, true, new MemoryStateStore());
   }
 
   @AfterEach

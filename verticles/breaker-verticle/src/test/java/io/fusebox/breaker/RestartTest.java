@@ -11,6 +11,7 @@ import io.fusebox.store.BreakerRecord;
 import io.fusebox.store.FileStateStore;
 import io.fusebox.store.RedisStateStore;
 import io.fusebox.store.StateStore;
+import io.fusebox.testkit.BreakerHarness;
 import io.fusebox.testkit.FaultProxy;
 import io.fusebox.testkit.TestServices;
 import io.vertx.core.json.JsonObject;
@@ -21,9 +22,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Supplier;
-import org.junit.jupiter.api.Test;
 import org.awaitility.Awaitility;
-import io.fusebox.testkit.BreakerHarness;
+import org.junit.jupiter.api.Test;
 
 /**
  * A breaker that opened stays open across a restart of its verticle, with a file or a Redis store;

@@ -2,11 +2,13 @@ package io.fusebox.breaker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fusebox.store.MemoryStateStore;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.Tracer;
-import io.opentelemetry.context.Scope;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
+import io.opentelemetry.context.Scope;
 import io.opentelemetry.context.propagation.ContextPropagators;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
@@ -21,8 +23,8 @@ import io.vertx.tracing.opentelemetry.OpenTelemetryTracingFactory;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.Test;
 import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
 
 /** One call, traced from the caller through the breaker to the HTTP upstream, in one trace. */
 class TracingTest extends BreakerTestSupport {
@@ -43,7 +45,7 @@ class TracingTest extends BreakerTestSupport {
 
   @Override
   NodeServices services() {
-    return new NodeServices(registry, openTelemetry, false, new io.fusebox.store.MemoryStateStore());
+    return new NodeServices(registry, openTelemetry, false, new MemoryStateStore());
   }
 
   @Test
@@ -73,7 +75,7 @@ class TracingTest extends BreakerTestSupport {
     SpanData caller = finished.stream().filter(s -> s.getName().equals("caller")).findFirst().orElseThrow();
     SpanData breaker = finished.stream().filter(s -> s.getName().equals("fusebox traced")).findFirst()
         .orElseThrow(() -> new AssertionError("no breaker span in " + names(finished)));
-    SpanData http = finished.stream().filter(s -> s.getKind() == io.opentelemetry.api.trace.SpanKind.CLIENT
+    SpanData http = finished.stream().filter(s -> s.getKind() == SpanKind.CLIENT
         && s.getAttributes().asMap().keySet().stream().anyMatch(k -> k.getKey().startsWith("http")))
         .findFirst().orElseThrow(() -> new AssertionError("no HTTP client span in " + names(finished)));
     String trace = caller.getTraceId();

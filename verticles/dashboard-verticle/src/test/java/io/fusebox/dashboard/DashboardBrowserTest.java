@@ -6,13 +6,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fusebox.demo.DemoUpstreamVerticle;
 import io.fusebox.protocol.FuseboxClient;
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebElement;
 
 /** The dashboard page in a real headless Chromium, against a real node. */
@@ -26,7 +29,7 @@ class DashboardBrowserTest {
   void start() throws Exception {
     node = new TestNode("s3cret")
         .breaker("alpha", quiet().consecutiveFailures(2).build())
-        .breaker("beta", quiet().build(), List.of(java.util.Map.of("type", "static", "value", java.util.Map.of())))
+        .breaker("beta", quiet().build(), List.of(Map.of("type", "static", "value", Map.of())))
         .dashboard(0);
     client = FuseboxClient.create(node.vertx);
     browser = new Browser();
@@ -114,11 +117,11 @@ class DashboardBrowserTest {
   @Test
   void theDemoUpstreamsErrorRateCanBeRaisedFromThePage() throws Exception {
     await(node.vertx.deployVerticle(new DemoUpstreamVerticle(),
-        new io.vertx.core.DeploymentOptions().setConfig(new JsonObject().put("port", 0))));
+        new DeploymentOptions().setConfig(new JsonObject().put("port", 0))));
     openPage();
     browser.await(Duration.ofSeconds(5), d -> d.findElement(By.id("demo")).isDisplayed());
     WebElement slider = browser.driver.findElement(By.id("error-rate"));
-    ((org.openqa.selenium.JavascriptExecutor) browser.driver).executeScript(
+    ((JavascriptExecutor) browser.driver).executeScript(
         "arguments[0].value = 80; arguments[0].dispatchEvent(new Event('input'));", slider);
     browser.driver.findElement(By.id("apply-demo")).click();
     browser.await(Duration.ofSeconds(5), d -> d.findElement(By.id("demo-status")).getText().contains("80%"));

@@ -6,12 +6,11 @@ import io.fusebox.protocol.Addresses;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
-import org.awaitility.Awaitility;
 
 /**
  * 500 breaker instances reporting every second, as a large cluster's snapshots arrive on

@@ -6,15 +6,17 @@ import io.fusebox.breaker.NodeServices;
 import io.fusebox.config.FuseboxConfig;
 import io.fusebox.core.BreakerConfig;
 import io.fusebox.core.BreakerConfigBuilder;
-import io.fusebox.protocol.Addresses;
-import io.fusebox.testkit.BreakerHarness;
 import io.fusebox.demo.FlakyHttpServer;
 import io.fusebox.metrics.PrometheusNames;
+import io.fusebox.protocol.Addresses;
+import io.fusebox.testkit.BreakerHarness;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.WebClient;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.time.Duration;
@@ -22,8 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.awaitility.Awaitility;
-import io.vertx.ext.web.client.WebClient;
-import io.vertx.core.json.JsonArray;
 
 /**
  * A node as the platform builds it, in the test's JVM: Vert.x with its metrics in a Prometheus

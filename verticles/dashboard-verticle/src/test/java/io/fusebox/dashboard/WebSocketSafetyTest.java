@@ -4,6 +4,7 @@ import static io.fusebox.dashboard.TestNode.await;
 import static io.fusebox.dashboard.TestNode.quiet;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fusebox.testkit.BreakerHarness;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ClientWebSocket;
@@ -11,13 +12,12 @@ import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.Test;
 import org.awaitility.Awaitility;
-import io.fusebox.testkit.BreakerHarness;
-import java.time.Duration;
+import org.junit.jupiter.api.Test;
 
 /** Whatever a WebSocket client sends reaches no event-bus address and disturbs no other client. */
 class WebSocketSafetyTest {

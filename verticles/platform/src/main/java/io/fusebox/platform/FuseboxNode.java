@@ -5,24 +5,25 @@ import io.fusebox.breaker.BreakerVerticle;
 import io.fusebox.breaker.NodeServices;
 import io.fusebox.config.FuseboxConfig;
 import io.fusebox.dashboard.DashboardVerticle;
+import io.fusebox.metrics.PrometheusNames;
 import io.fusebox.platform.bridge.BridgeVerticle;
 import io.fusebox.store.FileStateStore;
 import io.fusebox.store.MemoryStateStore;
 import io.fusebox.store.RedisStateStore;
 import io.fusebox.store.StateStore;
-import io.fusebox.metrics.PrometheusNames;
-import java.nio.file.Path;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.vertx.core.Deployable;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
-import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.tracing.opentelemetry.OpenTelemetryOptions;
 import io.vertx.tracing.opentelemetry.OpenTelemetryTracingFactory;
-import io.vertx.micrometer.MicrometerMetricsOptions;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -116,9 +117,9 @@ public final class FuseboxNode {
   private Future<Void> deployUserVerticles() {
     List<Future<?>> deployed = new ArrayList<>();
     for (FuseboxConfig.UserVerticle v : config.verticles()) {
-      Class<? extends io.vertx.core.Deployable> type;
+      Class<? extends Deployable> type;
       try {
-        type = Class.forName(v.className(), true, userClasses).asSubclass(io.vertx.core.Deployable.class);
+        type = Class.forName(v.className(), true, userClasses).asSubclass(Deployable.class);
       } catch (ClassNotFoundException | ClassCastException e) {
         return Future.failedFuture(new IllegalArgumentException("fusebox.verticles: cannot deploy " + v.className()
             + " (" + (e instanceof ClassNotFoundException ? "not found in lib/ or --classpath" : "not a verticle") + ")"));

@@ -2,8 +2,8 @@ package io.fusebox.platform;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fusebox.grpc.EchoServer;
 import io.fusebox.demo.FlakyHttpServer;
+import io.fusebox.grpc.EchoServer;
 import io.fusebox.testkit.TestServices;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;

@@ -3,10 +3,10 @@ package io.fusebox.platform;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fusebox.config.ConfigLoader;
+import io.fusebox.demo.FlakyHttpServer;
 import io.fusebox.grpc.EchoServer;
 import io.fusebox.protocol.Addresses;
 import io.fusebox.testkit.FaultProxy;
-import io.fusebox.demo.FlakyHttpServer;
 import io.fusebox.testkit.TestServices;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;

@@ -2,6 +2,7 @@ package io.fusebox.platform;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fusebox.testkit.BreakerHarness;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -9,12 +10,13 @@ import io.vertx.ext.web.client.WebClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Test;
 import org.awaitility.Awaitility;
-import io.fusebox.testkit.BreakerHarness;
+import org.junit.jupiter.api.Test;
 
 /**
  * Three nodes in separate JVMs, clustered over Hazelcast on loopback: one platform. Every process
@@ -93,7 +95,7 @@ class ClusterIT {
     String members = "[\"127.0.0.1:" + hz + "\", \"127.0.0.1:" + (hz + 1) + "\", \"127.0.0.1:" + (hz + 2) + "\"]";
     int[] http = {LaunchedNode.freePort(), LaunchedNode.freePort(), LaunchedNode.freePort()};
     String[] names = {"node-a", "node-b", "node-c"};
-    List<LaunchedNode> nodes = new java.util.ArrayList<>();
+    List<LaunchedNode> nodes = new ArrayList<>();
     Vertx vertx = Vertx.vertx();
     WebClient client = WebClient.create(vertx);
     try {
@@ -162,7 +164,7 @@ class ClusterIT {
   }
 
   private static Map<String, String> states(WebClient client, int port) throws Exception {
-    Map<String, String> states = new java.util.TreeMap<>();
+    Map<String, String> states = new TreeMap<>();
     for (Object o : instances(client, port)) {
       JsonObject s = (JsonObject) o;
       states.put(s.getString("node"), s.getString("state"));

@@ -2,7 +2,6 @@ package io.fusebox.platform;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -11,7 +10,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
 
@@ -29,11 +31,11 @@ final class LaunchedNode implements AutoCloseable {
   }
 
   static LaunchedNode start(Path workDir, String... args) throws IOException {
-    return start(workDir, java.util.Map.of(), args);
+    return start(workDir, Map.of(), args);
   }
 
   /** @param env extra environment, e.g. {@code FUSEBOX__FUSEBOX__HTTP__PORT} to move a port */
-  static LaunchedNode start(Path workDir, java.util.Map<String, String> env, String... args) throws IOException {
+  static LaunchedNode start(Path workDir, Map<String, String> env, String... args) throws IOException {
     assertThat(JAR).as("the fat jar; build it with mvn package").exists();
     Path log = Files.createTempFile(Path.of("target").toAbsolutePath(), "fusebox-node", ".log");
     List<String> command = new ArrayList<>(List.of(javaBin(), "-jar", JAR.toAbsolutePath().toString()));
@@ -91,8 +93,8 @@ final class LaunchedNode implements AutoCloseable {
     Files.createDirectories(jar.getParent());
     String entry = "io/fusebox/platform/it/CallerVerticle.class";
     Path compiled = Path.of(System.getProperty("fusebox.testClasses", "target/test-classes")).resolve(entry);
-    try (java.util.jar.JarOutputStream out = new java.util.jar.JarOutputStream(Files.newOutputStream(jar))) {
-      out.putNextEntry(new java.util.jar.JarEntry(entry));
+    try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
+      out.putNextEntry(new JarEntry(entry));
       out.write(Files.readAllBytes(compiled));
       out.closeEntry();
     }

@@ -2,19 +2,21 @@ package io.fusebox.platform;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fusebox.testkit.Promtool;
 import io.fusebox.testkit.TestServices;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import io.fusebox.testkit.Promtool;
+import io.vertx.ext.web.client.WebClient;
 import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
@@ -29,7 +31,7 @@ class LauncherIT {
   void theDemoStartsFromTheFatJarAndItsBreakersTripInTheLog() throws Exception {
     int http = LaunchedNode.freePort();
     int bridge = LaunchedNode.freePort();
-    java.util.Map<String, String> ports = java.util.Map.of("FUSEBOX__FUSEBOX__HTTP__PORT", String.valueOf(http),
+    Map<String, String> ports = Map.of("FUSEBOX__FUSEBOX__HTTP__PORT", String.valueOf(http),
         "FUSEBOX__FUSEBOX__BRIDGE__PORT", String.valueOf(bridge));
     String bridgeAddress = "127.0.0.1:" + bridge;
     try (LaunchedNode node = LaunchedNode.start(ROOT, ports, "run")) {
@@ -144,7 +146,7 @@ class LauncherIT {
             echo: { dependency: { type: http, base_url: "http://127.0.0.1:%d" } }
         """.formatted(httpPort, store, upstreamPort, upstreamPort));
     Vertx vertx = Vertx.vertx();
-    io.vertx.ext.web.client.WebClient http = io.vertx.ext.web.client.WebClient.create(vertx);
+    WebClient http = WebClient.create(vertx);
     try {
       try (LaunchedNode node = LaunchedNode.start(dir, "run", "--conf", "fusebox.yaml")) {
         node.awaitOutput("node durable is up", Duration.ofSeconds(30));
@@ -190,7 +192,7 @@ class LauncherIT {
   }
 
   /** Waits until the node's API lists the breaker, which it does once the breaker has reported. */
-  private static void awaitListed(io.vertx.ext.web.client.WebClient http, int port, String breaker) {
+  private static void awaitListed(WebClient http, int port, String breaker) {
     Awaitility.await(breaker + " listed").atMost(Duration.ofSeconds(10)).until(() -> http.getAbs(
             "http://127.0.0.1:" + port + "/api/breakers/" + breaker).send().await(10, TimeUnit.SECONDS).statusCode() == 200);
   }

@@ -2,10 +2,10 @@ package io.fusebox.platform;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fusebox.demo.FlakyHttpServer;
 import io.fusebox.platform.bridge.BridgeFrames;
 import io.fusebox.protocol.Addresses;
 import io.fusebox.testkit.FaultProxy;
-import io.fusebox.demo.FlakyHttpServer;
 import io.fusebox.testkit.TestServices;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;

@@ -13,6 +13,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -138,7 +139,7 @@ class BridgeVerticleTest {
 
   @Test
   void connectionsBeyondTheLimitAreToldAndClosedWhileTheOthersGoOn() throws Exception {
-    List<BridgeClient> open = new java.util.ArrayList<>();
+    List<BridgeClient> open = new ArrayList<>();
     try {
       for (int i = 0; i < 5; i++) {
         BridgeClient c = client();
