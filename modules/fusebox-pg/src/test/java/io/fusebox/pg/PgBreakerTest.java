@@ -76,6 +76,10 @@ class PgBreakerTest {
     FuseboxConfig.Service service = new FuseboxConfig.Service(name, "default", config, dependency, List.of(), probe);
     await(vertx.deployVerticle(new BreakerVerticle(service, "node-pg", Duration.ofMillis(200),
         NodeServices.metrics(new SimpleMeterRegistry()))));
+    // a cold JVM's first connection (TCP, startup, authentication) can take longer than the tests'
+    // 500 ms call timeout on a busy machine: the tests start once the breaker's pool answers
+    Awaitility.await("the breaker's first answer").atMost(Duration.ofSeconds(15))
+        .untilAsserted(() -> await(client.pg(name).query("SELECT 1 AS warm")));
   }
 
   private static BreakerConfigBuilder quiet() {
