@@ -37,6 +37,7 @@ class LauncherIT {
     try (LaunchedNode node = LaunchedNode.start(ROOT, ports, "run")) {
       node.awaitOutput("node demo is up with 3 breaker(s)", Duration.ofSeconds(30));
       node.awaitOutput("event-bus bridge listening on " + bridgeAddress, Duration.ofSeconds(5));
+      assertThat(node.output()).as("a clean start logs no warning").doesNotContain(" WARN ");
 
       String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
           URI.create("http://127.0.0.1:" + http + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
