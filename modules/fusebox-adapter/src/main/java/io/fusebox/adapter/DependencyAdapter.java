@@ -48,6 +48,14 @@ public interface DependencyAdapter {
    */
   Future<Void> probe(long timeoutMillis);
 
+  /**
+   * Completes once the adapter can judge operations: the breaker takes no call before, so that a
+   * malformed one is answered 400 from the very first call. By default it is ready when made.
+   */
+  default Future<Void> ready() {
+    return Future.succeededFuture();
+  }
+
   /** Closes the pool; by default there is none to close. */
   default Future<Void> close() {
     return Future.succeededFuture();

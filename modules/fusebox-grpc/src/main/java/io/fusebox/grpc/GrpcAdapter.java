@@ -73,6 +73,12 @@ final class GrpcAdapter implements DependencyAdapter {
     return service;
   }
 
+  /** Ready once the descriptor set is read, so that an unknown method is a 400 from the first call. */
+  @Override
+  public Future<Void> ready() {
+    return service.mapEmpty();
+  }
+
   @Override
   public String invalid(JsonObject op) {
     for (String key : op.fieldNames()) {

@@ -103,7 +103,7 @@ public final class BreakerVerticle extends VerticleBase {
     pipeline = new CallPipeline(vertx, name, config, dependencyType, breaker, adapter, meters, fallbacks, ledger,
         services.tracing() ? services.tracer() : null, hold::held, activeProbe);
     breaker.addListener(this::onTransition);
-    return reporter.restore().compose(openForMillis -> {
+    return adapter.ready().compose(ready -> reporter.restore()).compose(openForMillis -> {
       if (openForMillis >= 0) {
         vertx.setTimer(Math.max(1, openForMillis), id -> tick());
       }
