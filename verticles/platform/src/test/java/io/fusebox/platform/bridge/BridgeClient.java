@@ -29,7 +29,10 @@ final class BridgeClient implements AutoCloseable {
 
   static BridgeClient connect(Vertx vertx, int port) throws Exception {
     NetClient client = vertx.createNetClient();
-    return new BridgeClient(client, client.connect(port, "127.0.0.1").await(5, TimeUnit.SECONDS));
+    // the handlers are set on the event loop as the connection completes: set later from the test's
+    // thread, a frame the bridge sends at once (a refusal) could arrive before them and be lost
+    return client.connect(port, "127.0.0.1").map(socket -> new BridgeClient(client, socket))
+        .await(5, TimeUnit.SECONDS);
   }
 
   BridgeClient frame(JsonObject frame) {
