@@ -71,7 +71,9 @@ class DashboardBrowserTest {
     assertThat(Duration.ofNanos(System.nanoTime() - transitioned)).isLessThan(Duration.ofSeconds(2));
     String timeline = browser.driver.findElement(By.id("timeline")).getText();
     assertThat(timeline).contains("alpha@node-t closed → open: consecutive_failures 2>=2");
-    assertThat(tile("alpha").findElement(By.className("retry")).getText()).startsWith("half-open in");
+    // the countdown comes with the snapshot published right after the transition event
+    browser.await(Duration.ofSeconds(2), d -> tile("alpha").findElement(By.className("retry")).getText()
+        .startsWith("half-open in"));
     browser.screenshot("transition");
   }
 
