@@ -24,7 +24,8 @@ public final class CoverageGate {
     List<String> lines = Files.readAllLines(csv);
     for (String row : lines.subList(1, lines.size())) {
       String[] f = row.split(",");
-      long[] m = modules.computeIfAbsent(f[0], k -> new long[4]);
+      // the group is "<aggregating project>/<module>": the module is what a reader looks for
+      long[] m = modules.computeIfAbsent(f[0].substring(f[0].lastIndexOf('/') + 1), k -> new long[4]);
       m[0] += Long.parseLong(f[7]);
       m[1] += Long.parseLong(f[8]);
       m[2] += Long.parseLong(f[5]);
