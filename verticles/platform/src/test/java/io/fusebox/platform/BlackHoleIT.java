@@ -6,6 +6,7 @@ import io.fusebox.config.ConfigLoader;
 import io.fusebox.demo.FlakyHttpServer;
 import io.fusebox.grpc.EchoServer;
 import io.fusebox.protocol.Addresses;
+import io.fusebox.testkit.BreakerHarness;
 import io.fusebox.testkit.FaultProxy;
 import io.fusebox.testkit.TestServices;
 import io.vertx.core.Vertx;
@@ -153,8 +154,8 @@ class BlackHoleIT {
       proxies.values().forEach(FaultProxy::hang);
       callers.blackHoled = true;
       sampler.max = sampler.duringHang;
-      // the fault itself: the hole stays this long
-      Thread.sleep(HANG.toMillis());
+      // the fault itself: the hole stays this long, and every answer in it is one a caller expects
+      BreakerHarness.holdsFor(HANG, callers.unexpected::isEmpty);
       closedAt.clear();
       callers.blackHoled = false;
       proxies.values().forEach(FaultProxy::healthy);

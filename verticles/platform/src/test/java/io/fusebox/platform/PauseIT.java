@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fusebox.demo.FlakyHttpServer;
 import io.fusebox.platform.bridge.BridgeFrames;
 import io.fusebox.protocol.Addresses;
+import io.fusebox.testkit.BreakerHarness;
 import io.fusebox.testkit.FaultProxy;
 import io.fusebox.testkit.TestServices;
 import io.vertx.core.Vertx;
@@ -87,8 +88,8 @@ class PauseIT {
       Load load = Load.start(vertx, bridge, List.of("api"));
       load.awaitReplies(500);
       node.pause();
-      // the fault itself: the JVM stands still this long
-      Thread.sleep(PAUSE.toMillis());
+      // the fault itself: the JVM stands still this long, and no request is answered twice meanwhile
+      BreakerHarness.holdsFor(PAUSE, () -> load.duplicates() == 0);
       node.resume();
       load.awaitReplies(load.replies() + 2000);
       load.stopAndAwaitEveryReply();
@@ -106,8 +107,8 @@ class PauseIT {
       for (FaultProxy proxy : List.of(apiProxy, pgProxy, redisProxy)) {
         proxy.hang();
       }
-      // the fault itself: the dependencies stand still this long
-      Thread.sleep(STAND_STILL.toMillis());
+      // the fault itself: the dependencies stand still this long, and no request is answered twice
+      BreakerHarness.holdsFor(STAND_STILL, () -> load.duplicates() == 0);
       for (FaultProxy proxy : List.of(apiProxy, pgProxy, redisProxy)) {
         proxy.healthy();
       }
