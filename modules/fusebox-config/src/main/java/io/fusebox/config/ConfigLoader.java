@@ -143,8 +143,7 @@ public final class ConfigLoader {
       List<String> problems) {
     Map<String, Object> breakers = section(root, "circuit_breakers");
     Map<String, Object> defaults = section(breakers, "default");
-    String defaultPreset = value(defaults, "preset", Presets.DEFAULT) instanceof String p && Presets.names().contains(p)
-        ? p : Presets.DEFAULT;
+    String defaultPreset = presetOf(defaults, Presets.DEFAULT);
     boolean defaultsValid = keyProblems.stream().noneMatch(p -> p.startsWith("circuit_breakers.default"))
         && build("circuit_breakers.default.", defaultPreset, List.of(defaults), null, problems) != null;
     List<FuseboxConfig.Service> services = new ArrayList<>();
@@ -157,8 +156,7 @@ public final class ConfigLoader {
       String prefix = "circuit_breakers.services." + name;
       boolean keysValid = keyProblems.stream().noneMatch(p -> p.startsWith(prefix + ".") || p.startsWith(prefix + ":"));
       try {
-        String preset = value(service, "preset", defaultPreset) instanceof String p && Presets.names().contains(p)
-            ? p : defaultPreset;
+        String preset = presetOf(service, defaultPreset);
         // when the defaults are broken, report a service only for the keys it sets itself
         BreakerConfig config = build(prefix + ".", preset, List.of(defaults, service),
             defaultsValid ? null : new BreakerSection(service), problems);
@@ -176,6 +174,11 @@ public final class ConfigLoader {
       }
     });
     return services;
+  }
+
+  /** The section's preset, or {@code otherwise} when it names none or an unknown one (which the key check reports). */
+  private static String presetOf(Map<String, Object> section, String otherwise) {
+    return section.get("preset") instanceof String preset && Presets.names().contains(preset) ? preset : otherwise;
   }
 
   private static BreakerConfig build(String prefix, String preset, List<Map<String, Object>> layers,

@@ -102,6 +102,14 @@ public record PublishedSnapshot(BreakerSnapshot core, String node, String depend
   }
 
   /**
+   * Whether a published snapshot is of this breaker, without reading the rest of it: for readers
+   * that listen to every snapshot and care about one breaker.
+   */
+  public static boolean isOf(JsonObject json, String breaker) {
+    return breaker.equals(json.getValue("breaker"));
+  }
+
+  /**
    * Reads a published snapshot back.
    *
    * @throws IllegalArgumentException when the message is not a snapshot this version can read: a

@@ -10,6 +10,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 
 /**
  * The latest snapshot of every breaker instance in the cluster, keyed by breaker and node so that
@@ -27,10 +28,20 @@ public final class SnapshotBoard {
   private final Map<String, Entry> instances = new LinkedHashMap<>();
   private final long staleAfterMillis;
   private final MessageConsumer<JsonObject> consumer;
+  private final BiConsumer<PublishedSnapshot, JsonObject> listener;
 
   /** @param snapshotInterval how often each instance publishes its snapshot */
   public SnapshotBoard(Vertx vertx, Duration snapshotInterval) {
+    this(vertx, snapshotInterval, (snapshot, json) -> { });
+  }
+
+  /**
+   * @param listener told of every snapshot the board takes, read and as published, so that its
+   *     owner need not read the same message again
+   */
+  public SnapshotBoard(Vertx vertx, Duration snapshotInterval, BiConsumer<PublishedSnapshot, JsonObject> listener) {
     this.staleAfterMillis = staleAfterMillis(snapshotInterval);
+    this.listener = listener;
     this.consumer = vertx.eventBus().consumer(Addresses.SNAPSHOTS, m -> hear(m.body()));
   }
 
@@ -47,6 +58,7 @@ public final class SnapshotBoard {
     try {
       PublishedSnapshot snapshot = PublishedSnapshot.fromJson(json);
       instances.put(snapshot.breaker() + "\u0000" + snapshot.node(), new Entry(snapshot, json, System.currentTimeMillis()));
+      listener.accept(snapshot, json);
     } catch (IllegalArgumentException unreadable) {
       // a newer node's snapshot this version cannot read is simply not shown
     }

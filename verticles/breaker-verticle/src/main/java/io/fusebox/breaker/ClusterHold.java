@@ -76,13 +76,16 @@ final class ClusterHold {
   }
 
   private void onPeerSnapshot(Message<JsonObject> message) {
+    if (!PublishedSnapshot.isOf(message.body(), name)) {
+      return;
+    }
     PublishedSnapshot s;
     try {
       s = PublishedSnapshot.fromJson(message.body());
     } catch (IllegalArgumentException unreadable) {
       return;
     }
-    if (name.equals(s.breaker()) && !node.equals(s.node())) {
+    if (!node.equals(s.node())) {
       verdict.hear(s.node(), s.verdictOpen());
       judge();
     }

@@ -2,7 +2,6 @@ package io.fusebox.dashboard;
 
 import io.fusebox.protocol.Addresses;
 import io.fusebox.protocol.PortTaken;
-import io.fusebox.protocol.PublishedSnapshot;
 import io.fusebox.protocol.SnapshotBoard;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
@@ -65,7 +64,8 @@ public final class DashboardVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    board = new SnapshotBoard(vertx, settings.snapshotInterval());
+    board = new SnapshotBoard(vertx, settings.snapshotInterval(),
+        (snapshot, json) -> feeds.forEach(f -> f.snapshot(snapshot.breaker() + "@" + snapshot.node(), json)));
     Router router = Router.router(vertx);
     router.route().handler(ctx -> {
       ctx.response().putHeader("X-Content-Type-Options", "nosniff").putHeader("X-Frame-Options", "DENY");
@@ -84,13 +84,12 @@ public final class DashboardVerticle extends VerticleBase {
     }).handler(StaticHandler.create("webroot"));
 
     var events = vertx.eventBus().<JsonObject>consumer(Addresses.EVENTS, m -> feeds.forEach(f -> f.transition(m.body())));
-    var snapshots = vertx.eventBus().<JsonObject>consumer(Addresses.SNAPSHOTS, m -> forward(m.body()));
     var ping = vertx.eventBus().consumer(healthAddress(), m -> m.reply("pong"));
     server = vertx.createHttpServer(new HttpServerOptions()
         .setMaxWebSocketFrameSize(MAX_WEBSOCKET_BYTES)
         .setMaxWebSocketMessageSize(MAX_WEBSOCKET_BYTES))
         .requestHandler(router);
-    return Future.all(board.ready(), events.completion(), snapshots.completion(), ping.completion())
+    return Future.all(board.ready(), events.completion(), ping.completion())
         .compose(ok -> server.listen(settings.port(), settings.host())
             .recover(e -> Future.failedFuture(PortTaken.explain(e, "the dashboard (fusebox.http.port)",
                 settings.host(), settings.port()))))
@@ -125,17 +124,6 @@ public final class DashboardVerticle extends VerticleBase {
 
   private void metrics(RoutingContext ctx) {
     ctx.response().putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(registry.scrape());
-  }
-
-  /** Passes a snapshot on to every page, as published; one this version cannot read is not shown. */
-  private void forward(JsonObject json) {
-    PublishedSnapshot snapshot;
-    try {
-      snapshot = PublishedSnapshot.fromJson(json);
-    } catch (IllegalArgumentException unreadable) {
-      return;
-    }
-    feeds.forEach(f -> f.snapshot(snapshot.breaker() + "@" + snapshot.node(), json));
   }
 
   private String healthAddress() {
