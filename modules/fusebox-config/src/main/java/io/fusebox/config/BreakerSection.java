@@ -24,6 +24,7 @@ final class BreakerSection {
     ifSet(Number.class, n -> b.consecutiveFailures(n.intValue())
         .consecutiveFailuresEnabled(bool("detection", "consecutive_failures", "enabled")),
         "detection", "consecutive_failures", "threshold");
+    ifSet(Boolean.class, b::consecutiveFailuresNoiseAware, "detection", "consecutive_failures", "noise_aware");
     ifSet(Boolean.class, b::failureRateEnabled, "detection", "failure_rate", "enabled");
     ifSet(Number.class, n -> b.failureRate(n.doubleValue())
         .failureRateEnabled(bool("detection", "failure_rate", "enabled")), "detection", "failure_rate", "threshold");

@@ -46,8 +46,12 @@ public record BreakerConfig(
   public static final Duration DEFAULT_OPEN_TIMEOUT = Duration.ofSeconds(30);
   /** Factor applied to the open timeout at each re-open without a close in between; 1.0 keeps it flat. */
   public static final double DEFAULT_BACKOFF_MULTIPLIER = 2.0;
-  /** Upper bound of the backed-off open timeout. */
-  public static final Duration DEFAULT_MAX_OPEN_TIMEOUT = Duration.ofMinutes(10);
+  /**
+   * Upper bound of the backed-off open timeout. 45 s rather than minutes: a dependency that comes
+   * back is probed within 45 s however long it was down (the recovery target is 60 s), at the cost
+   * of up to {@code permitted_probes} calls per 45 s against one that stays down.
+   */
+  public static final Duration DEFAULT_MAX_OPEN_TIMEOUT = Duration.ofSeconds(45);
   /** Random spread of each open timeout, in [0, 1]: 0.2 means up to 20% shorter or longer. */
   public static final double DEFAULT_JITTER = 0.0;
   /** Probe calls admitted at once while half-open; at most 1000. */
@@ -84,7 +88,8 @@ public record BreakerConfig(
     }
   }
 
-  public record ConsecutiveFailures(boolean enabled, int threshold) {
+  /** {@code noiseAware}: a run must also outlast what the window's failure rate makes by chance. */
+  public record ConsecutiveFailures(boolean enabled, int threshold, boolean noiseAware) {
   }
 
   /** The window is shared by the failure-rate and slow-call detectors. */

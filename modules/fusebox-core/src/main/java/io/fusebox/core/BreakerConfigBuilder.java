@@ -6,6 +6,7 @@ import java.time.Duration;
 public final class BreakerConfigBuilder {
   private boolean consecutiveEnabled = true;
   private int consecutiveThreshold = BreakerConfig.DEFAULT_CONSECUTIVE_FAILURES;
+  private boolean consecutiveNoiseAware = true;
   private boolean failureRateEnabled = true;
   private double failureRateThreshold = BreakerConfig.DEFAULT_FAILURE_RATE;
   private int minimumCalls = BreakerConfig.DEFAULT_MINIMUM_CALLS;
@@ -33,6 +34,7 @@ public final class BreakerConfigBuilder {
   BreakerConfigBuilder(BreakerConfig c) {
     consecutiveEnabled = c.consecutiveFailures().enabled();
     consecutiveThreshold = c.consecutiveFailures().threshold();
+    consecutiveNoiseAware = c.consecutiveFailures().noiseAware();
     failureRateEnabled = c.failureRate().enabled();
     failureRateThreshold = c.failureRate().threshold();
     minimumCalls = c.failureRate().minimumCalls();
@@ -58,6 +60,12 @@ public final class BreakerConfigBuilder {
   public BreakerConfigBuilder consecutiveFailures(int threshold) {
     this.consecutiveEnabled = true;
     this.consecutiveThreshold = threshold;
+    return this;
+  }
+
+  /** Off: the classic rule, any run of {@code threshold} failures trips whatever the noise. */
+  public BreakerConfigBuilder consecutiveFailuresNoiseAware(boolean noiseAware) {
+    this.consecutiveNoiseAware = noiseAware;
     return this;
   }
 
@@ -189,7 +197,7 @@ public final class BreakerConfigBuilder {
   /** @throws InvalidBreakerConfigException listing every invalid value at once */
   public BreakerConfig build() {
     return new BreakerConfig(
-        new BreakerConfig.ConsecutiveFailures(consecutiveEnabled, consecutiveThreshold),
+        new BreakerConfig.ConsecutiveFailures(consecutiveEnabled, consecutiveThreshold, consecutiveNoiseAware),
         new BreakerConfig.FailureRate(failureRateEnabled, failureRateThreshold, minimumCalls,
             new BreakerConfig.Window(windowType, windowSize, windowDuration)),
         new BreakerConfig.SlowCalls(slowCallsEnabled, slowCallThreshold, slowCallRate),

@@ -101,7 +101,7 @@ public final class CircuitBreaker {
         ? new CountWindow(rate.window().size())
         : new TimeWindow(clock, (int) rate.window().duration().toSeconds());
     this.consecutive = config.consecutiveFailures().enabled()
-        ? new ConsecutiveFailureDetector(config.consecutiveFailures().threshold()) : null;
+        ? new ConsecutiveFailureDetector(config.consecutiveFailures().threshold(), config.consecutiveFailures().noiseAware()) : null;
     this.failureRate = rate.enabled()
         ? new RateDetector(rate.threshold(), rate.minimumCalls()) : null;
     this.slowCallRate = config.slowCalls().enabled()
@@ -260,7 +260,7 @@ public final class CircuitBreaker {
       BreakerState s = state;
       if (s == BreakerState.CLOSED) {
         window.record(true, slow);
-        if (consecutive != null && consecutive.onFailure()) {
+        if (consecutive != null && consecutive.onFailure(window.calls(), window.failures())) {
           transition(BreakerState.OPEN, consecutive.reason(), TransitionCause.TRIPPED);
         } else {
           judgeRates();

@@ -22,7 +22,8 @@ class BreakerConfigTest {
     assertThat(c.callTimeout()).isEqualTo(Duration.ofSeconds(10));
     assertThat(c.bulkhead()).isEqualTo(new BreakerConfig.Bulkhead(256, 1024));
     assertThat(c.transitions()).isEqualTo(new BreakerConfig.Transitions(Duration.ofSeconds(30), true, 2.0,
-        Duration.ofMinutes(10), 0.0));
+        Duration.ofSeconds(45), 0.0));
+    assertThat(c.consecutiveFailures().noiseAware()).isTrue();
     assertThat(c.recovery()).isEqualTo(new BreakerConfig.Recovery(3, 3, false));
   }
 

@@ -34,7 +34,7 @@ class DetectorsTest {
 
   @Test
   void successResetsTheConsecutiveRun() {
-    CircuitBreaker b = breaker(quiet().consecutiveFailures(3));
+    CircuitBreaker b = breaker(quiet().consecutiveFailures(3).consecutiveFailuresNoiseAware(false));
     fail(b, 2);
     succeed(b, 1);
     fail(b, 2);

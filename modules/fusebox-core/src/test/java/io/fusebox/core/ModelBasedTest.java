@@ -146,7 +146,8 @@ class ModelBasedTest {
         .permittedProbes(permits)
         .successThreshold(1 + r.nextInt(4))
         .strictMode(r.nextBoolean());
-    b.consecutiveFailures(1 + r.nextInt(6)).consecutiveFailuresEnabled(r.nextBoolean());
+    // The model keeps the classic run rule; the noise-aware raise has its own tests (NoiseAwareRunTest).
+    b.consecutiveFailures(1 + r.nextInt(6)).consecutiveFailuresEnabled(r.nextBoolean()).consecutiveFailuresNoiseAware(false);
     b.failureRate(new double[] {0.1, 0.2, 0.25, 1.0 / 3, 0.5, 2.0 / 3, 0.75, 1.0}[r.nextInt(8)]).failureRateEnabled(r.nextInt(4) != 0);
     if (r.nextBoolean()) {
       int size = 1 + r.nextInt(20);

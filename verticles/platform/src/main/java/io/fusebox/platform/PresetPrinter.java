@@ -16,7 +16,8 @@ final class PresetPrinter {
       BreakerConfig c = Presets.get(name);
       out.println(name + ":");
       out.println("  detection:");
-      out.println("    consecutive_failures: { threshold: " + c.consecutiveFailures().threshold() + " }");
+      out.println("    consecutive_failures: { threshold: " + c.consecutiveFailures().threshold() + ", noise_aware: "
+          + c.consecutiveFailures().noiseAware() + " }");
       BreakerConfig.Window w = c.failureRate().window();
       out.println("    failure_rate: { threshold: " + c.failureRate().threshold() + ", minimum_calls: "
           + c.failureRate().minimumCalls() + ", window: { type: " + w.type().wireName() + ", "
