@@ -25,7 +25,9 @@ import java.util.TreeSet;
  * client and replies {@code {"status","headers","body"}}. Statuses in {@code failure_statuses} are
  * failures; those in {@code ignored_statuses} are answered as they are but not counted; connection
  * errors and timeouts are failures. Each request is an {@link HttpExchange}, which gives its
- * connection back at the deadline whatever the server or the client does.
+ * connection back at the deadline whatever the server or the client does; a {@link RequestGate}
+ * keeps the requests beyond the pool's size waiting outside it, so that one that expires waiting
+ * costs no connection.
  */
 final class HttpAdapter implements DependencyAdapter {
 
@@ -37,6 +39,7 @@ final class HttpAdapter implements DependencyAdapter {
   private final Vertx vertx;
   private final HttpDependency dependency;
   private final HttpClientAgent client;
+  private final RequestGate gate;
 
   HttpAdapter(Vertx vertx, HttpDependency dependency) {
     this.vertx = vertx;
@@ -50,6 +53,7 @@ final class HttpAdapter implements DependencyAdapter {
             .setConnectTimeout((int) dependency.connectTimeoutMillis())
             .setIdleTimeout((int) Math.max(1, dependency.idleTimeoutMillis() / 1000)),
         new PoolOptions().setHttp1MaxSize(dependency.poolSize()));
+    this.gate = new RequestGate(vertx, dependency.poolSize());
   }
 
   @Override
@@ -145,7 +149,8 @@ final class HttpAdapter implements DependencyAdapter {
         request.putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
       }
     }
-    return HttpExchange.run(vertx, client, request, payload, timeoutMillis, this::classify);
+    Buffer sent = payload;
+    return gate.enter(timeoutMillis, left -> HttpExchange.run(vertx, client, request, sent, left, this::classify));
   }
 
   /** The path with the query appended, percent-encoded. */
@@ -201,7 +206,7 @@ final class HttpAdapter implements DependencyAdapter {
   public Future<Void> probe(long timeoutMillis) {
     RequestOptions health = new RequestOptions().setMethod(HttpMethod.GET)
         .setURI(dependency.pathPrefix() + dependency.healthPath()).putHeader(HttpHeaders.USER_AGENT, "fusebox");
-    return HttpExchange.run(vertx, client, health, null, timeoutMillis, r -> r.response().statusCode())
+    return gate.enter(timeoutMillis, left -> HttpExchange.run(vertx, client, health, null, left, r -> r.response().statusCode()))
         .compose(status -> dependency.failureStatuses().contains(status)
             ? Future.failedFuture("health check answered HTTP " + status)
             : Future.succeededFuture());

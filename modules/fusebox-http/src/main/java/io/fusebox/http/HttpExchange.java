@@ -23,7 +23,8 @@ import java.util.function.Function;
  *       a reset, for good, while a closed connection always leaves the pool.
  *   <li>A request still waiting for a connection at the deadline is answered then, and closes the
  *       connection the pool hands it later, unsent: an aborted request was seen to keep its
- *       connection after a long outage, starving the pool once the dependency was back.
+ *       connection after a long outage, starving the pool once the dependency was back. (Rare: the
+ *       adapter's {@link RequestGate} sends no more requests than the pool has connections.)
  *   <li>The pool's own acquisition timeout ({@code RequestOptions#setConnectTimeout}, which WebClient's
  *       {@code timeout} also sets) is not used: in Vert.x 5.0.x its timer can fire for a waiter the
  *       pool has just handed a connection, completing that waiter twice ("Promise already

@@ -144,6 +144,29 @@ class HttpAdapterTest {
     }
   }
 
+  /**
+   * Calls queued behind a hung dependency expire together with the ones holding its connections;
+   * none of them may then take a connection only to close it (what Vert.x's own pool queue did: a
+   * burst of a connection per dead waiter).
+   */
+  @Test
+  void callsThatExpireWaitingForAConnectionOpenNone() throws Exception {
+    FaultProxy proxy = FaultProxy.start(vertx, "127.0.0.1", upstream.port()).await(10, TimeUnit.SECONDS);
+    DependencyAdapter http = adapter(new JsonObject().put("base_url", "http://127.0.0.1:" + proxy.port()).put("pool_size", 2));
+    upstream.hang();
+    List<Future<CallResult>> calls = new ArrayList<>();
+    for (int i = 0; i < 30; i++) {
+      calls.add(http.call(new JsonObject().put("path", "/hangs"), 400, null));
+    }
+    for (Future<CallResult> call : calls) {
+      assertThat(call.transform(ar -> Future.succeededFuture(ar.cause())).await(10, TimeUnit.SECONDS))
+          .isInstanceOf(DependencyTimeoutException.class);
+    }
+    assertThat(proxy.connectionsAccepted()).as("connections opened for 30 calls that all expired on a pool of 2").isEqualTo(2);
+    upstream.healthy();
+    assertThat(await(http.call(new JsonObject().put("path", "/ok"), 1000, null)).outcome()).isEqualTo(Outcome.SUCCESS);
+  }
+
   @Test
   void aClientThatBreaksAfterTakingTheConnectionGivesItBackByTheDeadline() throws Exception {
     DependencyAdapter http = adapter(new JsonObject().put("base_url", upstream.baseUrl()).put("pool_size", 1));

@@ -3,7 +3,7 @@ package io.fusebox.platform;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fusebox.demo.FlakyHttpServer;
-import io.fusebox.platform.bridge.BridgeFrames;
+import io.fusebox.protocol.BridgeFrames;
 import io.fusebox.protocol.Addresses;
 import io.fusebox.testkit.BreakerHarness;
 import io.fusebox.testkit.FaultProxy;

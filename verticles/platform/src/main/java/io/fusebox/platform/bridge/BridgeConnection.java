@@ -2,6 +2,7 @@ package io.fusebox.platform.bridge;
 
 import io.fusebox.config.FuseboxConfig;
 import io.fusebox.protocol.Addresses;
+import io.fusebox.protocol.BridgeFrames;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;

@@ -1,6 +1,7 @@
 package io.fusebox.platform.bridge;
 
 import io.fusebox.config.FuseboxConfig;
+import io.fusebox.protocol.BridgeFrames;
 import io.fusebox.protocol.PortTaken;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;

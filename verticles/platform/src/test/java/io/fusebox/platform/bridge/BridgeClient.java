@@ -1,5 +1,6 @@
 package io.fusebox.platform.bridge;
 
+import io.fusebox.protocol.BridgeFrames;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;

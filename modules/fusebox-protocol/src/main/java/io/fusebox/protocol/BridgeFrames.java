@@ -1,4 +1,4 @@
-package io.fusebox.platform.bridge;
+package io.fusebox.protocol;
 
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
@@ -7,7 +7,7 @@ import io.vertx.core.parsetools.RecordParser;
 
 /**
  * The bridge's wire format for its clients: frames of a 4-byte big-endian length and a JSON
- * object. (The bridge itself reads frames with its own limits, in {@link BridgeConnection}.)
+ * object. (The bridge itself reads frames with its own limits.)
  */
 public final class BridgeFrames {
 
