@@ -156,8 +156,8 @@ class FuseboxCommandTest {
     assertThat(fusebox("presets")).isZero();
     assertThat(out.toString())
         .contains("aggressive:", "default:", "lenient:")
-        .contains("consecutive_failures: { threshold: 3 }")
-        .contains("transitions: { open_timeout: 30s, enable_exponential_backoff: true, backoff_multiplier: 2.0, max_open_timeout: 10m, jitter: 0.0 }");
+        .contains("consecutive_failures: { threshold: 3, noise_aware: true }")
+        .contains("transitions: { open_timeout: 30s, enable_exponential_backoff: true, backoff_multiplier: 2.0, max_open_timeout: 45s, jitter: 0.0 }");
   }
 
   @Test
