@@ -53,6 +53,7 @@ final class BridgeLoad {
   private long maxStaleMillis;
   private final Map<String, Long> fallbackTypes = new TreeMap<>();
   private final Map<String, Long> errors = new TreeMap<>();
+  private final Map<String, long[]> fallbackPerSecond = new TreeMap<>();
   private long staleReplies;
   private boolean stopped;
   private int inFlightTarget;
@@ -194,7 +195,15 @@ final class BridgeLoad {
       JsonObject headers = frame.getJsonObject("headers", new JsonObject());
       recordStale(headers);
       if (Headers.OUTCOME_FALLBACK.equals(headers.getString(Headers.OUTCOME))) {
-        fallbackTypes.merge(String.valueOf(headers.getString(Headers.FALLBACK)), 1L, Long::sum);
+        String type = String.valueOf(headers.getString(Headers.FALLBACK));
+        fallbackTypes.merge(type, 1L, Long::sum);
+        int second = (int) ((System.nanoTime() - startNanos) / 1_000_000_000L);
+        long[] series = fallbackPerSecond.computeIfAbsent(type, t -> new long[64]);
+        if (second >= series.length) {
+          series = Arrays.copyOf(series, Math.max(second + 1, series.length * 2));
+          fallbackPerSecond.put(type, series);
+        }
+        series[second]++;
         return Outcome.FALLBACK;
       }
       return Outcome.SUCCESS;
@@ -268,8 +277,11 @@ final class BridgeLoad {
         lost++;
       }
     }
+    Map<String, double[]> fallbackSeries = new TreeMap<>();
+    fallbackPerSecond.forEach((type, counts) -> fallbackSeries.put(type,
+        Arrays.stream(Arrays.copyOf(counts, Math.min(seconds, counts.length))).asDoubleStream().toArray()));
     return new Stats(sent, answered, duplicates, lost, outcomes.clone(), series, sorted, staleReplies, maxStaleMillis,
-        Map.copyOf(fallbackTypes), Map.copyOf(errors), Arrays.copyOf(slowestPerSecond, Math.min(seconds, slowestPerSecond.length)),
+        Map.copyOf(fallbackTypes), fallbackSeries, Map.copyOf(errors), Arrays.copyOf(slowestPerSecond, Math.min(seconds, slowestPerSecond.length)),
         (System.nanoTime() - startNanos) / 1e9);
   }
 
@@ -279,7 +291,7 @@ final class BridgeLoad {
    */
   record Stats(long sent, long answered, long duplicates, long lost, long[] outcomes, long[][] perSecond,
       long[] successMicros, long staleReplies, long maxStaleMillis, Map<String, Long> fallbackTypes,
-      Map<String, Long> errors, long[] slowestMicrosPerSecond, double seconds) {
+      Map<String, double[]> fallbackPerSecond, Map<String, Long> errors, long[] slowestMicrosPerSecond, double seconds) {
 
     long count(Outcome o) {
       return outcomes[o.ordinal()];

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 
 /**
  * Scenario 5: reads of 100 keys at 200 calls/s warm a cache+static fallback chain; then the
@@ -18,7 +19,8 @@ final class FallbackSuccess implements Scenario {
   public void run(Workspace workspace, Mode mode, Report report) throws Exception {
     Report.Section section = report.section(5, "Fallback success", """
         Reads of 100 keys at 200 calls/s through a breaker with the chain `cache` (ttl 30 s, max_stale 10 min) \
-        then `static`; after 3 s of healthy reads the dependency fails every call for the rest of the run. \
+        then `static`; once about ten reads of each key have succeeded, the dependency fails every call for \
+        the rest of the run. \
         Target: at least 95% of reads answered during the outage (the seed's > 95%), staleness reported.""");
     SimulatedDependency dependency = SimulatedDependency.start(workspace.vertx()).await(10, TimeUnit.SECONDS)
         .behave(SimulatedDependency.Behaviour.steady(5));
@@ -34,7 +36,10 @@ final class FallbackSuccess implements Scenario {
         TransitionLog transitions = TransitionLog.listen(workspace.vertx(), node.bridgePort())) {
       BridgeLoad warm = BridgeLoad.connect(workspace.vertx(), node.bridgePort(), "catalog", FallbackSuccess::read)
           .openLoop(RATE);
-      Thread.sleep(3_000);
+      // until about ten successful reads per key: a cold node next to others starting up answers its first
+      // reads slowly, and a key never read successfully can only be answered by the static entry
+      Awaitility.await("the cache warmed").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+          .until(() -> warm.snapshot().count(BridgeLoad.Outcome.SUCCESS) >= 1000);
       BridgeLoad.Stats warmed = warm.finish(Duration.ofSeconds(5));
       dependency.behave(SimulatedDependency.Behaviour.failing());
       long outageStart = System.nanoTime();
@@ -46,7 +51,10 @@ final class FallbackSuccess implements Scenario {
       double share = stats.answered() == 0 ? 0 : (double) answered / stats.answered();
       section.figure("reads answered during the outage", String.format(Locale.ROOT, "%.2f%% of %d (%d from the fallback)",
           100 * share, stats.answered(), stats.count(BridgeLoad.Outcome.FALLBACK)), ">= 95%", share >= 0.95);
-      section.measured("fallback answers by type", new java.util.TreeMap<>(stats.fallbackTypes()).toString());
+      long cached = stats.fallbackTypes().getOrDefault("cache", 0L);
+      section.measured("reads answered from the cache (the rest: the static entry)", String.format(Locale.ROOT,
+          "%.2f%% (%s)", stats.answered() == 0 ? 0 : 100.0 * cached / stats.answered(),
+          new java.util.TreeMap<>(stats.fallbackTypes())));
       section.measured("stale cache answers (older than the 30 s ttl, their age in `fusebox-stale-ms`)",
           stats.staleReplies() + (stats.staleReplies() == 0 ? "" : ", the oldest " + stats.maxStaleMillis() + " ms"));
       section.measured("unanswered reads", stats.count(BridgeLoad.Outcome.FAILED) + " failed, "
@@ -55,7 +63,8 @@ final class FallbackSuccess implements Scenario {
       long end = System.nanoTime();
       section.plot("fallback.svg", Chart.timeSeries("Reads during the outage (cache + static fallback)", "replies per second",
           List.of(new Chart.Series("success", "#2e7d32", stats.series(BridgeLoad.Outcome.SUCCESS)),
-              new Chart.Series("fallback", "#1565c0", stats.series(BridgeLoad.Outcome.FALLBACK)),
+              new Chart.Series("cache", "#1565c0", stats.fallbackPerSecond().getOrDefault("cache", new double[0])),
+              new Chart.Series("static", "#6a1b9a", stats.fallbackPerSecond().getOrDefault("static", new double[0])),
               new Chart.Series("failed", "#c62828", stats.series(BridgeLoad.Outcome.FAILED)),
               new Chart.Series("rejected", "#ef6c00", stats.series(BridgeLoad.Outcome.REJECTED))),
           transitions.bands("catalog", Math.max(outageStart, end - (long) (stats.seconds() * 1e9)), end)));

@@ -56,10 +56,12 @@ class PrometheusMetricsTest {
       await(client.http("tripper").get("/fails"));
     }
     node.awaitTransition("tripper", "open");
-    trippedSnapshot = Awaitility.await("the tripped snapshot on the admin's board")
+    // the snapshot published at the trip counts only the calls before it: wait for one that counts all 10
+    trippedSnapshot = Awaitility.await("the tripped snapshot on the admin's board, counting every call")
         .until(() -> await(node.vertx.eventBus().<JsonObject>request(Addresses.ADMIN,
                 new JsonObject().put("action", "get").put("breaker", "tripper"))).body().getJsonArray("instances").getJsonObject(0),
-            s -> "open".equals(s.getString("state")));
+            s -> "open".equals(s.getString("state"))
+                && s.getJsonObject("calls").getLong("failure") + s.getJsonObject("calls").getLong("rejected") == 10);
     WebClient http = WebClient.create(node.vertx);
     exposition = await(http.getAbs(node.url("/metrics")).send()).bodyAsString();
     http.close();
