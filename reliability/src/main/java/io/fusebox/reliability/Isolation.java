@@ -28,7 +28,8 @@ final class Isolation implements Scenario {
         it names (at most 1 s), as a client honouring a 503's Retry-After does; callers that ignore it are \
         measured too, without a target: on this 2-core machine, which the node shares with the load driver and \
         the simulated dependencies, thousands of rejections a second take CPU from everything else. Targets: \
-        `inventory`'s p50, p99 and throughput within 10% of the baseline, heap after GC bounded, zero \
+        `inventory`'s p50, p99 and throughput within 10% of the baseline, heap after GC and the calls pending on \
+        the hung dependency bounded, zero \
         blocked-thread warnings, the caller verticle's timers never late by 100 ms or more.""");
     SimulatedDependency healthy = SimulatedDependency.start(workspace.vertx()).await(10, TimeUnit.SECONDS)
         .behave(SimulatedDependency.Behaviour.steady(5));
@@ -87,6 +88,8 @@ final class Isolation implements Scenario {
           + " of " + faulted.answered(), "0", faulted.answered() == faulted.count(BridgeLoad.Outcome.SUCCESS));
       section.figure("heap after GC", mb(heapBefore) + " before, " + mb(heapAfter) + " after", "bounded (grows < 32 MB)",
           heapAfter - heapBefore < 32L * 1024 * 1024);
+      section.figure("requests held by the hung dependency at once", Integer.toString(hung.maxHeld()),
+          "<= 32, `pricing`'s pool", hung.maxHeld() <= 32);
       section.figure("blocked-thread warnings", Long.toString(node.blockedThreadWarnings()), "0", node.blockedThreadWarnings() == 0);
       long lag = probeAfter.getLong("max_lag_ms");
       long probeSent = probeAfter.getLong("sent") - probeBefore.getLong("sent");

@@ -51,6 +51,9 @@ final class SimulatedDependency {
   private final HttpServer server;
   private final AtomicLong requests = new AtomicLong();
   private final AtomicInteger inFlight = new AtomicInteger();
+  /** Hung requests whose connection the caller has not closed yet, and the most there were at once. */
+  private final AtomicInteger held = new AtomicInteger();
+  private final AtomicInteger maxHeld = new AtomicInteger();
   private volatile Behaviour behaviour = Behaviour.steady(5);
   private volatile int capacity;
   /** System.nanoTime() of the first failed or hung request since the behaviour last turned bad; 0 before. */
@@ -97,6 +100,11 @@ final class SimulatedDependency {
     return requests.get() - requestsAtChange;
   }
 
+  /** The most hung requests this dependency held at once: the calls a hang kept pending on it. */
+  int maxHeld() {
+    return maxHeld.get();
+  }
+
   long firstBadNanos() {
     return firstBadNanos.get();
   }
@@ -106,6 +114,8 @@ final class SimulatedDependency {
     Behaviour b = behaviour;
     if (b.hang()) {
       firstBadNanos.compareAndSet(0, System.nanoTime());
+      maxHeld.accumulateAndGet(held.incrementAndGet(), Math::max);
+      request.connection().closeHandler(v -> held.decrementAndGet());
       return;
     }
     int limit = capacity;
