@@ -107,13 +107,14 @@ public final class ConfigLoader {
       problems.add("fusebox.store.url: missing (got nothing, expected a Redis URL such as redis://127.0.0.1:6379 for a redis store)");
     }
     List<FuseboxConfig.Service> services = services(root, keyProblems, problems);
+    Map<String, BreakerConfig> inProcess = inProcess(root, keyProblems, problems);
     if (verticleClasses != null && keyProblems.stream().noneMatch(p -> p.startsWith("fusebox.verticles"))) {
       UserVerticles.check(section(root, "fusebox").get("verticles"), verticleClasses, problems);
     }
     if (!problems.isEmpty()) {
       throw new ConfigException(byPath(problems));
     }
-    return typed(root, services);
+    return typed(root, services, inProcess);
   }
 
   /** Problems read {@code path: problem (...)}; sorted by path, each path's own order kept. */
@@ -176,6 +177,30 @@ public final class ConfigLoader {
     return services;
   }
 
+  /** {@code circuit_breakers.in_process}: breaker keys only, over the preset and the defaults as a service's. */
+  private static Map<String, BreakerConfig> inProcess(Map<String, Object> root, List<String> keyProblems,
+      List<String> problems) {
+    Map<String, Object> breakers = section(root, "circuit_breakers");
+    Map<String, Object> defaults = section(breakers, "default");
+    String defaultPreset = presetOf(defaults, Presets.DEFAULT);
+    Map<String, BreakerConfig> built = new LinkedHashMap<>();
+    section(breakers, "in_process").forEach((name, value) -> {
+      String prefix = "circuit_breakers.in_process." + name;
+      if (!(value instanceof Map<?, ?>) || keyProblems.stream().anyMatch(p -> p.startsWith(prefix + ".")
+          || p.startsWith(prefix + ":") || p.startsWith("circuit_breakers.default"))) {
+        return;
+      }
+      @SuppressWarnings("unchecked")
+      Map<String, Object> section = (Map<String, Object>) value;
+      BreakerConfig config = build(prefix + ".", presetOf(section, defaultPreset), List.of(defaults, section), null,
+          problems);
+      if (config != null) {
+        built.put(name, config);
+      }
+    });
+    return built;
+  }
+
   /** The section's preset, or {@code otherwise} when it names none or an unknown one (which the key check reports). */
   private static String presetOf(Map<String, Object> section, String otherwise) {
     return section.get("preset") instanceof String preset && Presets.names().contains(preset) ? preset : otherwise;
@@ -198,7 +223,8 @@ public final class ConfigLoader {
     }
   }
 
-  private static FuseboxConfig typed(Map<String, Object> root, List<FuseboxConfig.Service> services) {
+  private static FuseboxConfig typed(Map<String, Object> root, List<FuseboxConfig.Service> services,
+      Map<String, BreakerConfig> inProcess) {
     Map<String, Object> fusebox = section(root, "fusebox");
     Map<String, Object> http = section(fusebox, "http");
     Map<String, Object> cluster = section(fusebox, "cluster");
@@ -239,7 +265,8 @@ public final class ConfigLoader {
                 : FuseboxConfig.Bridge.DEFAULT_IDLE_TIMEOUT,
             ((Number) value(bridge, "max_connections", FuseboxConfig.Bridge.DEFAULT_MAX_CONNECTIONS)).intValue()),
         List.copyOf(verticles),
-        List.copyOf(services));
+        List.copyOf(services),
+        Map.copyOf(inProcess));
   }
 
   private static FuseboxConfig.Verdict verdict(Map<String, Object> service, String path, List<String> problems) {

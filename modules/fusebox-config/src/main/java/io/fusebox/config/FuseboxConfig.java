@@ -8,6 +8,9 @@ import java.util.Map;
 /**
  * A whole node's configuration, validated: what {@code conf/fusebox.yaml} says once presets,
  * defaults, per-service keys and environment overrides are merged.
+ *
+ * @param inProcess the breakers of {@code circuit_breakers.in_process}: no dependency, no call
+ *     address; Vert.x code in the node holds them (fusebox-vertx's {@code FuseboxBreaker.create(vertx, name)})
  */
 public record FuseboxConfig(
     Node node,
@@ -19,7 +22,8 @@ public record FuseboxConfig(
     boolean jsonTransitionLog,
     Bridge bridge,
     List<UserVerticle> verticles,
-    List<Service> services) {
+    List<Service> services,
+    Map<String, BreakerConfig> inProcess) {
 
   /** An active recovery probe runs this often by default. */
   public static final Duration DEFAULT_PROBE_INTERVAL = Duration.ofSeconds(2);

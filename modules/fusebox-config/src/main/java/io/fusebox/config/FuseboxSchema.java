@@ -110,7 +110,8 @@ final class FuseboxSchema {
         .field("fusebox", fusebox)
         .field("circuit_breakers", section()
             .field("default", breaker())
-            .field("services", dictionaryOf(service)));
+            .field("services", dictionaryOf(service))
+            .field("in_process", dictionaryOf(breaker())));
   }
 
   /**

@@ -5,15 +5,22 @@ import java.util.regex.Pattern;
 
 /**
  * A set of HTTP statuses written as in configuration: single codes ({@code 503}) and classes
- * ({@code 5xx}), held as one bit per status.
+ * ({@code 5xx}), held as one bit per status. Public so that in-process breakers classify a
+ * WebClient's statuses as the HTTP adapter does.
  */
-final class StatusPatterns {
+public final class StatusPatterns {
+
+  /** What the HTTP adapter counts as failures unless told otherwise. */
+  public static final StatusPatterns DEFAULT_FAILURES = new StatusPatterns(HttpDependency.DEFAULT_FAILURE_STATUSES);
+  /** What the HTTP adapter counts as the caller's fault unless told otherwise. */
+  public static final StatusPatterns DEFAULT_IGNORED = new StatusPatterns(HttpDependency.DEFAULT_IGNORED_STATUSES);
 
   static final Pattern PATTERN = Pattern.compile("[1-5]xx|[1-5][0-9][0-9]");
 
   private final boolean[] matches = new boolean[600];
 
-  StatusPatterns(List<?> patterns) {
+  /** @param patterns codes ({@code 503}) and classes ({@code "5xx"}) */
+  public StatusPatterns(List<?> patterns) {
     for (Object p : patterns) {
       String text = String.valueOf(p);
       if (text.endsWith("xx")) {
@@ -31,7 +38,7 @@ final class StatusPatterns {
     return (pattern instanceof String || pattern instanceof Integer) && PATTERN.matcher(String.valueOf(pattern)).matches();
   }
 
-  boolean contains(int status) {
+  public boolean contains(int status) {
     return status >= 0 && status < matches.length && matches[status];
   }
 }

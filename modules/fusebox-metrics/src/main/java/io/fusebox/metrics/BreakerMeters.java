@@ -121,6 +121,19 @@ public final class BreakerMeters {
     requests.get(result).increment();
   }
 
+  /** Calls counted elsewhere and reported in bulk (an in-process breaker, at each of its snapshots). */
+  public void calls(Result result, long count) {
+    if (count > 0) {
+      requests.get(result).increment(count);
+    }
+  }
+
+  /** Durations summed elsewhere and reported in bulk, as {@link #calls(Result, long)}. */
+  public void latency(long calls, long nanos) {
+    latencyCount += calls;
+    latencyNanos += nanos;
+  }
+
   /** The duration of a call that ran (not of a rejection). */
   public void latency(long nanos) {
     latencyCount++;

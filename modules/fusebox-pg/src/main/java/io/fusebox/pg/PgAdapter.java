@@ -74,7 +74,7 @@ final class PgAdapter implements DependencyAdapter {
 
       @Override
       public boolean survives(Throwable failure) {
-        return failure instanceof PgException || isParameterMistake(failure);
+        return failure instanceof PgException || SqlStates.callersMistake(failure);
       }
     }, d.poolSize(), d.maxWaitQueue(), d.connectTimeout().toMillis());
   }
@@ -188,29 +188,16 @@ final class PgAdapter implements DependencyAdapter {
     return new JsonObject().put("rows", list).put("row_count", rows.rowCount());
   }
 
-  /** SQLSTATE classes 22, 23 and 42 are the caller's mistakes; the rest, and any non-SQL error, are failures. */
+  /** The caller's mistakes ({@link SqlStates#callersMistake}) are answered as such; any other error is a failure. */
   static Future<CallResult> classify(Throwable failure) {
-    if (failure instanceof PgException pg && pg.getSqlState() != null) {
-      String state = pg.getSqlState();
-      String detail = "SQLSTATE " + state + ": " + pg.getErrorMessage();
-      if (state.startsWith("22") || state.startsWith("23") || state.startsWith("42")) {
-        return Future.succeededFuture(CallResult.callerError(detail));
-      }
-      return Future.succeededFuture(CallResult.failure(detail));
+    if (SqlStates.callersMistake(failure)) {
+      return Future.succeededFuture(CallResult.callerError(failure instanceof PgException pg && pg.getSqlState() != null
+          ? "SQLSTATE " + pg.getSqlState() + ": " + pg.getErrorMessage() : failure.getMessage()));
     }
-    if (isParameterMistake(failure)) {
-      return Future.succeededFuture(CallResult.callerError(failure.getMessage()));
+    if (failure instanceof PgException pg && pg.getSqlState() != null) {
+      return Future.succeededFuture(CallResult.failure("SQLSTATE " + pg.getSqlState() + ": " + pg.getErrorMessage()));
     }
     return Future.failedFuture(failure);
-  }
-
-  /**
-   * Parameters of the wrong type or number, refused by the client before anything was sent; the
-   * client gives these no code, only this text.
-   */
-  private static boolean isParameterMistake(Throwable failure) {
-    String message = String.valueOf(failure.getMessage());
-    return message.contains("can not be coerced") || message.contains("number of parameters");
   }
 
   @Override

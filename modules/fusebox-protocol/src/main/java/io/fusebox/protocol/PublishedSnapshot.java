@@ -17,14 +17,21 @@ import java.util.Map;
  *
  * @param core the core breaker's own figures
  * @param node the node the breaker runs on, so that a cluster's instances never overwrite each other
+ * @param kind {@link #VERTICLE} for a breaker verticle, {@link #IN_PROCESS} for a breaker that Vert.x
+ *     code holds itself (fusebox-vertx)
  * @param dependency the dependency type, e.g. {@code http}
  * @param fallback the fallback chain and what it answered
  * @param thresholds what the rates are judged against
  * @param verdict this instance's own cluster verdict, {@code open} or {@code closed}; null (and left
  *     out of the JSON) when the breaker has no cluster verdict
  */
-public record PublishedSnapshot(BreakerSnapshot core, String node, String dependency, Fallback fallback,
+public record PublishedSnapshot(BreakerSnapshot core, String node, String kind, String dependency, Fallback fallback,
     Thresholds thresholds, String verdict) {
+
+  /** A breaker verticle, reached at {@code fusebox.call.<breaker>}. */
+  public static final String VERTICLE = "verticle";
+  /** A breaker held by Vert.x code in its own process, with no call address. */
+  public static final String IN_PROCESS = "in_process";
 
   /**
    * @param enabled the runtime switch ({@code fallback_on} / {@code fallback_off})
@@ -67,6 +74,7 @@ public record PublishedSnapshot(BreakerSnapshot core, String node, String depend
     JsonObject json = new JsonObject()
         .put("breaker", s.breaker())
         .put("node", node)
+        .put("kind", kind)
         .put("dependency", dependency)
         .put("state", s.state().wireName())
         .put("since", s.sinceEpochMillis())
@@ -130,7 +138,8 @@ public record PublishedSnapshot(BreakerSnapshot core, String node, String depend
           0);
       Map<String, Long> executions = new LinkedHashMap<>();
       fallback.getJsonObject("executions").forEach(e -> executions.put(e.getKey(), ((Number) e.getValue()).longValue()));
-      return new PublishedSnapshot(core, required(json.getString("node"), "node"), json.getString("dependency"),
+      return new PublishedSnapshot(core, required(json.getString("node"), "node"), json.getString("kind", VERTICLE),
+          json.getString("dependency"),
           new Fallback(fallback.getBoolean("enabled"), fallback.getJsonArray("types").stream().map(String.class::cast)
               .toList(), executions, calls.getLong("fallback")),
           new Thresholds(thresholds.getDouble("failure_rate"), thresholds.getDouble("slow_call_rate"),

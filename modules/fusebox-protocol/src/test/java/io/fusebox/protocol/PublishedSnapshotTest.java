@@ -33,7 +33,7 @@ class PublishedSnapshotTest {
   @Test
   void aVerdictIsPublishedOnlyWhenThereIsOne() {
     PublishedSnapshot s = Snapshots.of("orders", "n1", BreakerState.CLOSED, 0, false);
-    PublishedSnapshot withVerdict = new PublishedSnapshot(s.core(), s.node(), s.dependency(), s.fallback(),
+    PublishedSnapshot withVerdict = new PublishedSnapshot(s.core(), s.node(), s.kind(), s.dependency(), s.fallback(),
         s.thresholds(), "open");
     assertThat(withVerdict.toJson().getString("verdict")).isEqualTo("open");
     assertThat(PublishedSnapshot.fromJson(withVerdict.toJson()).verdictOpen()).isTrue();

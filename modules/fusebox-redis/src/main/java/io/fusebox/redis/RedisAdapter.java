@@ -33,8 +33,6 @@ final class RedisAdapter implements DependencyAdapter {
   private static final Set<String> READS = Set.of("GET", "MGET", "GETRANGE", "STRLEN", "EXISTS", "TYPE", "TTL", "PTTL",
       "HGET", "HMGET", "HGETALL", "HKEYS", "HVALS", "HLEN", "HEXISTS", "LRANGE", "LLEN", "LINDEX", "SMEMBERS",
       "SISMEMBER", "SCARD", "ZRANGE", "ZRANGEBYSCORE", "ZSCORE", "ZCARD", "ZRANK");
-  private static final Set<String> CALLERS_FAULT = Set.of("WRONGTYPE", "ERR", "NOSCRIPT", "EXECABORT");
-
   private final DeadlinePool<RedisLink> pool;
 
   RedisAdapter(Vertx vertx, RedisDependency d) {
@@ -67,7 +65,7 @@ final class RedisAdapter implements DependencyAdapter {
 
       @Override
       public boolean survives(Throwable failure) {
-        return isErrorReply(failure) || isClientSideMistake(failure);
+        return RedisErrors.isErrorReply(failure) || RedisErrors.isClientSideMistake(failure);
       }
     }, d.poolSize(), d.maxPoolWaiting(), d.connectTimeout().toMillis());
   }
@@ -113,29 +111,11 @@ final class RedisAdapter implements DependencyAdapter {
         return Future.succeededFuture(CallResult.success(new JsonObject().put("result", json(ar.result()))));
       }
       String message = String.valueOf(ar.cause().getMessage());
-      if (CALLERS_FAULT.contains(errorCode(ar.cause())) || isClientSideMistake(ar.cause())) {
+      if (RedisErrors.callersFault(ar.cause())) {
         return Future.succeededFuture(CallResult.callerError(message.lines().findFirst().orElse(message)));
       }
       return Future.failedFuture(ar.cause());
     });
-  }
-
-  /**
-   * An error reply's first word is its code (the RESP protocol's "error kind": ERR, WRONGTYPE,
-   * LOADING...); the client exposes it only as the start of the message.
-   */
-  private static String errorCode(Throwable failure) {
-    return String.valueOf(failure.getMessage()).split(" ", 2)[0];
-  }
-
-  private static boolean isErrorReply(Throwable failure) {
-    String code = errorCode(failure);
-    return code.length() > 1 && code.chars().allMatch(c -> c >= 'A' && c <= 'Z');
-  }
-
-  /** The client checks a command's arity before sending it, and says so only in text. */
-  private static boolean isClientSideMistake(Throwable failure) {
-    return String.valueOf(failure.getMessage()).startsWith("Redis command is not valid");
   }
 
   /** A reply as JSON: bulk strings as text, integers as numbers, arrays and maps as JSON, nil as null. */

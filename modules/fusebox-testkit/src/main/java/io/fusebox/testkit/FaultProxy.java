@@ -16,12 +16,12 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * A TCP proxy between the platform and a real server (PostgreSQL, Redis, a gRPC server), whose
  * faults a test switches at runtime: added latency, a hang (connections accepted, nothing
- * forwarded), a reset of every open connection, refusal of new connections, a drop after N bytes,
+ * forwarded), a partition (a hang whose new connections never reach the server), a reset of every open connection, refusal of new connections, a drop after N bytes,
  * and back to healthy. Faults are real network behaviour; the client under test is not touched.
  */
 public final class FaultProxy {
 
-  private enum Mode { HEALTHY, HANG, REFUSE }
+  private enum Mode { HEALTHY, HANG, PARTITION, REFUSE }
 
   private final Vertx vertx;
   private final String targetHost;
@@ -33,6 +33,8 @@ public final class FaultProxy {
   private final Set<NetSocket> toServer = ConcurrentHashMap.newKeySet();
   /** Sockets stopped by a hang, resumed when the proxy is healthy again. */
   private final Set<NetSocket> paused = ConcurrentHashMap.newKeySet();
+  /** Connections made during a partition: they never reached the server, and are reset when it heals. */
+  private final Set<NetSocket> unreached = ConcurrentHashMap.newKeySet();
   private final AtomicLong accepted = new AtomicLong();
   private final AtomicLong bytesToServer = new AtomicLong();
   private volatile Mode mode = Mode.HEALTHY;
@@ -64,6 +66,10 @@ public final class FaultProxy {
     open.add(downstream);
     downstream.closeHandler(v -> open.remove(downstream));
     downstream.pause();
+    if (mode == Mode.PARTITION) {
+      unreached.add(downstream);
+      return;
+    }
     client.connect(targetPort, targetHost).onComplete(ar -> {
       if (ar.failed()) {
         downstream.close();
@@ -89,12 +95,12 @@ public final class FaultProxy {
   }
 
   private void relay(Buffer data, NetSocket to, NetSocket from, AtomicLong forwarded, boolean toServer) {
-    if (mode == Mode.HANG) {
+    if (stalled()) {
       // hold this chunk and stop reading, like a stalled network; it flows again when healthy
       from.pause();
       paused.add(from);
       vertx.setPeriodic(50, id -> {
-        if (mode != Mode.HANG) {
+        if (!stalled()) {
           vertx.cancelTimer(id);
           relay(data, to, from, forwarded, toServer);
         }
@@ -122,6 +128,10 @@ public final class FaultProxy {
     }
   }
 
+  private boolean stalled() {
+    return mode == Mode.HANG || mode == Mode.PARTITION;
+  }
+
   public int port() {
     return server.actualPort();
   }
@@ -137,6 +147,8 @@ public final class FaultProxy {
     dropAfterBytes = -1;
     paused.forEach(NetSocket::resume);
     paused.clear();
+    unreached.forEach(NetSocket::close);
+    unreached.clear();
     return this;
   }
 
@@ -149,6 +161,18 @@ public final class FaultProxy {
   /** Accepts and keeps connections but forwards nothing, in either direction, until healthy again. */
   public FaultProxy hang() {
     mode = Mode.HANG;
+    return this;
+  }
+
+  /**
+   * A network partition: open connections stall as in {@link #hang()}, and a connection made now is
+   * accepted but never reaches the server (its client's connect succeeds, as a load balancer or a
+   * kernel's backlog would let it, and nothing answers); such connections are closed when the
+   * network heals, long after their clients gave up. Unlike a hang, the server does no work for
+   * connections its clients abandoned during the fault, all at once when it heals.
+   */
+  public FaultProxy partition() {
+    mode = Mode.PARTITION;
     return this;
   }
 

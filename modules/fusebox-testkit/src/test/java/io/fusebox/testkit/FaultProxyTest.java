@@ -62,6 +62,20 @@ class FaultProxyTest {
   }
 
   @Test
+  void aPartitionStallsOpenConnectionsAndKeepsNewOnesFromTheServer() throws Exception {
+    Connection before = connect();
+    assertThat(before.send("ping", 2000)).isEqualTo("ping");
+    int serverSide = proxy.serverConnections();
+    proxy.partition();
+    Connection during = connect();
+    assertThat(during.send("lost", 500)).as("nothing answers in a partition").isNull();
+    assertThat(proxy.serverConnections()).as("the server never saw the new connection").isEqualTo(serverSide);
+    proxy.healthy();
+    during.closed().get(2, TimeUnit.SECONDS);
+    assertThat(before.send("again", 2000)).as("an open connection flows on after the heal").isNotNull();
+  }
+
+  @Test
   void resetRefuseAndDropAfterBytes() throws Exception {
     Connection open = connect();
     assertThat(open.send("a", 2000)).isEqualTo("a");

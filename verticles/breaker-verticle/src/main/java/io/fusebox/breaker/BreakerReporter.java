@@ -74,7 +74,7 @@ final class BreakerReporter {
     BreakerSnapshot snapshot = breaker.snapshot();
     meters.snapshot(snapshot);
     vertx.eventBus().publish(Addresses.SNAPSHOTS,
-        new PublishedSnapshot(snapshot, node, dependencyType, ledger.summary(), thresholds, hold.verdict()).toJson());
+        new PublishedSnapshot(snapshot, node, PublishedSnapshot.VERTICLE, dependencyType, ledger.summary(), thresholds, hold.verdict()).toJson());
   }
 
   /** Saves the breaker's state, off the call path; a store that cannot write keeps it for later. */

@@ -53,7 +53,7 @@ class ClusterHoldTest {
   private void peerReports(String node, String verdict) {
     BreakerSnapshot peer = new BreakerSnapshot("shared", BreakerState.CLOSED, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
         0, 0, 0);
-    vertx.eventBus().publish(Addresses.SNAPSHOTS, new PublishedSnapshot(peer, node, "http",
+    vertx.eventBus().publish(Addresses.SNAPSHOTS, new PublishedSnapshot(peer, node, PublishedSnapshot.VERTICLE, "http",
         new PublishedSnapshot.Fallback(true, List.of(), Map.of(), 0), new PublishedSnapshot.Thresholds(0.5, null, 10),
         verdict).toJson());
   }

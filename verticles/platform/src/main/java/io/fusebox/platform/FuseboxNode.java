@@ -11,6 +11,7 @@ import io.fusebox.store.FileStateStore;
 import io.fusebox.store.MemoryStateStore;
 import io.fusebox.store.RedisStateStore;
 import io.fusebox.store.StateStore;
+import io.fusebox.vertx.NodeContext;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.vertx.core.Deployable;
@@ -96,6 +97,9 @@ public final class FuseboxNode {
 
   private Future<Void> deploy() {
     String nodeName = config.node().name();
+    // in-process breakers that the user's verticles create find the node's name, registry and their config here
+    NodeContext.install(vertx, new NodeContext(nodeName, services.registry(), config.snapshotInterval(),
+        config.inProcess()));
     List<Future<?>> breakers = new ArrayList<>();
     breakers.add(vertx.deployVerticle(new AdminVerticle(config.snapshotInterval())));
     for (FuseboxConfig.Service service : config.services()) {

@@ -1,0 +1,311 @@
+package io.fusebox.vertx;
+
+import io.fusebox.core.BreakerConfig;
+import io.fusebox.core.BreakerSnapshot;
+import io.fusebox.core.BreakerState;
+import io.fusebox.core.CircuitBreaker;
+import io.fusebox.core.CoarseClock;
+import io.fusebox.core.Presets;
+import io.fusebox.metrics.BreakerMeters;
+import io.fusebox.protocol.CallTimeoutException;
+import io.fusebox.protocol.CircuitOpenException;
+import io.fusebox.protocol.ErrorCode;
+import io.fusebox.protocol.FuseboxError;
+import io.fusebox.protocol.PublishedSnapshot;
+import io.fusebox.protocol.TooManyCallsException;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * A circuit breaker for Vert.x code in its own process: the same core breaker, configuration and
+ * presets as a breaker verticle, without the event-bus hop. It publishes transitions and snapshots
+ * like a breaker verticle, so a node's dashboard, {@code /api/breakers}, {@code /metrics} and admin
+ * actions treat it as one of theirs (marked {@code "kind": "in_process"}).
+ *
+ * <pre>{@code
+ * FuseboxBreaker breaker = FuseboxBreaker.create(vertx, "orders", Presets.get("default"));
+ * breaker.execute(() -> client.get(8080, "orders", "/orders").send())
+ *     .onSuccess(...).onFailure(...);       // CircuitOpenException when open, CallTimeoutException...
+ * }</pre>
+ *
+ * <h2>Threads</h2>
+ * The breaker belongs to the context it was created on (an event loop's when created in a verticle;
+ * a new event-loop context otherwise), and its core is only ever touched there, without locks.
+ * {@link #execute} called on that context decides at once; called from any other thread it hops onto
+ * the context first, which costs a task hand-over (see docs/benchmarks.md for the measured cost).
+ * {@link #state()} and {@link #isOpen()} are plain field reads from anywhere.
+ *
+ * <h2>Deadlines</h2>
+ * A call that has not completed within {@code detection.call_timeout} is answered with a
+ * {@link CallTimeoutException} and counted as a timeout; the operation itself runs on (the breaker
+ * cannot cancel someone else's future), and its late outcome is dropped. A future that is already
+ * complete when the operation returns it costs no timer and is handed back as it is.
+ */
+public final class FuseboxBreaker {
+
+  private final Vertx vertx;
+  private final Context context;
+  private final String name;
+  private final BreakerConfig config;
+  private final CircuitBreaker breaker;
+  private final Classifier classifier;
+  private final CoarseClock clock = CoarseClock.shared();
+  private final long callTimeoutMillis;
+  private final InProcessBulkhead bulkhead;
+  private final InProcessReporter reporter;
+  /** The state as last changed, for readers on any thread. */
+  private volatile BreakerState state = BreakerState.CLOSED;
+  private volatile BreakerSnapshot lastSnapshot;
+  private volatile boolean fallbackEnabled = true;
+  private long fallbackCalls;
+  private long timedCalls;
+  private long timedNanos;
+
+  private FuseboxBreaker(Vertx vertx, String name, BreakerConfig config, FuseboxBreakerOptions options) {
+    this.vertx = vertx;
+    this.context = vertx.getOrCreateContext();
+    this.name = name;
+    this.config = config;
+    this.breaker = new CircuitBreaker(name, config, clock);
+    this.classifier = options.classifier();
+    this.callTimeoutMillis = config.callTimeout().toMillis();
+    this.bulkhead = new InProcessBulkhead(this, config.bulkhead().maxConcurrentCalls(), config.bulkhead().maxWaitQueue());
+    this.lastSnapshot = breaker.snapshot();
+    breaker.addListener(t -> state = t.to());
+    NodeContext node = NodeContext.of(vertx);
+    String nodeName = options.node(node);
+    MeterRegistry registry = options.registry(node);
+    this.reporter = new InProcessReporter(this, vertx, breaker, config, nodeName, options.dependency(),
+        options.snapshotInterval(node).toMillis(), options.publish(),
+        registry == null ? null : new BreakerMeters(registry, name, nodeName, List.of(FALLBACK_TYPE)),
+        this::fallbackSummary);
+  }
+
+  /** The fallback type an in-process breaker reports: the caller's own function. */
+  static final String FALLBACK_TYPE = "function";
+
+  /**
+   * A breaker with this configuration, bound to the calling context.
+   *
+   * @param config e.g. {@code Presets.get("default")}, a {@code BreakerConfig.builder()...build()},
+   *     or {@link FuseboxBreakerConfig#load} of a configuration file's section
+   */
+  public static FuseboxBreaker create(Vertx vertx, String name, BreakerConfig config) {
+    return create(vertx, name, config, new FuseboxBreakerOptions());
+  }
+
+  public static FuseboxBreaker create(Vertx vertx, String name, BreakerConfig config, FuseboxBreakerOptions options) {
+    FuseboxBreaker created = new FuseboxBreaker(vertx, name, config, options);
+    created.onContext(created.reporter::start);
+    return created;
+  }
+
+  /**
+   * In a Fusebox node, the breaker its file configures under {@code circuit_breakers.in_process.<name>};
+   * anywhere else, or for a name the file does not have, the default preset.
+   */
+  public static FuseboxBreaker create(Vertx vertx, String name) {
+    NodeContext node = NodeContext.of(vertx);
+    Map<String, BreakerConfig> configured = node == null ? Map.of() : node.breakers();
+    return create(vertx, name, configured.getOrDefault(name, Presets.get(Presets.DEFAULT)));
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public BreakerConfig config() {
+    return config;
+  }
+
+  /** The state as of its last change; a plain read from any thread, no allocation. */
+  public BreakerState state() {
+    return state;
+  }
+
+  /** Whether calls are being rejected: open, or forced open by an administrator. */
+  public boolean isOpen() {
+    BreakerState s = state;
+    return s == BreakerState.OPEN || s == BreakerState.FORCED_OPEN;
+  }
+
+  /** On the breaker's context, its figures now; elsewhere, those of its last snapshot or transition. */
+  public BreakerSnapshot snapshot() {
+    return Vertx.currentContext() == context ? breaker.snapshot() : lastSnapshot;
+  }
+
+  /** Runs the operation if the breaker admits it, and counts its outcome with the breaker's classifier. */
+  public <T> Future<T> execute(Supplier<Future<T>> operation) {
+    return execute(operation, classifier);
+  }
+
+  /** As {@link #execute(Supplier)}, with a classifier for this call (the integrations pass their own). */
+  public <T> Future<T> execute(Supplier<Future<T>> operation, Classifier classifier) {
+    if (Vertx.currentContext() != context) {
+      Promise<T> answer = Promise.promise();
+      context.runOnContext(v -> execute(operation, classifier).onComplete(answer));
+      return answer.future();
+    }
+    return bulkhead.admit(operation, classifier);
+  }
+
+  /**
+   * As {@link #execute(Supplier)}, and any failure (a rejection, a timeout, the operation's own)
+   * is answered by the fallback instead, unless an administrator switched fallbacks off.
+   */
+  public <T> Future<T> executeWithFallback(Supplier<Future<T>> operation, Function<Throwable, T> fallback) {
+    return execute(operation).recover(failure -> {
+      if (!fallbackEnabled) {
+        return Future.failedFuture(failure);
+      }
+      T value;
+      try {
+        value = fallback.apply(failure);
+      } catch (RuntimeException e) {
+        return Future.failedFuture(e);
+      }
+      onContext(() -> fallbackCalls++);
+      return Future.succeededFuture(value);
+    });
+  }
+
+  /** Stops the breaker's timer, admin consumer and meters; calls still running keep their answers. */
+  public Future<Void> close() {
+    Promise<Void> closed = Promise.promise();
+    context.runOnContext(v -> {
+      reporter.stop();
+      closed.complete();
+    });
+    return closed.future();
+  }
+
+  /** Starts a call the bulkhead let through: asks the core, runs the operation, and counts or times it. */
+  <T> Future<T> run(Supplier<Future<T>> operation, Classifier classifier, long timeoutMillis) {
+    long permit = breaker.tryAcquire();
+    if (permit == CircuitBreaker.REJECTED) {
+      return Future.failedFuture(rejection());
+    }
+    long started = clock.nanos();
+    Future<T> future;
+    try {
+      future = operation.get();
+    } catch (RuntimeException e) {
+      record(permit, started, null, e, classifier);
+      return Future.failedFuture(e);
+    }
+    if (future == null) {
+      NullPointerException missing = new NullPointerException("the operation of breaker " + name + " returned no future");
+      record(permit, started, null, missing, classifier);
+      return Future.failedFuture(missing);
+    }
+    if (future.isComplete()) {
+      record(permit, started, future.result(), future.cause(), classifier);
+      return future;
+    }
+    return new RunningCall<>(this, permit, started, future, classifier, timeoutMillis).answer();
+  }
+
+  void record(long permit, long started, Object result, Throwable failure, Classifier classifier) {
+    long nanos = clock.nanos() - started;
+    Outcome outcome;
+    try {
+      outcome = classifier.classify(result, failure);
+    } catch (RuntimeException e) {
+      outcome = Outcome.FAILURE;
+    }
+    switch (outcome) {
+      case SUCCESS -> breaker.onSuccess(permit, nanos);
+      case FAILURE -> breaker.onFailure(permit, nanos);
+      case IGNORED -> breaker.onIgnored(permit);
+      case CALLERS_FAULT -> breaker.release(permit);
+    }
+    timedCalls++;
+    timedNanos += nanos;
+  }
+
+  void recordTimeout(long permit, long started) {
+    long nanos = clock.nanos() - started;
+    breaker.onTimeout(permit, nanos);
+    timedCalls++;
+    timedNanos += nanos;
+  }
+
+  private RuntimeException rejection() {
+    BreakerState s = breaker.state();
+    if (s == BreakerState.HALF_OPEN) {
+      return new TooManyCallsException(FuseboxError.of(ErrorCode.HALF_OPEN_FULL, name, s.wireName(),
+          "all " + config.recovery().permittedProbes() + " probe permits are taken"));
+    }
+    return new CircuitOpenException(new FuseboxError(ErrorCode.CIRCUIT_OPEN, name, s.wireName(),
+        "the breaker is " + s.wireName(), breaker.retryAfterMillis()));
+  }
+
+  RuntimeException bulkheadFull() {
+    breaker.countRejected();
+    return new TooManyCallsException(FuseboxError.of(ErrorCode.BULKHEAD_FULL, name, breaker.state().wireName(),
+        "all " + config.bulkhead().maxConcurrentCalls() + " calls in flight and " + config.bulkhead().maxWaitQueue()
+            + " waiting"));
+  }
+
+  RuntimeException timedOutWaiting() {
+    breaker.countTimedOutWaiting();
+    return timeout("the deadline passed while waiting for a bulkhead slot");
+  }
+
+  RuntimeException timeout(String detail) {
+    return new CallTimeoutException(FuseboxError.of(ErrorCode.TIMEOUT, name, breaker.state().wireName(), detail));
+  }
+
+  long callTimeoutMillis() {
+    return callTimeoutMillis;
+  }
+
+  Vertx vertx() {
+    return vertx;
+  }
+
+  Context context() {
+    return context;
+  }
+
+  InProcessBulkhead bulkhead() {
+    return bulkhead;
+  }
+
+  long timedCalls() {
+    return timedCalls;
+  }
+
+  long timedNanos() {
+    return timedNanos;
+  }
+
+  void published(BreakerSnapshot snapshot) {
+    lastSnapshot = snapshot;
+  }
+
+  void fallbackEnabled(boolean enabled) {
+    fallbackEnabled = enabled;
+  }
+
+  private PublishedSnapshot.Fallback fallbackSummary() {
+    return new PublishedSnapshot.Fallback(fallbackEnabled, List.of(FALLBACK_TYPE), Map.of(FALLBACK_TYPE, fallbackCalls),
+        fallbackCalls);
+  }
+
+  /** Runs the action on the breaker's context: now when already there, as a task otherwise. */
+  void onContext(Runnable action) {
+    if (Vertx.currentContext() == context) {
+      action.run();
+    } else {
+      context.runOnContext(v -> action.run());
+    }
+  }
+}
