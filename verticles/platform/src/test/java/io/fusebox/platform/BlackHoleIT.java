@@ -33,6 +33,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.awaitility.Awaitility;
@@ -55,7 +56,7 @@ class BlackHoleIT {
   private static final long OPEN_TIMEOUT_MS = 2000;
   private static final long PROBE_INTERVAL_MS = 500;
   private static final Duration HANG = Duration.ofSeconds(30);
-  private static final long THINK_MS = 20;
+  private static final long THINK_MS = 50;
   private static final List<String> BREAKERS = List.of("api", "orders", "cache", "agent");
   private static final String NAME = "fusebox-blackhole-" + ProcessHandle.current().pid();
 
@@ -130,14 +131,21 @@ class BlackHoleIT {
         getClass().getClassLoader()).await(60, TimeUnit.SECONDS);
     try {
       Map<String, Long> closedAt = new ConcurrentHashMap<>();
+      Map<String, String> state = new ConcurrentHashMap<>();
       Callers callers = new Callers(node.vertx());
       Map<String, AtomicInteger> reopenedAfterHeal = new ConcurrentHashMap<>();
+      AtomicBoolean healedYet = new AtomicBoolean();
       node.vertx().eventBus().<JsonObject>consumer(Addresses.EVENTS, m -> {
         String breaker = m.body().getString("breaker");
-        if ("closed".equals(m.body().getString("to"))) {
+        String to = m.body().getString("to");
+        state.put(breaker, to);
+        if (!healedYet.get()) {
+          return;
+        }
+        if ("closed".equals(to)) {
           // the first close after the heal is the recovery; a later trip is counted apart
           closedAt.putIfAbsent(breaker, System.nanoTime());
-        } else if ("open".equals(m.body().getString("to")) && closedAt.containsKey(breaker)) {
+        } else if ("open".equals(to) && closedAt.containsKey(breaker)) {
           reopenedAfterHeal.computeIfAbsent(breaker, b -> new AtomicInteger()).incrementAndGet();
           System.out.println("  " + breaker + " reopened after the heal: " + m.body().getString("reason")
               + ", failures seen just before: " + callers.lastFailure.get(breaker));
@@ -146,9 +154,10 @@ class BlackHoleIT {
       Sampler sampler = new Sampler();
       long samplerTimer = vertx.setPeriodic(250, id -> sampler.sample());
       callers.start();
-      // warm: enough replies, and every breaker closed (a cold pool can trip one in the first second)
-      Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> callers.replies.get() >= 20_000
-          && BREAKERS.stream().allMatch(b -> "closed".equals(callers.lastState.get(b))));
+      // warm: enough replies, and every breaker closed for a while (the first seconds of a cold JVM,
+      // 800 first calls at once on 2 cores, trip some)
+      Awaitility.await().atMost(Duration.ofSeconds(90)).during(Duration.ofSeconds(2)).until(() ->
+          callers.replies.get() >= 20_000 && BREAKERS.stream().allMatch(b -> "closed".equals(state.getOrDefault(b, "closed"))));
 
       // from here on every reply counts; the first seconds of a cold JVM (800 first calls at once on
       // 2 cores) are printed apart
@@ -162,8 +171,8 @@ class BlackHoleIT {
       sampler.max = sampler.duringHang;
       // the fault itself: the hole stays this long, and every answer in it is one a caller expects
       BreakerHarness.holdsFor(HANG, callers.unexpected::isEmpty);
-      closedAt.clear();
       callers.blackHoled = false;
+      healedYet.set(true);
       proxies.values().forEach(FaultProxy::healthy);
       long healed = System.nanoTime();
       // what the network held back (the FIN of every connection closed during the hang) arrives now,
@@ -172,12 +181,11 @@ class BlackHoleIT {
       Awaitility.await().atMost(Duration.ofSeconds(30))
           .conditionEvaluationListener(c -> {
             if (!c.isSatisfied() && c.getRemainingTimeInMS() <= c.getPollInterval().toMillis()) {
-              System.out.println("  not recovered yet: closed after the heal " + closedAt.keySet() + ", last state seen "
-                  + callers.lastState + ", last failure " + callers.lastFailure);
+              System.out.println("  not recovered yet: closed after the heal " + closedAt.keySet() + ", states " + state
+                  + ", last failure " + callers.lastFailure);
             }
           })
-          .until(() -> closedAt.keySet().containsAll(BREAKERS)
-              && BREAKERS.stream().allMatch(b -> "closed".equals(callers.lastState.get(b))));
+          .until(() -> closedAt.keySet().containsAll(BREAKERS));
       // watch a while longer, for re-trips and for what the servers hold once the heal settled
       Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> sampler.afterHealSamples.get() >= 8);
       callers.stop();
@@ -214,7 +222,6 @@ class BlackHoleIT {
 
   /** {@link #CALLERS} callers per breaker, each sending its next call when the last one is answered. */
   private static final class Callers {
-    final Map<String, String> lastState = new ConcurrentHashMap<>();
     final Map<String, String> lastFailure = new ConcurrentHashMap<>();
     final AtomicLong maxReplyNanos = new AtomicLong();
     final AtomicLong maxWarmupReplyNanos = new AtomicLong();
@@ -266,16 +273,14 @@ class BlackHoleIT {
             long took = System.nanoTime() - start;
             (measuring ? maxReplyNanos : maxWarmupReplyNanos).accumulateAndGet(took, Math::max);
             replies.incrementAndGet();
-            if (ar.succeeded()) {
-              lastState.put(breaker, String.valueOf(ar.result().headers().get("fusebox-state")));
-            } else if (ar.cause() instanceof ReplyException re && Set.of(429, 502, 503, 504).contains(re.failureCode())) {
+            if (ar.failed() && ar.cause() instanceof ReplyException re && Set.of(429, 502, 503, 504).contains(re.failureCode())) {
               if (re.failureCode() == 502 || re.failureCode() == 504) {
                 lastFailure.put(breaker, re.getMessage());
               }
               if (re.failureCode() == 504 && marker != null) {
                 timedOutMarkers.add(marker);
               }
-            } else {
+            } else if (ar.failed()) {
               unexpected.add(breaker + ": " + ar.cause());
             }
             // each caller thinks a little between calls: 800 callers in a busy loop would measure the
