@@ -6,8 +6,10 @@ import io.fusebox.core.BreakerState;
 import io.fusebox.core.CircuitBreaker;
 import io.fusebox.core.CoarseClock;
 import io.fusebox.core.Presets;
+import io.fusebox.core.TransitionListener;
 import io.fusebox.metrics.BreakerMeters;
 import io.fusebox.protocol.CallTimeoutException;
+import io.fusebox.protocol.AdminAction;
 import io.fusebox.protocol.CircuitOpenException;
 import io.fusebox.protocol.ErrorCode;
 import io.fusebox.protocol.FuseboxError;
@@ -176,6 +178,41 @@ public final class FuseboxBreaker {
     });
   }
 
+  /**
+   * Tells the listener of every later transition, on the breaker's context (where a listener may
+   * call {@link #execute} without a hop).
+   */
+  public void addListener(TransitionListener listener) {
+    onContext(() -> breaker.addListener(listener));
+  }
+
+  /** Applies an administrator's action, as one sent on the event bus would be. */
+  public void apply(AdminAction action) {
+    onContext(() -> {
+      switch (action) {
+        case FORCE_OPEN -> breaker.forceOpen();
+        case DISABLE -> breaker.disable();
+        case CLOSE -> breaker.close();
+        case RESET -> breaker.reset();
+        case FALLBACK_ON, FALLBACK_OFF -> fallbackEnabled = action == AdminAction.FALLBACK_ON;
+      }
+      reporter.publishSnapshot();
+    });
+  }
+
+  /**
+   * Opens a closed or half-open breaker now, as its detectors would: it half-opens after its open
+   * timeout (unlike {@link AdminAction#FORCE_OPEN}, which holds it open until an administrator acts).
+   */
+  public void trip(String reason) {
+    onContext(() -> {
+      BreakerState s = breaker.state();
+      if (s == BreakerState.CLOSED || s == BreakerState.HALF_OPEN) {
+        breaker.transitionTo(BreakerState.OPEN, reason);
+      }
+    });
+  }
+
   /** Stops the breaker's timer, admin consumer and meters; calls still running keep their answers. */
   public Future<Void> close() {
     Promise<Void> closed = Promise.promise();
@@ -289,10 +326,6 @@ public final class FuseboxBreaker {
 
   void published(BreakerSnapshot snapshot) {
     lastSnapshot = snapshot;
-  }
-
-  void fallbackEnabled(boolean enabled) {
-    fallbackEnabled = enabled;
   }
 
   private PublishedSnapshot.Fallback fallbackSummary() {

@@ -103,14 +103,7 @@ final class InProcessReporter {
       LOG.warn("breaker {} ignored unknown admin action '{}'", breaker.name(), message.body().getValue("action"));
       return;
     }
-    switch (action) {
-      case FORCE_OPEN -> breaker.forceOpen();
-      case DISABLE -> breaker.disable();
-      case CLOSE -> breaker.close();
-      case RESET -> breaker.reset();
-      case FALLBACK_ON, FALLBACK_OFF -> owner.fallbackEnabled(action == AdminAction.FALLBACK_ON);
-    }
-    publishSnapshot();
+    owner.apply(action);
   }
 
   void publishSnapshot() {
