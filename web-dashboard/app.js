@@ -96,7 +96,9 @@ function createTile(key, s) {
   el.dataset.breaker = s.breaker;
   el.dataset.node = s.node;
   el.querySelector('.name').textContent = s.breaker;
-  el.querySelector('.node').textContent = s.node;
+  el.dataset.kind = s.kind || 'verticle';
+  // an in-process breaker (fusebox-vertx) has no call address: say so next to its node
+  el.querySelector('.node').textContent = s.kind === 'in_process' ? `${s.node} · in process` : s.node;
   el.querySelector('.admin').hidden = token === null;
   el.querySelectorAll('.admin button').forEach((b) => b.addEventListener('click', () => act(s.breaker, b.dataset.action, el)));
   $('tiles').appendChild(el);

@@ -36,6 +36,7 @@ public final class FuseboxCircuitBreaker implements CircuitBreaker {
 
   private static final Handler<Void> NOTHING = v -> { };
   private static final RetryPolicy NO_DELAY = (failure, retryCount) -> 0L;
+  private static final FailurePolicy<Object> DEFAULT_POLICY = FailurePolicy.defaultPolicy();
 
   private final Vertx vertx;
   private final FuseboxBreaker breaker;
@@ -45,7 +46,7 @@ public final class FuseboxCircuitBreaker implements CircuitBreaker {
   private volatile Handler<Void> halfOpenHandler = NOTHING;
   private volatile Handler<Void> closeHandler = NOTHING;
   private volatile Function<Throwable, ?> fallback;
-  private volatile FailurePolicy<Object> failurePolicy = FailurePolicy.defaultPolicy();
+  private volatile FailurePolicy<Object> failurePolicy = DEFAULT_POLICY;
   private volatile RetryPolicy retryPolicy = NO_DELAY;
   private final Classifier classifier = this::classify;
 
@@ -83,8 +84,11 @@ public final class FuseboxCircuitBreaker implements CircuitBreaker {
   }
 
   private Outcome classify(Object result, Throwable failure) {
-    Future<Object> outcome = failure == null ? Future.succeededFuture(result) : Future.failedFuture(failure);
-    if (failurePolicy.test(outcome)) {
+    FailurePolicy<Object> policy = failurePolicy;
+    // the default policy needs no future to be asked: a call failed or it did not
+    boolean failed = policy == DEFAULT_POLICY ? failure != null
+        : policy.test(failure == null ? Future.succeededFuture(result) : Future.failedFuture(failure));
+    if (failed) {
       failuresInARow.incrementAndGet();
       return Outcome.FAILURE;
     }
@@ -113,7 +117,12 @@ public final class FuseboxCircuitBreaker implements CircuitBreaker {
 
   @Override
   public <T> Future<T> executeWithFallback(Supplier<Future<T>> command, Function<Throwable, T> fallback) {
-    return breaker.execute(() -> attempt(command, 0), classifier).recover(failure -> {
+    Future<T> outcome = options.getMaxRetries() > 0 ? breaker.execute(() -> attempt(command, 0), classifier)
+        : breaker.execute(command, classifier);
+    if (outcome.succeeded()) {
+      return outcome;
+    }
+    return outcome.recover(failure -> {
       Throwable reason = translate(failure);
       boolean rejected = reason == OpenCircuitException.INSTANCE;
       if (fallback == null || !(rejected || options.isFallbackOnFailure())) {
@@ -129,14 +138,14 @@ public final class FuseboxCircuitBreaker implements CircuitBreaker {
 
   /** Retries a failed attempt while the breaker is closed, as vertx-circuit-breaker does; the breaker sees the last one. */
   private <T> Future<T> attempt(Supplier<Future<T>> command, int retry) {
+    if (retry >= options.getMaxRetries()) {
+      return command.get();
+    }
     Future<T> attempt;
     try {
       attempt = command.get();
     } catch (RuntimeException e) {
       attempt = Future.failedFuture(e);
-    }
-    if (retry >= options.getMaxRetries()) {
-      return attempt;
     }
     return attempt.recover(failure -> {
       if (breaker.state() != BreakerState.CLOSED) {
