@@ -62,6 +62,8 @@ public final class FuseboxBreaker {
   private final long callTimeoutMillis;
   private final InProcessBulkhead bulkhead;
   private final InProcessReporter reporter;
+  /** Null unless the owner gave a health check to probe with. */
+  private final InProcessProbe probe;
   /** The state as last changed, for readers on any thread. */
   private volatile BreakerState state = BreakerState.CLOSED;
   private volatile BreakerSnapshot lastSnapshot;
@@ -80,7 +82,14 @@ public final class FuseboxBreaker {
     this.callTimeoutMillis = config.callTimeout().toMillis();
     this.bulkhead = new InProcessBulkhead(this, config.bulkhead().maxConcurrentCalls(), config.bulkhead().maxWaitQueue());
     this.lastSnapshot = breaker.snapshot();
-    breaker.addListener(t -> state = t.to());
+    this.probe = options.probe() == null ? null
+        : new InProcessProbe(this, options.probe(), options.probeInterval().toMillis());
+    breaker.addListener(t -> {
+      state = t.to();
+      if (t.to() == BreakerState.HALF_OPEN && probe != null) {
+        probe.onHalfOpen();
+      }
+    });
     NodeContext node = NodeContext.of(vertx);
     String nodeName = options.node(node);
     MeterRegistry registry = options.registry(node);
@@ -154,6 +163,10 @@ public final class FuseboxBreaker {
       Promise<T> answer = Promise.promise();
       context.runOnContext(v -> execute(operation, classifier).onComplete(answer));
       return answer.future();
+    }
+    if (probe != null && breaker.state() == BreakerState.HALF_OPEN) {
+      // the health check is the probe: no caller's call is risked
+      return Future.failedFuture(rejection());
     }
     return bulkhead.admit(operation, classifier);
   }
@@ -276,12 +289,14 @@ public final class FuseboxBreaker {
 
   private RuntimeException rejection() {
     BreakerState s = breaker.state();
-    if (s == BreakerState.HALF_OPEN) {
+    if (s == BreakerState.HALF_OPEN && probe == null) {
       return new TooManyCallsException(FuseboxError.of(ErrorCode.HALF_OPEN_FULL, name, s.wireName(),
           "all " + config.recovery().permittedProbes() + " probe permits are taken"));
     }
+    // half-open with an active probe: callers may come back once the next check has run
+    long retryAfter = s == BreakerState.HALF_OPEN ? probe.intervalMillis() : breaker.retryAfterMillis();
     return new CircuitOpenException(new FuseboxError(ErrorCode.CIRCUIT_OPEN, name, s.wireName(),
-        "the breaker is " + s.wireName(), breaker.retryAfterMillis()));
+        "the breaker is " + s.wireName(), retryAfter));
   }
 
   RuntimeException bulkheadFull() {

@@ -1,8 +1,10 @@
 package io.fusebox.vertx;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * How an in-process breaker classifies and reports. Every field has a default that fits a breaker
@@ -25,6 +27,8 @@ public final class FuseboxBreakerOptions {
   private Duration snapshotInterval;
   private String dependency = DEFAULT_DEPENDENCY;
   private boolean publish = true;
+  private Supplier<Future<?>> probe;
+  private Duration probeInterval;
 
   public FuseboxBreakerOptions classifier(Classifier classifier) {
     this.classifier = Objects.requireNonNull(classifier, "classifier");
@@ -64,6 +68,28 @@ public final class FuseboxBreakerOptions {
   public FuseboxBreakerOptions publish(boolean publish) {
     this.publish = publish;
     return this;
+  }
+
+  /**
+   * Active recovery, as {@code recovery.probe} of a breaker verticle: while half-open, the breaker
+   * runs this health check every interval as its probe, and rejects callers meanwhile. Off by
+   * default: callers' calls are the probes.
+   */
+  public FuseboxBreakerOptions activeProbe(Supplier<Future<?>> check, Duration interval) {
+    if (interval.isNegative() || interval.isZero()) {
+      throw new IllegalArgumentException("probe interval: must be > 0 (got " + interval + ")");
+    }
+    this.probe = Objects.requireNonNull(check, "check");
+    this.probeInterval = interval;
+    return this;
+  }
+
+  Supplier<Future<?>> probe() {
+    return probe;
+  }
+
+  Duration probeInterval() {
+    return probeInterval;
   }
 
   Classifier classifier() {

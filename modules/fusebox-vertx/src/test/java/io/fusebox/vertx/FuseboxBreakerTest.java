@@ -148,6 +148,31 @@ class FuseboxBreakerTest {
   }
 
   @Test
+  void anActiveProbeRecoversWithoutRiskingACallersCall() {
+    AtomicInteger checks = new AtomicInteger();
+    java.util.concurrent.atomic.AtomicBoolean healthy = new java.util.concurrent.atomic.AtomicBoolean();
+    FuseboxBreaker breaker = FuseboxBreaker.create(vertx, "probed", detectorsOff().consecutiveFailures(1)
+            .consecutiveFailuresNoiseAware(false).openTimeout(Duration.ofMillis(100)).exponentialBackoff(false)
+            .permittedProbes(1).successThreshold(1).build(),
+        new FuseboxBreakerOptions().publish(false).activeProbe(() -> {
+          checks.incrementAndGet();
+          return healthy.get() ? Future.succeededFuture() : Future.failedFuture("still down");
+        }, Duration.ofMillis(50)));
+    failure(breaker.execute(() -> Future.failedFuture(new IllegalStateException("down"))));
+    org.awaitility.Awaitility.await().until(() -> checks.get() >= 2);
+    AtomicInteger callerRan = new AtomicInteger();
+    Throwable refused = failure(breaker.execute(() -> {
+      callerRan.incrementAndGet();
+      return Future.succeededFuture("x");
+    }));
+    assertThat(refused).isInstanceOf(CircuitOpenException.class);
+    assertThat(callerRan).as("no caller's call is a probe").hasValue(0);
+    healthy.set(true);
+    org.awaitility.Awaitility.await().until(() -> breaker.state() == BreakerState.CLOSED);
+    assertThat(await(breaker.execute(() -> Future.succeededFuture("back")))).isEqualTo("back");
+  }
+
+  @Test
   void theBulkheadQueuesThenRefuses() {
     FuseboxBreaker breaker = quiet(vertx, "narrow", detectorsOff().maxConcurrentCalls(1).maxWaitQueue(1)
         .callTimeout(Duration.ofSeconds(5)).build());

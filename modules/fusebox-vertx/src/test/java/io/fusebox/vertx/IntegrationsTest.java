@@ -9,6 +9,7 @@ import io.fusebox.core.BreakerConfig;
 import io.fusebox.core.BreakerSnapshot;
 import io.fusebox.core.BreakerState;
 import io.fusebox.protocol.CircuitOpenException;
+import io.fusebox.protocol.FuseboxClient;
 import io.fusebox.testkit.TestServices;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -125,6 +126,25 @@ class IntegrationsTest {
     Redis nowhere = Redis.createClient(vertx, new RedisOptions().setConnectionString("redis://127.0.0.1:1"));
     assertThat(failureOf(FuseboxRedis.wrap(nowhere, breaker).send(Request.cmd(Command.PING)))).isNotNull();
     assertThat(breaker.state()).isEqualTo(BreakerState.OPEN);
+  }
+
+  @Test
+  void theWebHandlerShedsForABreakerNamedAnywhereInThePlatform() throws Exception {
+    FuseboxClient client = FuseboxClient.create(vertx);
+    await(client.ready());
+    FuseboxBreaker remote = onContext(() -> FuseboxBreaker.create(vertx, "ledger", opensAfter(1),
+        new FuseboxBreakerOptions().snapshotInterval(Duration.ofMillis(100))));
+    Router router = Router.router(vertx);
+    router.route("/transfer").handler(ShedWhenOpen.named(client, "ledger")).handler(rc -> rc.response().end("moved"));
+    HttpServer server = await(vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1"));
+    WebClient web = WebClient.create(vertx);
+
+    assertThat(await(web.get(server.actualPort(), "127.0.0.1", "/transfer").send()).bodyAsString()).isEqualTo("moved");
+    failure(remote.execute(() -> io.vertx.core.Future.failedFuture(new IllegalStateException("down"))));
+    org.awaitility.Awaitility.await().until(() -> client.state("ledger") == BreakerState.OPEN);
+    HttpResponse<?> shed = await(web.get(server.actualPort(), "127.0.0.1", "/transfer").send());
+    assertThat(shed.statusCode()).isEqualTo(503);
+    assertThat(shed.getHeader("Retry-After")).isEqualTo("1");
   }
 
   /** The failure a future ended with, whatever its type (the Redis client's error replies are no Exception). */

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fusebox.demo.DemoUpstreamVerticle;
 import io.fusebox.protocol.FuseboxClient;
+import io.fusebox.vertx.FuseboxBreaker;
+import io.fusebox.vertx.FuseboxBreakerOptions;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -75,6 +77,17 @@ class DashboardBrowserTest {
     browser.await(Duration.ofSeconds(2), d -> tile("alpha").findElement(By.className("retry")).getText()
         .startsWith("half-open in"));
     browser.screenshot("transition");
+  }
+
+  @Test
+  void anInProcessBreakerHasATileMarkedInProcess() {
+    FuseboxBreaker.create(node.vertx, "gamma", quiet().build(), new FuseboxBreakerOptions().node("node-t")
+        .snapshotInterval(TestNode.SNAPSHOT_INTERVAL));
+    browser.driver.get(node.url("/"));
+    browser.await(Duration.ofSeconds(10), d -> d.findElements(By.cssSelector(".tile[data-state]")).size() == 3);
+    assertThat(tile("gamma").getAttribute("data-kind")).isEqualTo("in_process");
+    assertThat(tile("gamma").findElement(By.className("node")).getText()).isEqualTo("node-t · in process");
+    assertThat(tile("alpha").findElement(By.className("node")).getText()).as("a breaker verticle's tile").isEqualTo("node-t");
   }
 
   @Test
