@@ -1,5 +1,6 @@
 package io.fusebox.protocol;
 
+import io.fusebox.core.BreakerConfig;
 import io.fusebox.core.BreakerSnapshot;
 import io.fusebox.core.BreakerState;
 import io.vertx.core.json.JsonArray;
@@ -54,6 +55,12 @@ public record PublishedSnapshot(BreakerSnapshot core, String node, String kind, 
 
   /** @param failureRate null when the failure-rate detector is off; likewise {@code slowCallRate} */
   public record Thresholds(Double failureRate, Double slowCallRate, int minimumCalls) {
+
+    /** What a breaker with this configuration judges its rates against. */
+    public static Thresholds of(BreakerConfig config) {
+      return new Thresholds(config.failureRate().enabled() ? config.failureRate().threshold() : null,
+          config.slowCalls().enabled() ? config.slowCalls().rateThreshold() : null, config.failureRate().minimumCalls());
+    }
   }
 
   public String breaker() {

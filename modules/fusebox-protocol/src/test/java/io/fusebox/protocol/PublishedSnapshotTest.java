@@ -21,13 +21,20 @@ class PublishedSnapshotTest {
   @Test
   void publishesTheDocumentedShape() {
     JsonObject json = Snapshots.of("orders", "n1", BreakerState.CLOSED, 0, false).toJson();
-    assertThat(json.fieldNames()).containsExactlyInAnyOrder("breaker", "node", "dependency", "state", "since", "calls",
+    assertThat(json.fieldNames()).containsExactlyInAnyOrder("breaker", "node", "kind", "dependency", "state", "since", "calls",
         "failure_rate", "slow_call_rate", "window_calls", "latency_ms", "open_timeout_ms", "backoff_level",
         "retry_at", "fallback", "thresholds");
     assertThat(json.getJsonObject("calls").fieldNames())
         .containsExactlyInAnyOrder("success", "failure", "ignored", "rejected", "timeout", "fallback");
     assertThat(json.getJsonObject("thresholds").getValue("slow_call_rate")).as("a detector that is off").isNull();
     assertThat(json.getJsonObject("thresholds").containsKey("slow_call_rate")).isTrue();
+  }
+
+  @Test
+  void aSnapshotWithoutKindIsAnOlderNodesVerticle() {
+    JsonObject older = Snapshots.of("orders", "n1", BreakerState.CLOSED, 0, false).toJson();
+    older.remove("kind");
+    assertThat(PublishedSnapshot.fromJson(older).kind()).isEqualTo(PublishedSnapshot.VERTICLE);
   }
 
   @Test

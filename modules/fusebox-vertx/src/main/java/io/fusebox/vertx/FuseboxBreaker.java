@@ -52,6 +52,9 @@ import java.util.function.Supplier;
  */
 public final class FuseboxBreaker {
 
+  /** The fallback type an in-process breaker reports: the caller's own function. */
+  static final String FALLBACK_TYPE = "function";
+
   private final Vertx vertx;
   private final Context context;
   private final String name;
@@ -98,9 +101,6 @@ public final class FuseboxBreaker {
         registry == null ? null : new BreakerMeters(registry, name, nodeName, List.of(FALLBACK_TYPE)),
         this::fallbackSummary);
   }
-
-  /** The fallback type an in-process breaker reports: the caller's own function. */
-  static final String FALLBACK_TYPE = "function";
 
   /**
    * A breaker with this configuration, bound to the calling context.

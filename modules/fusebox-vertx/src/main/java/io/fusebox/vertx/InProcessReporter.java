@@ -60,10 +60,7 @@ final class InProcessReporter {
     this.publish = publish;
     this.meters = meters;
     this.fallback = fallback;
-    this.thresholds = new PublishedSnapshot.Thresholds(
-        config.failureRate().enabled() ? config.failureRate().threshold() : null,
-        config.slowCalls().enabled() ? config.slowCalls().rateThreshold() : null,
-        config.failureRate().minimumCalls());
+    this.thresholds = PublishedSnapshot.Thresholds.of(config);
   }
 
   /** On the breaker's event loop: what is registered here runs there. */

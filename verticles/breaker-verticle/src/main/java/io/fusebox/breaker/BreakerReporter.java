@@ -49,10 +49,7 @@ final class BreakerReporter {
     this.ledger = ledger;
     this.hold = hold;
     this.services = services;
-    this.thresholds = new PublishedSnapshot.Thresholds(
-        config.failureRate().enabled() ? config.failureRate().threshold() : null,
-        config.slowCalls().enabled() ? config.slowCalls().rateThreshold() : null,
-        config.failureRate().minimumCalls());
+    this.thresholds = PublishedSnapshot.Thresholds.of(config);
   }
 
   /** Logs and publishes a transition, then the snapshot it changed, then saves the new state. */
