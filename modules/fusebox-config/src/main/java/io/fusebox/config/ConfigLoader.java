@@ -192,6 +192,10 @@ public final class ConfigLoader {
       }
       @SuppressWarnings("unchecked")
       Map<String, Object> section = (Map<String, Object>) value;
+      if (section(section(section, "recovery"), "probe").size() > 0) {
+        problems.add(prefix + ".recovery.probe: not for an in-process breaker (got a probe section, expected"
+            + " FuseboxBreakerOptions.activeProbe(check, interval) in code: only its owner knows how to check)");
+      }
       BreakerConfig config = build(prefix + ".", presetOf(section, defaultPreset), List.of(defaults, section), null,
           problems);
       if (config != null) {

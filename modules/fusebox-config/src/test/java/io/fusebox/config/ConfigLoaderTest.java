@@ -53,6 +53,42 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void inProcessBreakersTakeBreakerKeysOverTheDefaults() throws Exception {
+    FuseboxConfig c = load("""
+        circuit_breakers:
+          default: { detection: { call_timeout: 3s } }
+          in_process:
+            catalog: { preset: aggressive, transitions: { open_timeout: 5s } }
+        """, Map.of());
+    BreakerConfig catalog = c.inProcess().get("catalog");
+    assertThat(catalog.callTimeout()).as("from the defaults").isEqualTo(Duration.ofSeconds(3));
+    assertThat(catalog.transitions().openTimeout()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(catalog.consecutiveFailures().threshold())
+        .isEqualTo(Presets.get("aggressive").consecutiveFailures().threshold());
+    assertThat(c.services()).isEmpty();
+  }
+
+  @Test
+  void anInProcessBreakerIsRefusedWhatOnlyAVerticleCanDo() {
+    assertThatThrownBy(() -> load("""
+        circuit_breakers:
+          in_process:
+            catalog:
+              recovery: { permitted_probes: 0, probe: { type: synthetic } }
+        """, Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("circuit_breakers.in_process.catalog.recovery.probe: not for an in-process breaker")
+        .hasMessageContaining("circuit_breakers.in_process.catalog.recovery.permitted_probes");
+    assertThatThrownBy(() -> load("""
+        circuit_breakers:
+          in_process:
+            catalog: { dependency: { type: http, base_url: "http://127.0.0.1:9000" } }
+        """, Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("circuit_breakers.in_process.catalog.dependency");
+  }
+
+  @Test
   void aFullFileLoadsWithEverySection() throws Exception {
     FuseboxConfig c = load(FULL, Map.of("FUSEBOX_ADMIN_TOKEN", "s3cret"));
     assertThat(c.node().name()).isEqualTo("node-a");

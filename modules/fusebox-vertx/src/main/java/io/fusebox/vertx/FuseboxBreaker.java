@@ -164,8 +164,10 @@ public final class FuseboxBreaker {
       context.runOnContext(v -> execute(operation, classifier).onComplete(answer));
       return answer.future();
     }
-    if (probe != null && breaker.state() == BreakerState.HALF_OPEN) {
-      // the health check is the probe: no caller's call is risked
+    if (probe != null && (breaker.state() == BreakerState.OPEN || breaker.state() == BreakerState.HALF_OPEN)) {
+      // the health check is the probe: no caller's call is risked, not even by asking the breaker
+      // (an open breaker whose timeout has passed would half-open and give that caller a probe permit)
+      breaker.countRejected();
       return Future.failedFuture(rejection());
     }
     return bulkhead.admit(operation, classifier);
@@ -293,8 +295,9 @@ public final class FuseboxBreaker {
       return new TooManyCallsException(FuseboxError.of(ErrorCode.HALF_OPEN_FULL, name, s.wireName(),
           "all " + config.recovery().permittedProbes() + " probe permits are taken"));
     }
-    // half-open with an active probe: callers may come back once the next check has run
-    long retryAfter = s == BreakerState.HALF_OPEN ? probe.intervalMillis() : breaker.retryAfterMillis();
+    // with an active probe, callers may come back once the next check has run
+    long retryAfter = probe == null ? breaker.retryAfterMillis()
+        : s == BreakerState.HALF_OPEN ? probe.intervalMillis() : Math.max(breaker.retryAfterMillis(), probe.intervalMillis());
     return new CircuitOpenException(new FuseboxError(ErrorCode.CIRCUIT_OPEN, name, s.wireName(),
         "the breaker is " + s.wireName(), retryAfter));
   }
