@@ -8,13 +8,8 @@ import io.fusebox.core.CoarseClock;
 import io.fusebox.core.Presets;
 import io.fusebox.core.TransitionListener;
 import io.fusebox.metrics.BreakerMeters;
-import io.fusebox.protocol.CallTimeoutException;
 import io.fusebox.protocol.AdminAction;
-import io.fusebox.protocol.CircuitOpenException;
-import io.fusebox.protocol.ErrorCode;
-import io.fusebox.protocol.FuseboxError;
 import io.fusebox.protocol.PublishedSnapshot;
-import io.fusebox.protocol.TooManyCallsException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -64,6 +59,8 @@ public final class FuseboxBreaker {
   private final CoarseClock clock = CoarseClock.shared();
   private final long callTimeoutMillis;
   private final InProcessBulkhead bulkhead;
+  private final InProcessRefusals refusals;
+  private final InProcessCalls calls;
   private final InProcessReporter reporter;
   /** Null unless the owner gave a health check to probe with. */
   private final InProcessProbe probe;
@@ -72,8 +69,6 @@ public final class FuseboxBreaker {
   private volatile BreakerSnapshot lastSnapshot;
   private volatile boolean fallbackEnabled = true;
   private long fallbackCalls;
-  private long timedCalls;
-  private long timedNanos;
 
   private FuseboxBreaker(Vertx vertx, String name, BreakerConfig config, FuseboxBreakerOptions options) {
     this.vertx = vertx;
@@ -83,10 +78,12 @@ public final class FuseboxBreaker {
     this.breaker = new CircuitBreaker(name, config, clock);
     this.classifier = options.classifier();
     this.callTimeoutMillis = config.callTimeout().toMillis();
+    this.refusals = new InProcessRefusals(name, config, breaker);
     this.bulkhead = new InProcessBulkhead(this, config.bulkhead().maxConcurrentCalls(), config.bulkhead().maxWaitQueue());
     this.lastSnapshot = breaker.snapshot();
     this.probe = options.probe() == null ? null
         : new InProcessProbe(this, options.probe(), options.probeInterval().toMillis());
+    this.calls = new InProcessCalls(this, breaker, clock, refusals, probe == null ? 0 : probe.intervalMillis());
     breaker.addListener(t -> {
       state = t.to();
       if (t.to() == BreakerState.HALF_OPEN && probe != null) {
@@ -168,7 +165,7 @@ public final class FuseboxBreaker {
       // the health check is the probe: no caller's call is risked, not even by asking the breaker
       // (an open breaker whose timeout has passed would half-open and give that caller a probe permit)
       breaker.countRejected();
-      return Future.failedFuture(rejection());
+      return Future.failedFuture(refusals.rejection(probe.intervalMillis()));
     }
     return bulkhead.admit(operation, classifier);
   }
@@ -238,84 +235,12 @@ public final class FuseboxBreaker {
     return closed.future();
   }
 
-  /** Starts a call the bulkhead let through: asks the core, runs the operation, and counts or times it. */
-  <T> Future<T> run(Supplier<Future<T>> operation, Classifier classifier, long timeoutMillis) {
-    long permit = breaker.tryAcquire();
-    if (permit == CircuitBreaker.REJECTED) {
-      return Future.failedFuture(rejection());
-    }
-    long started = clock.nanos();
-    Future<T> future;
-    try {
-      future = operation.get();
-    } catch (RuntimeException e) {
-      record(permit, started, null, e, classifier);
-      return Future.failedFuture(e);
-    }
-    if (future == null) {
-      NullPointerException missing = new NullPointerException("the operation of breaker " + name + " returned no future");
-      record(permit, started, null, missing, classifier);
-      return Future.failedFuture(missing);
-    }
-    if (future.isComplete()) {
-      record(permit, started, future.result(), future.cause(), classifier);
-      return future;
-    }
-    return new RunningCall<>(this, permit, started, future, classifier, timeoutMillis).answer();
+  InProcessCalls calls() {
+    return calls;
   }
 
-  void record(long permit, long started, Object result, Throwable failure, Classifier classifier) {
-    long nanos = clock.nanos() - started;
-    Outcome outcome;
-    try {
-      outcome = classifier.classify(result, failure);
-    } catch (RuntimeException e) {
-      outcome = Outcome.FAILURE;
-    }
-    switch (outcome) {
-      case SUCCESS -> breaker.onSuccess(permit, nanos);
-      case FAILURE -> breaker.onFailure(permit, nanos);
-      case IGNORED -> breaker.onIgnored(permit);
-      case CALLERS_FAULT -> breaker.release(permit);
-    }
-    timedCalls++;
-    timedNanos += nanos;
-  }
-
-  void recordTimeout(long permit, long started) {
-    long nanos = clock.nanos() - started;
-    breaker.onTimeout(permit, nanos);
-    timedCalls++;
-    timedNanos += nanos;
-  }
-
-  private RuntimeException rejection() {
-    BreakerState s = breaker.state();
-    if (s == BreakerState.HALF_OPEN && probe == null) {
-      return new TooManyCallsException(FuseboxError.of(ErrorCode.HALF_OPEN_FULL, name, s.wireName(),
-          "all " + config.recovery().permittedProbes() + " probe permits are taken"));
-    }
-    // with an active probe, callers may come back once the next check has run
-    long retryAfter = probe == null ? breaker.retryAfterMillis()
-        : s == BreakerState.HALF_OPEN ? probe.intervalMillis() : Math.max(breaker.retryAfterMillis(), probe.intervalMillis());
-    return new CircuitOpenException(new FuseboxError(ErrorCode.CIRCUIT_OPEN, name, s.wireName(),
-        "the breaker is " + s.wireName(), retryAfter));
-  }
-
-  RuntimeException bulkheadFull() {
-    breaker.countRejected();
-    return new TooManyCallsException(FuseboxError.of(ErrorCode.BULKHEAD_FULL, name, breaker.state().wireName(),
-        "all " + config.bulkhead().maxConcurrentCalls() + " calls in flight and " + config.bulkhead().maxWaitQueue()
-            + " waiting"));
-  }
-
-  RuntimeException timedOutWaiting() {
-    breaker.countTimedOutWaiting();
-    return timeout("the deadline passed while waiting for a bulkhead slot");
-  }
-
-  RuntimeException timeout(String detail) {
-    return new CallTimeoutException(FuseboxError.of(ErrorCode.TIMEOUT, name, breaker.state().wireName(), detail));
+  InProcessRefusals refusals() {
+    return refusals;
   }
 
   long callTimeoutMillis() {
@@ -326,20 +251,8 @@ public final class FuseboxBreaker {
     return vertx;
   }
 
-  Context context() {
-    return context;
-  }
-
   InProcessBulkhead bulkhead() {
     return bulkhead;
-  }
-
-  long timedCalls() {
-    return timedCalls;
-  }
-
-  long timedNanos() {
-    return timedNanos;
   }
 
   void published(BreakerSnapshot snapshot) {

@@ -41,15 +41,15 @@ final class InProcessBulkhead {
 
   <T> Future<T> admit(Supplier<Future<T>> operation, Classifier classifier) {
     if (inFlight < maxConcurrent && waiting.isEmpty()) {
-      return breaker.run(operation, classifier, breaker.callTimeoutMillis());
+      return breaker.calls().run(operation, classifier, breaker.callTimeoutMillis());
     }
     if (waiting.size() >= maxWaiting) {
-      return Future.failedFuture(breaker.bulkheadFull());
+      return Future.failedFuture(breaker.refusals().bulkheadFull());
     }
     Waiting<T> call = new Waiting<>(operation, classifier, System.nanoTime() + breaker.callTimeoutMillis() * 1_000_000);
     call.timer = breaker.vertx().setTimer(Math.max(1, breaker.callTimeoutMillis()), id -> {
       if (waiting.remove(call)) {
-        call.answer.fail(breaker.timedOutWaiting());
+        call.answer.fail(breaker.refusals().timedOutWaiting());
       }
     });
     waiting.add(call);
@@ -71,10 +71,10 @@ final class InProcessBulkhead {
     breaker.vertx().cancelTimer(call.timer);
     long remainingMillis = (call.deadlineNanos - System.nanoTime()) / 1_000_000;
     if (remainingMillis <= 0) {
-      call.answer.fail(breaker.timedOutWaiting());
+      call.answer.fail(breaker.refusals().timedOutWaiting());
       return;
     }
-    breaker.run(call.operation, call.classifier, remainingMillis).onComplete(call.answer);
+    breaker.calls().run(call.operation, call.classifier, remainingMillis).onComplete(call.answer);
   }
 
   int inFlight() {

@@ -39,7 +39,7 @@ final class InProcessProbe {
       return;
     }
     Supplier<Future<Object>> asProbe = () -> check.get().map(result -> result);
-    breaker.run(asProbe, Classifier.DEFAULT, breaker.callTimeoutMillis())
+    breaker.calls().run(asProbe, Classifier.DEFAULT, breaker.callTimeoutMillis())
         .onComplete(done -> breaker.vertx().setTimer(intervalMillis, id -> probeOnce(loop)));
   }
 }

@@ -112,8 +112,8 @@ final class InProcessReporter {
       report(Result.IGNORED, snapshot.ignoredCalls());
       report(Result.REJECTED, snapshot.rejectedCalls());
       report(Result.TIMEOUT, snapshot.timeoutCalls());
-      long timed = owner.timedCalls();
-      long nanos = owner.timedNanos();
+      long timed = owner.calls().timedCalls();
+      long nanos = owner.calls().timedNanos();
       meters.latency(timed - reportedTimed, nanos - reportedTimedNanos);
       reportedTimed = timed;
       reportedTimedNanos = nanos;

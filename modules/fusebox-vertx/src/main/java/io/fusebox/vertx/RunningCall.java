@@ -42,8 +42,8 @@ final class RunningCall<T> {
       return;
     }
     done = true;
-    breaker.recordTimeout(permit, startedNanos);
-    answer.fail(breaker.timeout("no result within " + timeoutMillis + " ms"));
+    breaker.calls().recordTimeout(permit, startedNanos);
+    answer.fail(breaker.refusals().timeout("no result within " + timeoutMillis + " ms"));
     breaker.bulkhead().finished();
   }
 
@@ -53,7 +53,7 @@ final class RunningCall<T> {
     }
     done = true;
     breaker.vertx().cancelTimer(timer);
-    breaker.record(permit, startedNanos, outcome.result(), outcome.cause(), classifier);
+    breaker.calls().record(permit, startedNanos, outcome.result(), outcome.cause(), classifier);
     answer.handle(outcome);
     breaker.bulkhead().finished();
   }
