@@ -3,6 +3,7 @@ package io.fusebox.benchmarks;
 import io.fusebox.breaker.BreakerVerticle;
 import io.fusebox.breaker.NodeServices;
 import io.fusebox.core.BreakerConfig;
+import io.fusebox.core.BreakerState;
 import io.fusebox.protocol.Addresses;
 import io.fusebox.protocol.FuseboxClient;
 import io.fusebox.protocol.FuseboxClientOptions;
@@ -74,6 +75,12 @@ public class FailFastBenchmark {
     } catch (Exception expected) {
       return expected;
     }
+  }
+
+  /** A caller asking its mirror what state a breaker is in: a map lookup and two field reads. */
+  @Benchmark
+  public BreakerState stateFromTheMirror() {
+    return asking.state(OPEN);
   }
 
   @Benchmark

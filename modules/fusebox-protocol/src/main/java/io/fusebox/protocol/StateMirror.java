@@ -1,12 +1,14 @@
 package io.fusebox.protocol;
 
 import io.fusebox.core.BreakerState;
+import io.fusebox.core.CoarseClock;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The caller's copy of every breaker instance's state, fed by {@code fusebox.events} and
@@ -14,7 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>A breaker may run on several nodes; its state here is the most permissive of its instances
  * heard from within the time-to-live, since a call can reach any of them. Safe to read from any
- * thread.
+ * thread; a read allocates nothing (the clock is the coarse one, 1 ms).
  */
 final class StateMirror {
 
@@ -22,7 +24,23 @@ final class StateMirror {
   private record Instance(BreakerState state, long retryAtMillis, boolean answeredByFallback, long heardAtMillis) {
   }
 
-  private final Map<String, Map<String, Instance>> breakers = new ConcurrentHashMap<>();
+  /**
+   * A breaker's instances, and their most permissive live state as of the last change, good until
+   * the first of them may expire: so that a read is a map lookup and two field reads, with no
+   * allocation, until something changes.
+   */
+  private static final class Mirrored {
+    final Map<String, Instance> instances = new ConcurrentHashMap<>();
+    final AtomicReference<Summary> summary = new AtomicReference<>(Summary.NOTHING);
+  }
+
+  /** @param best null when no instance is live; @param validUntilMillis when a live instance may expire */
+  private record Summary(BreakerState best, long validUntilMillis) {
+    static final Summary NOTHING = new Summary(null, Long.MIN_VALUE);
+  }
+
+  private final Map<String, Mirrored> breakers = new ConcurrentHashMap<>();
+  private final CoarseClock clock = CoarseClock.shared();
   private final long ttlMillis;
   private final MessageConsumer<JsonObject> events;
   private final MessageConsumer<JsonObject> snapshots;
@@ -57,26 +75,43 @@ final class StateMirror {
 
   /** @param hasFallback null when the message does not say (a transition event): keep what was heard */
   private void hear(String breaker, String node, BreakerState state, long retryAt, Boolean hasFallback) {
-    Map<String, Instance> instances = breakers.computeIfAbsent(breaker, b -> new ConcurrentHashMap<>());
-    Instance before = instances.get(node);
+    Mirrored mirrored = breakers.computeIfAbsent(breaker, b -> new Mirrored());
+    Instance before = mirrored.instances.get(node);
     boolean fallback = hasFallback != null ? hasFallback : before != null && before.answeredByFallback;
-    instances.put(node, new Instance(state, retryAt, fallback, System.currentTimeMillis()));
+    long now = clock.epochMillis();
+    mirrored.instances.put(node, new Instance(state, retryAt, fallback, now));
+    mirrored.summary.set(summarize(mirrored, now));
   }
 
   /** The most permissive state among the breaker's live instances, or null when none was heard. */
   BreakerState state(String breaker) {
-    Map<String, Instance> instances = breakers.get(breaker);
-    if (instances == null) {
+    Mirrored mirrored = breakers.get(breaker);
+    if (mirrored == null) {
       return null;
     }
-    long now = System.currentTimeMillis();
+    Summary known = mirrored.summary.get();
+    long now = clock.epochMillis();
+    if (now < known.validUntilMillis) {
+      return known.best;
+    }
+    // an instance may have expired: count again; a summary that a newer message set meanwhile wins
+    Summary fresh = summarize(mirrored, now);
+    mirrored.summary.compareAndSet(known, fresh);
+    return fresh.best;
+  }
+
+  private Summary summarize(Mirrored mirrored, long now) {
     BreakerState best = null;
-    for (Instance i : instances.values()) {
-      if (now - i.heardAtMillis <= ttlMillis && (best == null || rank(i.state) < rank(best))) {
-        best = i.state;
+    long validUntil = Long.MAX_VALUE;
+    for (Instance i : mirrored.instances.values()) {
+      if (now - i.heardAtMillis <= ttlMillis) {
+        validUntil = Math.min(validUntil, i.heardAtMillis + ttlMillis + 1);
+        if (best == null || rank(i.state) < rank(best)) {
+          best = i.state;
+        }
       }
     }
-    return best;
+    return new Summary(best, validUntil);
   }
 
   /**
@@ -84,11 +119,12 @@ final class StateMirror {
    * in milliseconds, or 0 when a call might be answered somewhere.
    */
   long rejectingForMillis(String breaker) {
-    Map<String, Instance> instances = breakers.get(breaker);
-    if (instances == null) {
+    Mirrored mirrored = breakers.get(breaker);
+    if (mirrored == null) {
       return 0;
     }
-    long now = System.currentTimeMillis();
+    Map<String, Instance> instances = mirrored.instances;
+    long now = clock.epochMillis();
     long soonest = Long.MAX_VALUE;
     boolean anyLive = false;
     for (Instance i : instances.values()) {

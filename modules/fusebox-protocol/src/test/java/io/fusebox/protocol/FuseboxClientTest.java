@@ -51,6 +51,17 @@ class FuseboxClientTest {
   }
 
   @Test
+  void anInstanceThatFallsSilentStopsCountingWhileTheOthersStillReport() {
+    FuseboxClient client = client(new FuseboxClientOptions().setMirrorTtl(Duration.ofMillis(1000)));
+    publish("pay", "quiet", BreakerState.CLOSED, 0, false);
+    long reporting = vertx.setPeriodic(50, id -> publish("pay", "loud", BreakerState.OPEN,
+        System.currentTimeMillis() + 10_000, false));
+    Awaitility.await().until(() -> client.state("pay") == BreakerState.CLOSED);
+    Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> client.state("pay") == BreakerState.OPEN);
+    vertx.cancelTimer(reporting);
+  }
+
+  @Test
   void failFastRejectsLocallyOnlyWhileEveryLiveInstanceRejectsWithoutAFallback() {
     AtomicInteger reached = new AtomicInteger();
     MessageConsumer<JsonObject> breaker = vertx.eventBus().consumer(Addresses.call("pay"), m -> {
