@@ -41,7 +41,7 @@ final class ExactlyOnce implements Scenario {
       long start = System.nanoTime();
       long deadline = start + mode.exactlyOnceMax().toNanos();
       long cycles = start + TimeUnit.SECONDS.toNanos(2L * 2 * PHASES.size());
-      while ((load.snapshot().sent() < mode.exactlyOnceCalls() || System.nanoTime() < cycles) && System.nanoTime() < deadline) {
+      while ((load.progress().sent() < mode.exactlyOnceCalls() || System.nanoTime() < cycles) && System.nanoTime() < deadline) {
         Thread.sleep(250);
       }
       BridgeLoad.Stats stats = load.finish(Duration.ofSeconds(15));

@@ -39,7 +39,7 @@ final class FallbackSuccess implements Scenario {
       // until about ten successful reads per key: a cold node next to others starting up answers its first
       // reads slowly, and a key never read successfully can only be answered by the static entry
       Awaitility.await("the cache warmed").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
-          .until(() -> warm.snapshot().count(BridgeLoad.Outcome.SUCCESS) >= 1000);
+          .until(() -> warm.progress().count(BridgeLoad.Outcome.SUCCESS) >= 1000);
       BridgeLoad.Stats warmed = warm.finish(Duration.ofSeconds(5));
       dependency.behave(SimulatedDependency.Behaviour.failing());
       long outageStart = System.nanoTime();

@@ -61,6 +61,8 @@ public final class FuseboxBreaker {
   private final InProcessBulkhead bulkhead;
   private final InProcessRefusals refusals;
   private final InProcessCalls calls;
+  /** The node this breaker reports under: the node's name, or {@code node#2}... for a second of its name. */
+  private final String nodeLabel;
   private final InProcessReporter reporter;
   /** Null unless the owner gave a health check to probe with. */
   private final InProcessProbe probe;
@@ -91,7 +93,8 @@ public final class FuseboxBreaker {
       }
     });
     NodeContext node = NodeContext.of(vertx);
-    String nodeName = options.node(node);
+    this.nodeLabel = InstanceLabels.claim(vertx, name, options.node(node));
+    String nodeName = nodeLabel;
     MeterRegistry registry = options.registry(node);
     this.reporter = new InProcessReporter(this, vertx, breaker, config, nodeName, options.dependency(),
         options.snapshotInterval(node).toMillis(), options.publish(),
@@ -127,6 +130,11 @@ public final class FuseboxBreaker {
 
   public String name() {
     return name;
+  }
+
+  /** The node it reports under, in snapshots, events and meters. */
+  public String node() {
+    return nodeLabel;
   }
 
   public BreakerConfig config() {
@@ -230,6 +238,7 @@ public final class FuseboxBreaker {
     Promise<Void> closed = Promise.promise();
     context.runOnContext(v -> {
       reporter.stop();
+      InstanceLabels.release(vertx, name, nodeLabel);
       closed.complete();
     });
     return closed.future();

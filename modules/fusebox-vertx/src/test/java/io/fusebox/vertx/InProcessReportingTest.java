@@ -95,6 +95,20 @@ class InProcessReportingTest {
   }
 
   @Test
+  void breakersOfOneNameInOneVertxReportApart() {
+    FuseboxBreaker first = listenedTo("twin", new FuseboxBreakerOptions().node("n"));
+    FuseboxBreaker second = FuseboxBreaker.create(vertx, "twin", first.config(), new FuseboxBreakerOptions().node("n")
+        .snapshotInterval(Duration.ofMillis(100)));
+    assertThat(first.node()).isEqualTo("n");
+    assertThat(second.node()).isEqualTo("n#2");
+    Awaitility.await().until(() -> snapshots.stream().filter(s -> PublishedSnapshot.isOf(s, "twin"))
+        .map(s -> s.getString("node")).distinct().count() == 2);
+    await(first.close());
+    FuseboxBreaker third = FuseboxBreaker.create(vertx, "twin", first.config(), new FuseboxBreakerOptions().node("n"));
+    assertThat(third.node()).as("a closed breaker's label is free again").isEqualTo("n");
+  }
+
+  @Test
   void aPrivateBreakerSaysNothingOnTheBus() {
     FuseboxBreaker breaker = listenedTo("private", new FuseboxBreakerOptions().publish(false));
     failure(breaker.execute(() -> Future.failedFuture(new IllegalStateException("down"))));
