@@ -26,7 +26,8 @@ public final class Presets {
       AGGRESSIVE, BreakerConfig.builder()
           .consecutiveFailures(3)
           .failureRate(0.25)
-          .minimumCalls(5)
+          // 5 would judge a fresh window on its first calls: 2 random failures among 8 is 25%
+          .minimumCalls(20)
           .timeWindow(Duration.ofSeconds(30))
           .slowCalls(Duration.ofSeconds(2), 0.3)
           .callTimeout(Duration.ofSeconds(3))
