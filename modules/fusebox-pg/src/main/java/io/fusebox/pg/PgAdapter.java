@@ -190,14 +190,12 @@ final class PgAdapter implements DependencyAdapter {
 
   /** The caller's mistakes ({@link SqlStates#callersMistake}) are answered as such; any other error is a failure. */
   static Future<CallResult> classify(Throwable failure) {
+    String sqlError = failure instanceof PgException pg && pg.getSqlState() != null
+        ? "SQLSTATE " + pg.getSqlState() + ": " + pg.getErrorMessage() : null;
     if (SqlStates.callersMistake(failure)) {
-      return Future.succeededFuture(CallResult.callerError(failure instanceof PgException pg && pg.getSqlState() != null
-          ? "SQLSTATE " + pg.getSqlState() + ": " + pg.getErrorMessage() : failure.getMessage()));
+      return Future.succeededFuture(CallResult.callerError(sqlError != null ? sqlError : failure.getMessage()));
     }
-    if (failure instanceof PgException pg && pg.getSqlState() != null) {
-      return Future.succeededFuture(CallResult.failure("SQLSTATE " + pg.getSqlState() + ": " + pg.getErrorMessage()));
-    }
-    return Future.failedFuture(failure);
+    return sqlError != null ? Future.succeededFuture(CallResult.failure(sqlError)) : Future.failedFuture(failure);
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.fusebox.protocol;
 
+import io.fusebox.core.CircuitBreaker;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
@@ -17,6 +18,25 @@ public enum AdminAction {
   RESET,
   FALLBACK_ON,
   FALLBACK_OFF;
+
+  /**
+   * Applies the action to a breaker's core, for every kind of breaker alike.
+   *
+   * @return false for {@code fallback_on} / {@code fallback_off}: the fallback switch is the
+   *     breaker's owner's, not the core's
+   */
+  public boolean applyTo(CircuitBreaker breaker) {
+    switch (this) {
+      case FORCE_OPEN -> breaker.forceOpen();
+      case DISABLE -> breaker.disable();
+      case CLOSE -> breaker.close();
+      case RESET -> breaker.reset();
+      case FALLBACK_ON, FALLBACK_OFF -> {
+        return false;
+      }
+    }
+    return true;
+  }
 
   /** E.g. {@code force_open}. */
   public String wireName() {

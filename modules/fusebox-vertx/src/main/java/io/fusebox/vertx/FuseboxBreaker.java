@@ -209,12 +209,8 @@ public final class FuseboxBreaker {
   /** Applies an administrator's action, as one sent on the event bus would be. */
   public void apply(AdminAction action) {
     onContext(() -> {
-      switch (action) {
-        case FORCE_OPEN -> breaker.forceOpen();
-        case DISABLE -> breaker.disable();
-        case CLOSE -> breaker.close();
-        case RESET -> breaker.reset();
-        case FALLBACK_ON, FALLBACK_OFF -> fallbackEnabled = action == AdminAction.FALLBACK_ON;
+      if (!action.applyTo(breaker)) {
+        fallbackEnabled = action == AdminAction.FALLBACK_ON;
       }
       reporter.publishSnapshot();
     });

@@ -147,15 +147,9 @@ public final class BreakerVerticle extends VerticleBase {
           CallReader.abbreviate(String.valueOf(message.body().getValue("action"))));
       return;
     }
-    switch (action) {
-      case FORCE_OPEN -> breaker.forceOpen();
-      case DISABLE -> breaker.disable();
-      case CLOSE -> breaker.close();
-      case RESET -> breaker.reset();
-      case FALLBACK_ON, FALLBACK_OFF -> {
-        ledger.enabled(action == AdminAction.FALLBACK_ON);
-        reporter.persist();
-      }
+    if (!action.applyTo(breaker)) {
+      ledger.enabled(action == AdminAction.FALLBACK_ON);
+      reporter.persist();
     }
     reporter.publishSnapshot();
   }
