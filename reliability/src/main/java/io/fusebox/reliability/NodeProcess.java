@@ -23,6 +23,7 @@ import org.awaitility.Awaitility;
 final class NodeProcess implements AutoCloseable {
 
   static final String ADMIN_TOKEN = "reliability-admin-token";
+  private static final int DEFAULT_HEAP_MB = 384;
   /** HTTP/1.1 only: the JDK client's h2c upgrade attempt on plain http was seen to hang a request past its timeout. */
   static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
       .connectTimeout(Duration.ofSeconds(5)).build();
@@ -33,10 +34,12 @@ final class NodeProcess implements AutoCloseable {
   private final int httpPort;
   private final int bridgePort;
   private final List<String> extraArgs;
+  private final int heapMb;
   private Process process;
 
-  private NodeProcess(String name, Path dir, int httpPort, int bridgePort, List<String> extraArgs) {
+  private NodeProcess(String name, Path dir, int httpPort, int bridgePort, int heapMb, List<String> extraArgs) {
     this.name = name;
+    this.heapMb = heapMb;
     this.dir = dir;
     this.log = dir.resolve("node.log");
     this.httpPort = httpPort;
@@ -51,6 +54,12 @@ final class NodeProcess implements AutoCloseable {
    * @param breakers the {@code circuit_breakers.services} entries
    */
   static NodeProcess start(Workspace workspace, String name, String fusebox, String breakers, String... extraArgs) {
+    return start(workspace, name, fusebox, breakers, DEFAULT_HEAP_MB, extraArgs);
+  }
+
+  /** As {@link #start(Workspace, String, String, String, String...)}, with a heap of {@code heapMb}. */
+  static NodeProcess start(Workspace workspace, String name, String fusebox, String breakers, int heapMb,
+      String... extraArgs) {
     try {
       Path dir = Files.createDirectories(workspace.root().resolve(name));
       int http = freePort();
@@ -65,7 +74,7 @@ final class NodeProcess implements AutoCloseable {
           circuit_breakers:
             services:
           %s""".formatted(name, http, ADMIN_TOKEN, bridge, fusebox.indent(2), breakers.indent(4)));
-      NodeProcess node = new NodeProcess(name, dir, http, bridge, List.of(extraArgs));
+      NodeProcess node = new NodeProcess(name, dir, http, bridge, heapMb, List.of(extraArgs));
       node.launch(workspace.jar());
       return node;
     } catch (IOException e) {
@@ -82,7 +91,7 @@ final class NodeProcess implements AutoCloseable {
   }
 
   private void launch(Path jar) throws IOException {
-    List<String> command = new ArrayList<>(List.of(javaBin(), "-Xmx384m", "-jar", jar.toAbsolutePath().toString(), "run",
+    List<String> command = new ArrayList<>(List.of(javaBin(), "-Xmx" + heapMb + "m", "-jar", jar.toAbsolutePath().toString(), "run",
         "--conf", "fusebox.yaml"));
     command.addAll(extraArgs);
     Files.deleteIfExists(log);

@@ -29,11 +29,11 @@ import javax.management.ObjectName;
  * that holds nothing), in-process breakers with and without meters, and a plain verticle with one
  * consumer as the floor of what a verticle costs.
  *
- * <pre>java -cp modules/fusebox-benchmarks/target/benchmarks.jar io.fusebox.benchmarks.DeployedFootprint [N]</pre>
+ * <pre>java [-Dfootprint.classes=25] -cp modules/fusebox-benchmarks/target/benchmarks.jar io.fusebox.benchmarks.DeployedFootprint [N]</pre>
  */
 public final class DeployedFootprint {
 
-  private static final int TOP_CLASSES = 25;
+  private static final int TOP_CLASSES = Integer.getInteger("footprint.classes", 25);
 
   private DeployedFootprint() {
   }

@@ -2,27 +2,21 @@ package io.fusebox.metrics;
 
 import io.fusebox.core.BreakerSnapshot;
 import io.fusebox.core.BreakerState;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.FunctionTimer;
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Tags;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.prometheus.metrics.model.snapshots.Labels;
-import java.util.ArrayList;
-import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
-import java.util.function.Supplier;
+import java.util.function.BiConsumer;
 
 /**
- * The Prometheus meters of one breaker instance, named as in DESIGN.md (label {@code name} the
- * breaker, plus {@code node}). Written on the breaker's event loop, read by whatever thread scrapes.
+ * The figures behind the Prometheus meters of one breaker instance, named as in DESIGN.md (label
+ * {@code name} the breaker, plus {@code node}). Written on the breaker's event loop, read by whatever
+ * thread scrapes.
  *
  * <pre>
  * circuit_breaker_state{name}                      0 closed, 1 open, 2 half_open, 3 disabled, 4 forced_open
@@ -36,9 +30,12 @@ import java.util.function.Supplier;
  * circuit_breaker_fallback_executions_total{name,type}
  * </pre>
  *
- * <p>The latency summary changes at each of the breaker's snapshots, not at each call: its quantiles
- * are the breaker's own (see {@link LatencySummaries}). Registries other than Prometheus get its
- * count and sum as a function timer.
+ * <p>A breaker keeps only numbers: with a Prometheus registry, one collector per registry
+ * ({@link PrometheusBreakers}) turns every breaker's numbers into series when scraped, so a
+ * breaker costs a few hundred bytes instead of the ~8.5 KB that thirteen Micrometer meters with
+ * their ids, tags and registry entries took. Other registries get Micrometer function meters over
+ * the same numbers ({@link MicrometerBreakers}). The latency summary changes at each of the
+ * breaker's snapshots, not at each call: its quantiles are the breaker's own.
  */
 public final class BreakerMeters {
 
@@ -46,85 +43,72 @@ public final class BreakerMeters {
   public enum Result {
     SUCCESS, FAILURE, REJECTED, TIMEOUT, IGNORED;
 
+    private static final Result[] ALL = values();
+
     String label() {
       return name().toLowerCase(Locale.ROOT);
     }
+
+    static Result[] all() {
+      return ALL;
+    }
   }
 
-  private final MeterRegistry registry;
-  private final Tags tags;
-  private final List<Meter> meters = new ArrayList<>();
-  private final EnumMap<Result, Counter> requests = new EnumMap<>(Result.class);
-  private final Map<String, Counter> fallbacks = new HashMap<>();
-  private final Map<String, Counter> transitions = new HashMap<>();
-  private final Runnable removeLatency;
+  private static final BreakerState[] STATES = BreakerState.values();
+
+  private final String breaker;
+  private final String node;
+  private final AtomicLongArray requests = new AtomicLongArray(Result.all().length);
+  /** By {@code from.code() * 5 + to.code()}; made at the first transition, written on the breaker's loop only. */
+  private volatile AtomicLongArray transitions;
+  /** By fallback type; null until the breaker has a fallback. */
+  private volatile Map<String, AtomicLong> fallbacks;
   /** Calls timed and their total nanoseconds, counted on the breaker's event loop. */
   private long latencyCount;
   private long latencyNanos;
   private volatile LatencyFigures latency = LatencyFigures.NONE;
   /** Milliseconds spent in each state before the current one, by {@link BreakerState#code()}. */
-  private final AtomicLongArray msInEarlierPeriods = new AtomicLongArray(BreakerState.values().length);
-  private volatile BreakerState state;
+  private final AtomicLongArray msInEarlierStates = new AtomicLongArray(STATES.length);
+  private volatile BreakerState state = BreakerState.CLOSED;
+  /** The states this breaker has been in, one bit per {@link BreakerState#code()}. */
+  private volatile int statesSeen = 1 << BreakerState.CLOSED.code();
   private volatile long stateSinceNanos = System.nanoTime();
   private volatile double failureRate;
   private volatile double slowCallRate;
+  private final Exposition exposition;
 
   public BreakerMeters(MeterRegistry registry, String breaker, String node, List<String> fallbackTypes) {
-    this.registry = registry;
-    this.tags = Tags.of("name", breaker, "node", node);
-    this.state = BreakerState.CLOSED;
-    for (Result r : Result.values()) {
-      requests.put(r, keep(Counter.builder("circuit_breaker_requests").description("Calls through the breaker by result")
-          .tags(tags).tag("result", r.label()).register(registry)));
+    this.breaker = breaker;
+    this.node = node;
+    if (!fallbackTypes.isEmpty()) {
+      Map<String, AtomicLong> declared = new ConcurrentHashMap<>(fallbackTypes.size() * 2);
+      fallbackTypes.forEach(type -> declared.put(type, new AtomicLong()));
+      fallbacks = declared;
     }
-    for (String type : fallbackTypes) {
-      fallbacks.put(type, fallbackCounter(type));
-    }
-    removeLatency = registerLatency(breaker, node);
-    keep(Gauge.builder("circuit_breaker_state", this, m -> m.state.code())
-        .description("0 closed, 1 open, 2 half_open, 3 disabled, 4 forced_open").tags(tags).register(registry));
-    keep(Gauge.builder("circuit_breaker_failure_rate", this, m -> m.failureRate)
-        .description("Failed share of the calls in the breaker's window").tags(tags).register(registry));
-    keep(Gauge.builder("circuit_breaker_slow_call_rate", this, m -> m.slowCallRate)
-        .description("Slow share of the calls in the breaker's window").tags(tags).register(registry));
-    for (BreakerState s : BreakerState.values()) {
-      keep(Gauge.builder("circuit_breaker_state_duration_seconds", this, m -> m.millisIn(s) / 1000.0)
-          .description("Seconds spent in each state since the breaker started").tags(tags).tag("state", s.wireName())
-          .register(registry));
-    }
+    this.exposition = registry instanceof PrometheusMeterRegistry prometheus
+        ? PrometheusBreakers.in(prometheus.getPrometheusRegistry()).add(this)
+        : new MicrometerBreakers(registry, this);
   }
 
-  private Runnable registerLatency(String breaker, String node) {
-    Supplier<LatencyFigures> figures = () -> latency;
-    if (registry instanceof PrometheusMeterRegistry prometheus) {
-      LatencySummaries summaries = LatencySummaries.in(prometheus.getPrometheusRegistry());
-      Labels labels = Labels.of("name", breaker, "node", node);
-      summaries.add(labels, figures);
-      return () -> summaries.remove(labels, figures);
-    }
-    keep(FunctionTimer.builder("circuit_breaker_latency", this, m -> m.latency.count(), m -> m.latency.sumSeconds(),
-        TimeUnit.SECONDS).description("Latency of the calls the breaker ran").tags(tags).register(registry));
-    return () -> { };
-  }
+  /** What shows a breaker's figures in a registry. */
+  interface Exposition {
+    /** A pair of states this breaker moved between for the first time. */
+    void transitionSeen(BreakerState from, BreakerState to);
 
-  private <M extends Meter> M keep(M meter) {
-    meters.add(meter);
-    return meter;
-  }
+    /** A fallback type this breaker used for the first time. */
+    void fallbackSeen(String type);
 
-  private Counter fallbackCounter(String type) {
-    return keep(Counter.builder("circuit_breaker_fallback_executions").description("Calls answered by a fallback")
-        .tags(tags).tag("type", type).register(registry));
+    void close();
   }
 
   public void call(Result result) {
-    requests.get(result).increment();
+    requests.incrementAndGet(result.ordinal());
   }
 
   /** Calls counted elsewhere and reported in bulk (an in-process breaker, at each of its snapshots). */
   public void calls(Result result, long count) {
     if (count > 0) {
-      requests.get(result).increment(count);
+      requests.addAndGet(result.ordinal(), count);
     }
   }
 
@@ -141,16 +125,33 @@ public final class BreakerMeters {
   }
 
   public void fallback(String type) {
-    fallbacks.computeIfAbsent(type, this::fallbackCounter).increment();
+    Map<String, AtomicLong> byType = fallbacks;
+    if (byType == null) {
+      byType = new ConcurrentHashMap<>(2);
+      fallbacks = byType;
+    }
+    AtomicLong count = byType.get(type);
+    if (count == null) {
+      count = new AtomicLong();
+      byType.put(type, count);
+      exposition.fallbackSeen(type);
+    }
+    count.incrementAndGet();
   }
 
   public void transition(BreakerState from, BreakerState to) {
-    transitions.computeIfAbsent(from.wireName() + ">" + to.wireName(), k -> keep(Counter.builder("circuit_breaker_transitions")
-        .description("State changes").tags(tags).tag("from", from.wireName()).tag("to", to.wireName())
-        .register(registry))).increment();
+    AtomicLongArray counts = transitions;
+    if (counts == null) {
+      counts = new AtomicLongArray(STATES.length * STATES.length);
+      transitions = counts;
+    }
+    if (counts.getAndIncrement(from.code() * STATES.length + to.code()) == 0) {
+      exposition.transitionSeen(from, to);
+    }
     long now = System.nanoTime();
-    msInEarlierPeriods.addAndGet(from.code(), TimeUnit.NANOSECONDS.toMillis(now - stateSinceNanos));
+    msInEarlierStates.addAndGet(from.code(), TimeUnit.NANOSECONDS.toMillis(now - stateSinceNanos));
     stateSinceNanos = now;
+    statesSeen |= 1 << to.code();
     state = to;
   }
 
@@ -158,6 +159,7 @@ public final class BreakerMeters {
   public void restored(BreakerState state) {
     this.state = state;
     this.stateSinceNanos = System.nanoTime();
+    statesSeen |= 1 << state.code();
   }
 
   /** Takes the rates of the latest snapshot. */
@@ -168,14 +170,84 @@ public final class BreakerMeters {
         snapshot.p95Millis() / 1e3, snapshot.p99Millis() / 1e3);
   }
 
-  private double millisIn(BreakerState s) {
-    long earlier = msInEarlierPeriods.get(s.code());
-    return state == s ? earlier + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - stateSinceNanos) : earlier;
+  /** Takes this breaker's figures out of the registry, when its verticle is undeployed. */
+  public void close() {
+    exposition.close();
   }
 
-  /** Takes this breaker's meters out of the registry, when its verticle is undeployed. */
-  public void close() {
-    meters.forEach(registry::remove);
-    removeLatency.run();
+  String breaker() {
+    return breaker;
+  }
+
+  String node() {
+    return node;
+  }
+
+  long requests(Result result) {
+    return requests.get(result.ordinal());
+  }
+
+  /** The pairs of states moved between so far, with their counts. */
+  void forEachTransition(TransitionCount action) {
+    AtomicLongArray counts = transitions;
+    if (counts == null) {
+      return;
+    }
+    for (int i = 0; i < counts.length(); i++) {
+      long n = counts.get(i);
+      if (n > 0) {
+        action.accept(STATES[i / STATES.length], STATES[i % STATES.length], n);
+      }
+    }
+  }
+
+  long transitions(BreakerState from, BreakerState to) {
+    AtomicLongArray counts = transitions;
+    return counts == null ? 0 : counts.get(from.code() * STATES.length + to.code());
+  }
+
+  void forEachFallback(BiConsumer<String, Long> action) {
+    Map<String, AtomicLong> byType = fallbacks;
+    if (byType != null) {
+      byType.forEach((type, count) -> action.accept(type, count.get()));
+    }
+  }
+
+  long fallbacks(String type) {
+    Map<String, AtomicLong> byType = fallbacks;
+    AtomicLong count = byType == null ? null : byType.get(type);
+    return count == null ? 0 : count.get();
+  }
+
+  int stateCode() {
+    return state.code();
+  }
+
+  double failureRate() {
+    return failureRate;
+  }
+
+  double slowCallRate() {
+    return slowCallRate;
+  }
+
+  LatencyFigures latencyFigures() {
+    return latency;
+  }
+
+  boolean hasBeenIn(BreakerState s) {
+    return (statesSeen & 1 << s.code()) != 0;
+  }
+
+  double secondsIn(BreakerState s) {
+    long earlier = msInEarlierStates.get(s.code());
+    long ms = state == s ? earlier + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - stateSinceNanos) : earlier;
+    return ms / 1000.0;
+  }
+
+  /** One pair of states and how often the breaker moved from the one to the other. */
+  @FunctionalInterface
+  interface TransitionCount {
+    void accept(BreakerState from, BreakerState to, long count);
   }
 }

@@ -22,8 +22,16 @@ public final class SnapshotBoard {
   private record Entry(PublishedSnapshot snapshot, JsonObject json, long heardAtMillis) {
   }
 
-  /** Snapshots an instance may miss before it counts as gone: a late one or two are no death. */
-  private static final int MISSED_SNAPSHOTS = 3;
+  /**
+   * A breaker whose snapshot has not changed publishes it again only every this many intervals (a
+   * node of thousands of idle breakers would otherwise spend its event loops on them).
+   */
+  public static final int QUIET_EVERY = 2;
+  /**
+   * Intervals an instance may go unheard before it counts as gone: a quiet one's sign of life, and
+   * two late ones, which are no death.
+   */
+  private static final int MISSED_SNAPSHOTS = QUIET_EVERY + 2;
 
   private final Map<String, Entry> instances = new LinkedHashMap<>();
   private final long staleAfterMillis;

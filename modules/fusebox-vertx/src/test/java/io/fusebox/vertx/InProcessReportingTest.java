@@ -86,11 +86,11 @@ class InProcessReportingTest {
     }
     failure(breaker.execute(() -> Future.failedFuture(new IllegalStateException("down"))));
     Awaitility.await().until(() -> registry.find("circuit_breaker_requests").tag("name", "billing")
-        .tag("result", "success").counter() != null
-        && registry.find("circuit_breaker_requests").tag("name", "billing").tag("result", "success").counter().count() == 5
-        && registry.find("circuit_breaker_requests").tag("name", "billing").tag("result", "failure").counter().count() == 1);
+        .tag("result", "success").functionCounter() != null
+        && registry.find("circuit_breaker_requests").tag("name", "billing").tag("result", "success").functionCounter().count() == 5
+        && registry.find("circuit_breaker_requests").tag("name", "billing").tag("result", "failure").functionCounter().count() == 1);
     await(breaker.close());
-    assertThat(registry.find("circuit_breaker_requests").tag("name", "billing").counters())
+    assertThat(registry.find("circuit_breaker_requests").tag("name", "billing").functionCounters())
         .as("closing the breaker takes its meters out").isEmpty();
   }
 

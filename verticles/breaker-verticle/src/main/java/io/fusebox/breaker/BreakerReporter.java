@@ -8,6 +8,7 @@ import io.fusebox.core.Transition;
 import io.fusebox.metrics.BreakerMeters;
 import io.fusebox.protocol.Addresses;
 import io.fusebox.protocol.PublishedSnapshot;
+import io.fusebox.protocol.SnapshotBoard;
 import io.fusebox.protocol.TransitionJson;
 import io.fusebox.store.BreakerRecord;
 import io.vertx.core.Future;
@@ -37,6 +38,9 @@ final class BreakerReporter {
   private final ClusterHold hold;
   private final NodeServices services;
   private final PublishedSnapshot.Thresholds thresholds;
+  private PublishedSnapshot lastPublished;
+  /** Intervals since {@link #lastPublished} went out unchanged. */
+  private int quietIntervals;
 
   BreakerReporter(Vertx vertx, String name, String node, String dependencyType, BreakerConfig config,
       CircuitBreaker breaker, BreakerMeters meters, FallbackLedger ledger, ClusterHold hold, NodeServices services) {
@@ -67,11 +71,35 @@ final class BreakerReporter {
     persist();
   }
 
+  /** Publishes the breaker's snapshot now (at start, after a transition or an admin action). */
   void publishSnapshot() {
+    publish(current());
+  }
+
+  /**
+   * At each snapshot interval: publishes the snapshot when it changed, and an unchanged one every
+   * {@value SnapshotBoard#QUIET_EVERY} intervals, as a sign of life. Thousands of idle breakers
+   * otherwise kept a node's event loops busy publishing what everyone already knew.
+   */
+  void publishPeriodic() {
+    PublishedSnapshot current = current();
+    if (current.equals(lastPublished) && ++quietIntervals < SnapshotBoard.QUIET_EVERY) {
+      return;
+    }
+    publish(current);
+  }
+
+  private PublishedSnapshot current() {
     BreakerSnapshot snapshot = breaker.snapshot();
     meters.snapshot(snapshot);
-    vertx.eventBus().publish(Addresses.SNAPSHOTS,
-        new PublishedSnapshot(snapshot, node, PublishedSnapshot.VERTICLE, dependencyType, ledger.summary(), thresholds, hold.verdict()).toJson());
+    return new PublishedSnapshot(snapshot, node, PublishedSnapshot.VERTICLE, dependencyType, ledger.summary(),
+        thresholds, hold.verdict());
+  }
+
+  private void publish(PublishedSnapshot snapshot) {
+    lastPublished = snapshot;
+    quietIntervals = 0;
+    vertx.eventBus().publish(Addresses.SNAPSHOTS, snapshot.toJson());
   }
 
   /** Saves the breaker's state, off the call path; a store that cannot write keeps it for later. */

@@ -112,7 +112,7 @@ public final class BreakerVerticle extends VerticleBase {
       consumers.addAll(hold.listen());
       vertx.setPeriodic(snapshotInterval.toMillis(), id -> {
         tick();
-        reporter.publishSnapshot();
+        reporter.publishPeriodic();
         hold.judge();
       });
       return Future.all(consumers.stream().map(MessageConsumer::completion).toList());

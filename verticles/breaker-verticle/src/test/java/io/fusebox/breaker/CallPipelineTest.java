@@ -65,7 +65,7 @@ class CallPipelineTest {
   }
 
   private double meter(String result) {
-    return registry.get("circuit_breaker_requests").tag("result", result).counter().count();
+    return registry.get("circuit_breaker_requests").tag("result", result).functionCounter().count();
   }
 
   @Test

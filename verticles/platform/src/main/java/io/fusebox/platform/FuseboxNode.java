@@ -27,6 +27,7 @@ import io.vertx.tracing.opentelemetry.OpenTelemetryTracingFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -97,6 +98,7 @@ public final class FuseboxNode {
 
   private Future<Void> deploy() {
     String nodeName = config.node().name();
+    long started = System.nanoTime();
     // in-process breakers that the user's verticles create find the node's name, registry and their config here
     NodeContext.install(vertx, new NodeContext(nodeName, services.registry(), config.snapshotInterval(),
         config.inProcess()));
@@ -115,7 +117,8 @@ public final class FuseboxNode {
         .compose(ok -> config.bridge().enabled() ? vertx.deployVerticle(new BridgeVerticle(config.bridge()))
             : Future.succeededFuture())
         .compose(ok -> deployUserVerticles())
-        .onSuccess(ok -> LOG.info("node {} is up with {} breaker(s)", nodeName, config.services().size()));
+        .onSuccess(ok -> LOG.info("node {} is up with {} breaker(s), deployed in {} ms", nodeName,
+            config.services().size(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started)));
   }
 
   private Future<Void> deployUserVerticles() {

@@ -1,0 +1,148 @@
+package io.fusebox.metrics;
+
+import io.fusebox.core.BreakerState;
+import io.prometheus.metrics.model.registry.MultiCollector;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.Labels;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import io.prometheus.metrics.model.snapshots.Quantile;
+import io.prometheus.metrics.model.snapshots.Quantiles;
+import io.prometheus.metrics.model.snapshots.SummarySnapshot;
+import io.prometheus.metrics.model.snapshots.SummarySnapshot.SummaryDataPointSnapshot;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.WeakHashMap;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Every breaker of a Prometheus registry as series, built at scrape time from the numbers each
+ * {@link BreakerMeters} keeps. One collector serves a whole registry because Prometheus allows one
+ * family per name, and because a meter object per series is what made a breaker cost kilobytes:
+ * here a breaker costs its map entry.
+ */
+final class PrometheusBreakers implements MultiCollector {
+
+  static final String STATE = "circuit_breaker_state";
+  static final String REQUESTS = "circuit_breaker_requests";
+  static final String TRANSITIONS = "circuit_breaker_transitions";
+  static final String STATE_DURATION = "circuit_breaker_state_duration_seconds";
+  static final String FAILURE_RATE = "circuit_breaker_failure_rate";
+  static final String SLOW_CALL_RATE = "circuit_breaker_slow_call_rate";
+  static final String LATENCY = "circuit_breaker_latency_seconds";
+  static final String FALLBACKS = "circuit_breaker_fallback_executions";
+
+  private static final List<String> NAMES =
+      List.of(STATE, REQUESTS, TRANSITIONS, STATE_DURATION, FAILURE_RATE, SLOW_CALL_RATE, LATENCY, FALLBACKS);
+  private static final Map<PrometheusRegistry, PrometheusBreakers> BY_REGISTRY =
+      Collections.synchronizedMap(new WeakHashMap<>());
+
+  /** A breaker on a node: one deployed again under the same name takes the place of the old. */
+  private record Series(String breaker, String node) {
+  }
+
+  private static final Comparator<BreakerMeters> BY_LABELS =
+      Comparator.comparing(BreakerMeters::breaker).thenComparing(BreakerMeters::node);
+  private static final List<BreakerMeters.Result> RESULTS_BY_LABEL = Arrays.stream(BreakerMeters.Result.all())
+      .sorted(Comparator.comparing(BreakerMeters.Result::label)).toList();
+  private static final List<BreakerState> STATES_BY_LABEL = Arrays.stream(BreakerState.values())
+      .sorted(Comparator.comparing(BreakerState::wireName)).toList();
+
+  private final Map<Series, BreakerMeters> breakers = new ConcurrentHashMap<>();
+
+  /** The collector of this registry, registered with it on first use. */
+  static PrometheusBreakers in(PrometheusRegistry registry) {
+    return BY_REGISTRY.computeIfAbsent(registry, r -> {
+      PrometheusBreakers collector = new PrometheusBreakers();
+      r.register(collector);
+      return collector;
+    });
+  }
+
+  BreakerMeters.Exposition add(BreakerMeters meters) {
+    Series series = new Series(meters.breaker(), meters.node());
+    breakers.put(series, meters);
+    return new BreakerMeters.Exposition() {
+      @Override
+      public void transitionSeen(BreakerState from, BreakerState to) {
+        // read at the next scrape
+      }
+
+      @Override
+      public void fallbackSeen(String type) {
+        // read at the next scrape
+      }
+
+      @Override
+      public void close() {
+        breakers.remove(series, meters);
+      }
+    };
+  }
+
+  @Override
+  public List<String> getPrometheusNames() {
+    return NAMES;
+  }
+
+  @Override
+  public MetricSnapshots collect() {
+    GaugeSnapshot.Builder state = GaugeSnapshot.builder().name(STATE)
+        .help("0 closed, 1 open, 2 half_open, 3 disabled, 4 forced_open");
+    CounterSnapshot.Builder requests = CounterSnapshot.builder().name(REQUESTS).help("Calls through the breaker by result");
+    CounterSnapshot.Builder transitions = CounterSnapshot.builder().name(TRANSITIONS).help("State changes");
+    GaugeSnapshot.Builder durations = GaugeSnapshot.builder().name(STATE_DURATION)
+        .help("Seconds spent in each state since the breaker started");
+    GaugeSnapshot.Builder failureRate = GaugeSnapshot.builder().name(FAILURE_RATE)
+        .help("Failed share of the calls in the breaker's window");
+    GaugeSnapshot.Builder slowCallRate = GaugeSnapshot.builder().name(SLOW_CALL_RATE)
+        .help("Slow share of the calls in the breaker's window");
+    SummarySnapshot.Builder latency = SummarySnapshot.builder().name(LATENCY)
+        .help("Latency of the calls the breaker ran, as of its latest snapshot");
+    CounterSnapshot.Builder fallbacks = CounterSnapshot.builder().name(FALLBACKS).help("Calls answered by a fallback");
+    // in label order, so that the snapshots' own sort of their data points finds them sorted
+    List<BreakerMeters> sorted = new ArrayList<>(breakers.values());
+    sorted.sort(BY_LABELS);
+    for (BreakerMeters m : sorted) {
+      Labels labels = Labels.of("name", m.breaker(), "node", m.node());
+      state.dataPoint(gauge(labels, m.stateCode()));
+      failureRate.dataPoint(gauge(labels, m.failureRate()));
+      slowCallRate.dataPoint(gauge(labels, m.slowCallRate()));
+      for (BreakerMeters.Result r : RESULTS_BY_LABEL) {
+        requests.dataPoint(counter(labels.add("result", r.label()), m.requests(r)));
+      }
+      for (BreakerState s : STATES_BY_LABEL) {
+        // a state the breaker has never been in has no series (10,000 breakers made 40,000 zeros)
+        if (m.hasBeenIn(s)) {
+          durations.dataPoint(gauge(labels.add("state", s.wireName()), m.secondsIn(s)));
+        }
+      }
+      m.forEachTransition((from, to, n) ->
+          transitions.dataPoint(counter(labels.merge(new String[] {"from", "to"},
+              new String[] {from.wireName(), to.wireName()}), n)));
+      m.forEachFallback((type, n) -> fallbacks.dataPoint(counter(labels.add("type", type), n)));
+      LatencyFigures f = m.latencyFigures();
+      latency.dataPoint(SummaryDataPointSnapshot.builder().labels(labels)
+          .quantiles(Quantiles.of(new Quantile(0.5, f.p50Seconds()), new Quantile(0.95, f.p95Seconds()),
+              new Quantile(0.99, f.p99Seconds())))
+          .count(f.count()).sum(f.sumSeconds()).build());
+    }
+    return MetricSnapshots.of(state.build(), requests.build(), transitions.build(), durations.build(),
+        failureRate.build(), slowCallRate.build(), latency.build(), fallbacks.build());
+  }
+
+  private static GaugeDataPointSnapshot gauge(Labels labels, double value) {
+    return GaugeDataPointSnapshot.builder().labels(labels).value(value).build();
+  }
+
+  private static CounterDataPointSnapshot counter(Labels labels, long value) {
+    return CounterDataPointSnapshot.builder().labels(labels).value(value).build();
+  }
+}
