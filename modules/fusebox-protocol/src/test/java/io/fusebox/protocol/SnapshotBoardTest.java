@@ -61,9 +61,9 @@ class SnapshotBoardTest {
   }
 
   @Test
-  void anInstanceNotHeardFromForThreeIntervalsDropsOut() {
+  void anInstanceNotHeardFromForFourIntervalsDropsOut() {
     SnapshotBoard board = onContext(Duration.ofMillis(100));
-    assertThat(SnapshotBoard.staleAfterMillis(Duration.ofMillis(100))).isEqualTo(300);
+    assertThat(SnapshotBoard.staleAfterMillis(Duration.ofMillis(100))).isEqualTo(400);
     publish("pay", "dead");
     Awaitility.await().until(() -> onLoop(board::all).size() == 1);
     Awaitility.await().atMost(Duration.ofSeconds(2)).until(() -> onLoop(board::all).isEmpty());

@@ -70,6 +70,30 @@ class BreakerReporterTest {
   }
 
   @Test
+  void aQuietBreakerRepublishesItsSnapshotEverySecondIntervalAndAChangedOneAtOnce() {
+    vertx.eventBus().<JsonObject>consumer(Addresses.SNAPSHOTS, m -> snapshots.add(m.body()));
+    Parts p = parts();
+    loop.run(() -> p.reporter().publishSnapshot());
+    Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> snapshots.size() == 1);
+
+    for (int interval = 1; interval <= 4; interval++) {
+      loop.run(() -> p.reporter().publishPeriodic());
+    }
+    Awaitility.await("the sign of life of intervals 2 and 4").atMost(Duration.ofSeconds(5))
+        .until(() -> snapshots.size() == 3);
+    loop.run(() -> {
+      p.breaker().onSuccess(p.breaker().tryAcquire(), 1_000_000);
+      p.reporter().publishPeriodic();
+    });
+    Awaitility.await("the changed snapshot, at the next interval").atMost(Duration.ofSeconds(5))
+        .until(() -> snapshots.size() == 4);
+    assertThat(snapshots.get(3).getJsonObject("calls").getLong("success")).isEqualTo(1);
+    loop.run(() -> p.reporter().publishPeriodic());
+    Awaitility.await("no snapshot for an unchanged breaker").during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2))
+        .until(() -> snapshots.size() == 4);
+  }
+
+  @Test
   void anOpenBreakerAndTheFallbackSwitchSurviveARestart() {
     Parts before = parts();
     loop.run(() -> {
