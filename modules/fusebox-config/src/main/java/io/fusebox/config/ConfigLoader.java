@@ -162,11 +162,12 @@ public final class ConfigLoader {
         BreakerConfig config = build(prefix + ".", preset, List.of(defaults, service),
             defaultsValid ? null : new BreakerSection(service), problems);
         FuseboxConfig.Verdict verdict = verdict(service, prefix, problems);
+        FuseboxConfig.Keyed keyed = keyed(service, prefix, problems);
         if (config != null && keysValid) {
           @SuppressWarnings("unchecked")
           List<Map<String, Object>> fallback = (List<Map<String, Object>>) value(service, "fallback", List.of());
           services.add(new FuseboxConfig.Service(name, preset, config, section(service, "dependency"),
-              List.copyOf(fallback), probeInterval(defaults, service), verdict));
+              List.copyOf(fallback), probeInterval(defaults, service), verdict, keyed));
         }
       } catch (ClassCastException alreadyReported) {
         if (keysValid) {
@@ -291,6 +292,27 @@ public final class ConfigLoader {
     }
     return new FuseboxConfig.Verdict(quorum == null ? 0 : ((Number) quorum).intValue(),
         ratio == null ? 0 : ((Number) ratio).doubleValue());
+  }
+
+  private static FuseboxConfig.Keyed keyed(Map<String, Object> service, String path, List<String> problems) {
+    Map<String, Object> keyed = section(service, "keyed");
+    if (keyed.isEmpty()) {
+      return null;
+    }
+    Object by = keyed.get("by");
+    if (!(by instanceof String source) || !FuseboxConfig.Keyed.validBy(source)) {
+      problems.add(path + ".keyed.by: " + (by == null ? "missing" : "not a key source (got " + by + ")")
+          + ", expected " + FuseboxConfig.Keyed.BY_FORMS);
+      return null;
+    }
+    if (service.get("cluster_verdict") != null) {
+      problems.add(path + ".keyed: a keyed family judges each key on its own node; it cannot take a cluster_verdict");
+      return null;
+    }
+    Object idle = keyed.get("idle_expiry");
+    return new FuseboxConfig.Keyed(source,
+        ((Number) keyed.getOrDefault("max_keys", FuseboxConfig.Keyed.DEFAULT_MAX_KEYS)).intValue(),
+        idle == null ? FuseboxConfig.Keyed.DEFAULT_IDLE_EXPIRY : Durations.parse(String.valueOf(idle)));
   }
 
   /** {@code recovery.probe} of the service, else of the defaults; null when neither sets one. */

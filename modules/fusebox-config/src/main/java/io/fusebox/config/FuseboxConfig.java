@@ -105,7 +105,12 @@ public record FuseboxConfig(
    * @param verdict the cluster verdict ({@code cluster_verdict}), or null when instances judge alone
    */
   public record Service(String name, String preset, BreakerConfig breaker, Map<String, Object> dependency,
-      List<Map<String, Object>> fallback, Duration probeInterval, Verdict verdict) {
+      List<Map<String, Object>> fallback, Duration probeInterval, Verdict verdict, Keyed keyed) {
+
+    public Service(String name, String preset, BreakerConfig breaker, Map<String, Object> dependency,
+        List<Map<String, Object>> fallback, Duration probeInterval, Verdict verdict) {
+      this(name, preset, breaker, dependency, fallback, probeInterval, verdict, null);
+    }
 
     public Service(String name, String preset, BreakerConfig breaker, Map<String, Object> dependency,
         List<Map<String, Object>> fallback, Duration probeInterval) {
@@ -123,6 +128,25 @@ public record FuseboxConfig(
 
     public String dependencyType() {
       return (String) dependency.get("type");
+    }
+  }
+
+  /**
+   * {@code keyed}: a family of breakers behind one address, one core breaker per key, made on a
+   * key's first call and forgotten when idle or when more than {@code maxKeys} are known.
+   *
+   * @param by where a call's key is read: {@code header:<name>}, {@code field:<name>} or {@code http_host}
+   */
+  public record Keyed(String by, int maxKeys, Duration idleExpiry) {
+
+    public static final int DEFAULT_MAX_KEYS = 100_000;
+    public static final Duration DEFAULT_IDLE_EXPIRY = Duration.ofMinutes(10);
+    /** The {@code by} forms, as {@code fusebox validate} names them. */
+    public static final String BY_FORMS = "header:<name>, field:<name> or http_host";
+
+    /** Whether {@code by} is one of {@link #BY_FORMS}. */
+    public static boolean validBy(String by) {
+      return "http_host".equals(by) || by.matches("(header|field):[A-Za-z0-9_.-]{1,64}");
     }
   }
 }

@@ -105,7 +105,11 @@ final class FuseboxSchema {
             .field("config", anySection())));
     Spec.Section service = breaker().required("dependency", new DependencySpec(kinds))
         .field("fallback", listOf(new FallbackSpec()))
-        .field("cluster_verdict", section().field("quorum", integer(1, 1000)).field("quorum_ratio", number()));
+        .field("cluster_verdict", section().field("quorum", integer(1, 1000)).field("quorum_ratio", number()))
+        .field("keyed", section()
+            .field("by", string())
+            .field("max_keys", integer(1, 10_000_000))
+            .field("idle_expiry", durationAtLeast(Duration.ofSeconds(1))));
     return section()
         .field("fusebox", fusebox)
         .field("circuit_breakers", section()
