@@ -28,6 +28,8 @@ import java.util.function.BiConsumer;
  * circuit_breaker_slow_call_rate{name}
  * circuit_breaker_latency_seconds{name,quantile}   0.5, 0.95, 0.99 (+ _count, _sum)
  * circuit_breaker_fallback_executions_total{name,type}
+ * circuit_breaker_keys{name,state}                 a keyed family's keys: tracked, not_closed
+ * circuit_breaker_keys_forgotten_total{name,cause} size (beyond max_keys), idle (idle_expiry)
  * </pre>
  *
  * <p>A breaker keeps only numbers: with a Prometheus registry, one collector per registry
@@ -76,6 +78,8 @@ public final class BreakerMeters {
   private volatile double failureRate;
   private volatile double slowCallRate;
   private final Exposition exposition;
+  /** A keyed family's key counts: tracked, not closed, forgotten by size, forgotten idle; null when not keyed. */
+  private volatile long[] keys;
 
   public BreakerMeters(MeterRegistry registry, String breaker, String node, List<String> fallbackTypes) {
     this.breaker = breaker;
@@ -97,6 +101,9 @@ public final class BreakerMeters {
 
     /** A fallback type this breaker used for the first time. */
     void fallbackSeen(String type);
+
+    /** The breaker turned out to be a keyed family, whose key counts are now known. */
+    void keyedSeen();
 
     void close();
   }
@@ -170,6 +177,20 @@ public final class BreakerMeters {
         snapshot.p95Millis() / 1e3, snapshot.p99Millis() / 1e3);
   }
 
+  /** A keyed family's key counts, as of its latest snapshot. */
+  public void keys(long tracked, long notClosed, long forgottenBySize, long forgottenIdle) {
+    boolean first = keys == null;
+    keys = new long[] {tracked, notClosed, forgottenBySize, forgottenIdle};
+    if (first) {
+      exposition.keyedSeen();
+    }
+  }
+
+  /** Calls counted so far with this result. */
+  public long count(Result result) {
+    return requests.get(result.ordinal());
+  }
+
   /** Takes this breaker's figures out of the registry, when its verticle is undeployed. */
   public void close() {
     exposition.close();
@@ -185,6 +206,11 @@ public final class BreakerMeters {
 
   long requests(Result result) {
     return requests.get(result.ordinal());
+  }
+
+  /** Null unless the breaker is a keyed family: {tracked, not closed, forgotten by size, forgotten idle}. */
+  long[] keys() {
+    return keys;
   }
 
   /** The pairs of states moved between so far, with their counts. */

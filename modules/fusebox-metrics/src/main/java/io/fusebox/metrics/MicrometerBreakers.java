@@ -61,6 +61,23 @@ final class MicrometerBreakers implements BreakerMeters.Exposition {
         .description("Calls answered by a fallback").tags(tags).tag("type", type).register(registry));
   }
 
+  @Override
+  public void keyedSeen() {
+    String[] states = {"tracked", "not_closed"};
+    for (int i = 0; i < states.length; i++) {
+      int at = i;
+      keep(Gauge.builder("circuit_breaker_keys", meters, m -> m.keys()[at])
+          .description("Keys a keyed family knows (tracked) and those of them not closed").tags(tags)
+          .tag("state", states[i]).register(registry));
+    }
+    String[] causes = {"size", "idle"};
+    for (int i = 0; i < causes.length; i++) {
+      int at = i + 2;
+      keep(FunctionCounter.builder("circuit_breaker_keys_forgotten", meters, m -> m.keys()[at])
+          .description("Keys a keyed family forgot").tags(tags).tag("cause", causes[i]).register(registry));
+    }
+  }
+
   private void keep(Meter meter) {
     registered.add(meter);
   }

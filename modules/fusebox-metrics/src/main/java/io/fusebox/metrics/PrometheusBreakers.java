@@ -38,9 +38,12 @@ final class PrometheusBreakers implements MultiCollector {
   static final String SLOW_CALL_RATE = "circuit_breaker_slow_call_rate";
   static final String LATENCY = "circuit_breaker_latency_seconds";
   static final String FALLBACKS = "circuit_breaker_fallback_executions";
+  static final String KEYS = "circuit_breaker_keys";
+  static final String KEYS_FORGOTTEN = "circuit_breaker_keys_forgotten";
 
   private static final List<String> NAMES =
-      List.of(STATE, REQUESTS, TRANSITIONS, STATE_DURATION, FAILURE_RATE, SLOW_CALL_RATE, LATENCY, FALLBACKS);
+      List.of(STATE, REQUESTS, TRANSITIONS, STATE_DURATION, FAILURE_RATE, SLOW_CALL_RATE, LATENCY, FALLBACKS, KEYS,
+          KEYS_FORGOTTEN);
   private static final Map<PrometheusRegistry, PrometheusBreakers> BY_REGISTRY =
       Collections.synchronizedMap(new WeakHashMap<>());
 
@@ -81,6 +84,11 @@ final class PrometheusBreakers implements MultiCollector {
       }
 
       @Override
+      public void keyedSeen() {
+        // read at the next scrape
+      }
+
+      @Override
       public void close() {
         breakers.remove(series, meters);
       }
@@ -107,6 +115,10 @@ final class PrometheusBreakers implements MultiCollector {
     SummarySnapshot.Builder latency = SummarySnapshot.builder().name(LATENCY)
         .help("Latency of the calls the breaker ran, as of its latest snapshot");
     CounterSnapshot.Builder fallbacks = CounterSnapshot.builder().name(FALLBACKS).help("Calls answered by a fallback");
+    GaugeSnapshot.Builder keys = GaugeSnapshot.builder().name(KEYS)
+        .help("Keys a keyed family knows (tracked) and those of them not closed");
+    CounterSnapshot.Builder forgotten = CounterSnapshot.builder().name(KEYS_FORGOTTEN)
+        .help("Keys a keyed family forgot: beyond max_keys (size) or idle for idle_expiry (idle)");
     // in label order, so that the snapshots' own sort of their data points finds them sorted
     List<BreakerMeters> sorted = new ArrayList<>(breakers.values());
     sorted.sort(BY_LABELS);
@@ -128,6 +140,13 @@ final class PrometheusBreakers implements MultiCollector {
           transitions.dataPoint(counter(labels.merge(new String[] {"from", "to"},
               new String[] {from.wireName(), to.wireName()}), n)));
       m.forEachFallback((type, n) -> fallbacks.dataPoint(counter(labels.add("type", type), n)));
+      long[] k = m.keys();
+      if (k != null) {
+        keys.dataPoint(gauge(labels.add("state", "not_closed"), k[1]));
+        keys.dataPoint(gauge(labels.add("state", "tracked"), k[0]));
+        forgotten.dataPoint(counter(labels.add("cause", "idle"), k[3]));
+        forgotten.dataPoint(counter(labels.add("cause", "size"), k[2]));
+      }
       LatencyFigures f = m.latencyFigures();
       latency.dataPoint(SummaryDataPointSnapshot.builder().labels(labels)
           .quantiles(Quantiles.of(new Quantile(0.5, f.p50Seconds()), new Quantile(0.95, f.p95Seconds()),
@@ -135,7 +154,7 @@ final class PrometheusBreakers implements MultiCollector {
           .count(f.count()).sum(f.sumSeconds()).build());
     }
     return MetricSnapshots.of(state.build(), requests.build(), transitions.build(), durations.build(),
-        failureRate.build(), slowCallRate.build(), latency.build(), fallbacks.build());
+        failureRate.build(), slowCallRate.build(), latency.build(), fallbacks.build(), keys.build(), forgotten.build());
   }
 
   private static GaugeDataPointSnapshot gauge(Labels labels, double value) {

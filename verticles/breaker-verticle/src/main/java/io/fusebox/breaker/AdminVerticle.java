@@ -63,8 +63,32 @@ public final class AdminVerticle extends VerticleBase {
       message.reply(new JsonObject().put("breaker", name).put("instances", new JsonArray(instances)));
       return;
     }
-    vertx.eventBus().publish(Addresses.adminApply(name), new JsonObject().put("action", action));
-    message.reply(new JsonObject().put("action", action).put("breaker", name).put("instances", instances.size()));
+    JsonObject apply = new JsonObject().put("action", action);
+    if (request.containsKey("key")) {
+      String problem = keyProblem(request.getValue("key"), (String) action, instances);
+      if (problem != null) {
+        fail(message, ErrorCode.BAD_REQUEST, name, problem);
+        return;
+      }
+      apply.put("key", request.getString("key"));
+    }
+    vertx.eventBus().publish(Addresses.adminApply(name), apply);
+    JsonObject reply = new JsonObject().put("action", action).put("breaker", name).put("instances", instances.size());
+    message.reply(apply.containsKey("key") ? reply.put("key", apply.getString("key")) : reply);
+  }
+
+  /** Why an action cannot take this key, or null when it can: a keyed family's key of bounded length. */
+  private static String keyProblem(Object key, String action, List<JsonObject> instances) {
+    if (!(key instanceof String text) || text.isEmpty() || text.length() > KeySource.MAX_KEY_LENGTH) {
+      return "key must be a string of 1 to " + KeySource.MAX_KEY_LENGTH + " characters";
+    }
+    if (!instances.get(0).containsKey("keyed")) {
+      return "breaker '" + instances.get(0).getString("breaker") + "' is not keyed: its actions take no key";
+    }
+    if (AdminAction.FALLBACK_ON.wireName().equals(action) || AdminAction.FALLBACK_OFF.wireName().equals(action)) {
+      return "the fallback switch is the whole family's: " + action + " takes no key";
+    }
+    return null;
   }
 
   private static void fail(Message<?> message, ErrorCode code, String breaker, String detail) {

@@ -6,6 +6,7 @@ import io.fusebox.core.BreakerState;
 import io.fusebox.core.CircuitBreaker;
 import io.fusebox.core.Transition;
 import io.fusebox.metrics.BreakerMeters;
+import io.fusebox.metrics.BreakerMeters.Result;
 import io.fusebox.protocol.Addresses;
 import io.fusebox.protocol.PublishedSnapshot;
 import io.fusebox.protocol.SnapshotBoard;
@@ -14,6 +15,7 @@ import io.fusebox.store.BreakerRecord;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,6 +41,9 @@ final class BreakerReporter {
   private final NodeServices services;
   private final PublishedSnapshot.Thresholds thresholds;
   private PublishedSnapshot lastPublished;
+  private JsonObject lastKeyed;
+  /** The keys of a keyed family; null when the breaker is not keyed. */
+  private KeyedFamily family;
   /** Intervals since {@link #lastPublished} went out unchanged. */
   private int quietIntervals;
 
@@ -71,9 +76,23 @@ final class BreakerReporter {
     persist();
   }
 
+  void family(KeyedFamily family) {
+    this.family = family;
+  }
+
+  /**
+   * A key's transition, published on {@code fusebox.events} with its key. Logged at debug: a family
+   * of thousands of keys would flood the log; the events, the snapshot and the metrics say it.
+   */
+  void keyTransition(String key, Transition t) {
+    LOG.debug("breaker={} node={} key={} transition {}->{} reason=\"{}\"", name, node, key, t.from().wireName(),
+        t.to().wireName(), t.reason());
+    vertx.eventBus().publish(Addresses.EVENTS, TransitionJson.transition(t, node).put("key", key));
+  }
+
   /** Publishes the breaker's snapshot now (at start, after a transition or an admin action). */
   void publishSnapshot() {
-    publish(current());
+    publish(current(), keyedSummary());
   }
 
   /**
@@ -83,23 +102,53 @@ final class BreakerReporter {
    */
   void publishPeriodic() {
     PublishedSnapshot current = current();
-    if (current.equals(lastPublished) && ++quietIntervals < SnapshotBoard.QUIET_EVERY) {
+    JsonObject keyed = keyedSummary();
+    if (current.equals(lastPublished) && Objects.equals(keyed, lastKeyed)
+        && ++quietIntervals < SnapshotBoard.QUIET_EVERY) {
       return;
     }
-    publish(current);
+    publish(current, keyed);
+  }
+
+  private JsonObject keyedSummary() {
+    if (family == null) {
+      return null;
+    }
+    JsonObject summary = family.summary();
+    meters.keys(summary.getLong("keys"), family.notClosedCount(), family.evicted(), family.expired());
+    return summary;
   }
 
   private PublishedSnapshot current() {
     BreakerSnapshot snapshot = breaker.snapshot();
     meters.snapshot(snapshot);
+    if (family != null) {
+      snapshot = familyCounts(snapshot);
+    }
     return new PublishedSnapshot(snapshot, node, PublishedSnapshot.VERTICLE, dependencyType, ledger.summary(),
         thresholds, hold.verdict());
   }
 
-  private void publish(PublishedSnapshot snapshot) {
+  private void publish(PublishedSnapshot snapshot, JsonObject keyed) {
     lastPublished = snapshot;
+    lastKeyed = keyed;
     quietIntervals = 0;
-    vertx.eventBus().publish(Addresses.SNAPSHOTS, snapshot.toJson());
+    JsonObject json = snapshot.toJson();
+    if (keyed != null) {
+      json.put("keyed", keyed);
+    }
+    vertx.eventBus().publish(Addresses.SNAPSHOTS, json);
+  }
+
+  /**
+   * A keyed family's calls are its keys', which its own breaker (the gate of family-wide admin
+   * actions) never sees: the snapshot counts them from the meters, which count every call.
+   */
+  private BreakerSnapshot familyCounts(BreakerSnapshot s) {
+    return new BreakerSnapshot(s.breaker(), s.state(), s.sinceEpochMillis(), meters.count(Result.SUCCESS),
+        meters.count(Result.FAILURE), meters.count(Result.IGNORED), meters.count(Result.REJECTED),
+        meters.count(Result.TIMEOUT), s.failureRate(), s.slowCallRate(), s.windowCalls(), s.p50Millis(), s.p95Millis(),
+        s.p99Millis(), s.openTimeoutMillis(), s.backoffLevel(), s.retryAtEpochMillis(), s.probesInFlight());
   }
 
   /** Saves the breaker's state, off the call path; a store that cannot write keeps it for later. */

@@ -50,6 +50,8 @@ public final class BreakerVerticle extends VerticleBase {
   private final Duration probeInterval;
   /** {@code cluster_verdict}, or null when this instance judges alone. */
   private final FuseboxConfig.Verdict verdictRule;
+  /** {@code keyed}, or null when the breaker is not a keyed family. */
+  private final FuseboxConfig.Keyed keyedRule;
   private DependencyAdapter adapter;
   private CircuitBreaker breaker;
   private BreakerMeters meters;
@@ -58,22 +60,25 @@ public final class BreakerVerticle extends VerticleBase {
   private ActiveProbe activeProbe;
   private BreakerReporter reporter;
   private CallPipeline pipeline;
+  private KeyedFamily family;
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
 
   public BreakerVerticle(FuseboxConfig.Service service, String node, Duration snapshotInterval, NodeServices services) {
     this(service.name(), service.breaker(), service.dependencyType(), new JsonObject(service.dependency()), node,
-        snapshotInterval, null, service.fallback(), service.probeInterval(), service.verdict(), services);
+        snapshotInterval, null, service.fallback(), service.keyed() == null ? service.probeInterval() : null,
+        service.verdict(), service.keyed(), services);
   }
 
   /** With an adapter made by the caller (benchmarks, tests of exotic dependencies). */
   public BreakerVerticle(String name, BreakerConfig config, String dependencyType, DependencyAdapter adapter,
       String node, Duration snapshotInterval, NodeServices services) {
-    this(name, config, dependencyType, new JsonObject(), node, snapshotInterval, adapter, List.of(), null, null, services);
+    this(name, config, dependencyType, new JsonObject(), node, snapshotInterval, adapter, List.of(), null, null, null,
+        services);
   }
 
   private BreakerVerticle(String name, BreakerConfig config, String dependencyType, JsonObject dependency,
       String node, Duration snapshotInterval, DependencyAdapter adapter, List<Map<String, Object>> fallbackConfig,
-      Duration probeInterval, FuseboxConfig.Verdict verdictRule, NodeServices services) {
+      Duration probeInterval, FuseboxConfig.Verdict verdictRule, FuseboxConfig.Keyed keyedRule, NodeServices services) {
     this.name = name;
     this.config = config;
     this.dependencyType = dependencyType;
@@ -84,6 +89,7 @@ public final class BreakerVerticle extends VerticleBase {
     this.fallbackConfig = fallbackConfig;
     this.probeInterval = probeInterval;
     this.verdictRule = verdictRule;
+    this.keyedRule = keyedRule;
     this.services = services;
   }
 
@@ -100,8 +106,13 @@ public final class BreakerVerticle extends VerticleBase {
     activeProbe = probeInterval == null ? null
         : new ActiveProbe(vertx, breaker, adapter, probeInterval, config.callTimeout().toMillis());
     reporter = new BreakerReporter(vertx, name, node, dependencyType, config, breaker, meters, ledger, hold, services);
+    if (keyedRule != null) {
+      family = new KeyedFamily(name, config, keyedRule, breaker, reporter::keyTransition);
+      reporter.family(family);
+    }
     pipeline = new CallPipeline(vertx, name, config, dependencyType, breaker, adapter, meters, fallbacks, ledger,
-        services.tracing() ? services.tracer() : null, hold::held, activeProbe);
+        services.tracing() ? services.tracer() : null, hold::held, activeProbe, family,
+        keyedRule == null ? null : new KeySource(keyedRule.by()));
     breaker.addListener(this::onTransition);
     return adapter.ready().compose(ready -> reporter.restore()).compose(openForMillis -> {
       if (openForMillis >= 0) {
@@ -146,6 +157,15 @@ public final class BreakerVerticle extends VerticleBase {
       LOG.warn("breaker {} ignored unknown admin action '{}'", name,
           CallReader.abbreviate(String.valueOf(message.body().getValue("action"))));
       return;
+    }
+    if (message.body().getValue("key") instanceof String key && family != null) {
+      // the admin API refuses a key for a breaker that is not keyed, and the fallback switch with one
+      family.apply(action, key);
+      reporter.publishSnapshot();
+      return;
+    }
+    if (family != null && action == AdminAction.RESET) {
+      family.forgetAll();
     }
     if (!action.applyTo(breaker)) {
       ledger.enabled(action == AdminAction.FALLBACK_ON);

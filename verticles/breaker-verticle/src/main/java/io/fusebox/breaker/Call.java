@@ -1,6 +1,7 @@
 package io.fusebox.breaker;
 
 import io.fusebox.core.BreakerState;
+import io.fusebox.core.CircuitBreaker;
 import io.fusebox.fallback.FallbackReply;
 import io.fusebox.protocol.ErrorCode;
 import io.fusebox.protocol.FuseboxError;
@@ -25,6 +26,10 @@ final class Call {
   final long deadlineNanos;
   /** Whether the caller asked for a deadline shorter than the breaker's call_timeout. */
   final boolean ownDeadline;
+  /** A keyed family's key of this call; null when the breaker is not keyed. */
+  String key;
+  /** The breaker that judges this call: the verticle's, or its key's in a keyed family. */
+  CircuitBreaker breaker;
   long permit;
   long startNanos;
   long timerId = NO_TIMER;

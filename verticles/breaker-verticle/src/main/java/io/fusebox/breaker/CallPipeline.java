@@ -54,11 +54,13 @@ final class CallPipeline {
   private final Bulkhead bulkhead;
   private final RunningCalls running;
   private final CallReader reader;
+  /** The keys' breakers of a keyed family; null when the breaker is not keyed. */
+  private final KeyedFamily family;
   private boolean stopping;
 
   CallPipeline(Vertx vertx, String name, BreakerConfig config, String dependencyType, CircuitBreaker breaker,
       DependencyAdapter adapter, BreakerMeters meters, FallbackChain fallbacks, FallbackLedger ledger, Tracer tracer,
-      BooleanSupplier heldOpen, ActiveProbe activeProbe) {
+      BooleanSupplier heldOpen, ActiveProbe activeProbe, KeyedFamily family, KeySource keySource) {
     this.vertx = vertx;
     this.name = name;
     this.config = config;
@@ -74,7 +76,8 @@ final class CallPipeline {
     this.activeProbe = activeProbe;
     this.bulkhead = new Bulkhead(config.bulkhead().maxConcurrentCalls(), config.bulkhead().maxWaitQueue());
     this.running = new RunningCalls(vertx, this::onDeadline);
-    this.reader = new CallReader(name, config.callTimeout().toMillis(), adapter, tracer, breaker);
+    this.family = family;
+    this.reader = new CallReader(name, config.callTimeout().toMillis(), adapter, tracer, breaker, keySource);
   }
 
   void onCall(Message<Object> message) {
@@ -83,24 +86,25 @@ final class CallPipeline {
     if (call == null) {
       return;
     }
+    call.breaker = family == null ? breaker : family.judgeFor(call.key);
     if (stopping) {
-      call.fail(ErrorCode.SHUTTING_DOWN, name, state(), "the breaker is being undeployed", 0);
-    } else if (stillRejecting()) {
-      recordRejected();
+      call.fail(ErrorCode.SHUTTING_DOWN, name, state(call), "the breaker is being undeployed", 0);
+    } else if (stillRejecting(call.breaker)) {
+      recordRejected(call);
       reject(call);
     } else if (bulkhead.hasSlot()) {
       start(call, now);
     } else if (bulkhead.enqueue(call)) {
       call.timerId = vertx.setTimer(call.remainingMillis(System.nanoTime()), id -> expireWaiting(call));
     } else {
-      recordRejected();
-      call.fail(ErrorCode.BULKHEAD_FULL, name, state(), config.bulkhead().maxConcurrentCalls()
+      recordRejected(call);
+      call.fail(ErrorCode.BULKHEAD_FULL, name, state(call), config.bulkhead().maxConcurrentCalls()
           + " calls in flight and " + config.bulkhead().maxWaitQueue() + " waiting", 0);
     }
   }
 
   private void start(Call call, long now) {
-    long permit = breaker.tryAcquire();
+    long permit = call.breaker.tryAcquire();
     if (permit == CircuitBreaker.REJECTED) {
       meters.call(Result.REJECTED);
       reject(call);
@@ -124,28 +128,33 @@ final class CallPipeline {
   /**
    * Whether the breaker would refuse a call now, without asking it (which could take a probe
    * permit). With active probes, half-open refuses callers: only the verticle's own checks probe.
+   * The cluster's hold and the active probe are the verticle's breaker's; a key's breaker has neither.
    */
-  private boolean stillRejecting() {
-    BreakerState s = breaker.state();
-    if (heldOpen.getAsBoolean() && (s == BreakerState.OPEN || s == BreakerState.HALF_OPEN)) {
+  private boolean stillRejecting(CircuitBreaker judge) {
+    BreakerState s = judge.state();
+    boolean own = judge == breaker;
+    if (own && heldOpen.getAsBoolean() && (s == BreakerState.OPEN || s == BreakerState.HALF_OPEN)) {
       return true;
     }
-    if (activeProbe != null) {
+    if (own && activeProbe != null) {
       return s == BreakerState.FORCED_OPEN || s == BreakerState.OPEN || s == BreakerState.HALF_OPEN;
     }
-    return s == BreakerState.FORCED_OPEN || (s == BreakerState.OPEN && breaker.retryAfterMillis() > 0);
+    return s == BreakerState.FORCED_OPEN || (s == BreakerState.OPEN && judge.retryAfterMillis() > 0);
   }
 
   private void reject(Call call) {
     call.settled = true;
-    if (breaker.state() == BreakerState.HALF_OPEN && activeProbe == null) {
+    CircuitBreaker judge = call.breaker;
+    ActiveProbe probe = judge == breaker ? activeProbe : null;
+    if (judge.state() == BreakerState.HALF_OPEN && probe == null) {
       failOrFallBack(call, Trigger.HALF_OPEN_FULL, ErrorCode.HALF_OPEN_FULL, "all " + config.recovery().permittedProbes()
           + " probe permits are taken", 0);
     } else {
-      long probeMillis = activeProbe == null ? 0 : activeProbe.intervalMillis();
-      long retryAfter = breaker.state() == BreakerState.HALF_OPEN ? probeMillis
-          : Math.max(breaker.retryAfterMillis(), probeMillis);
-      failOrFallBack(call, Trigger.OPEN, ErrorCode.CIRCUIT_OPEN, "the breaker is " + state(), retryAfter);
+      long probeMillis = probe == null ? 0 : probe.intervalMillis();
+      long retryAfter = judge.state() == BreakerState.HALF_OPEN ? probeMillis
+          : Math.max(judge.retryAfterMillis(), probeMillis);
+      failOrFallBack(call, Trigger.OPEN, ErrorCode.CIRCUIT_OPEN, "the breaker is " + state(call)
+          + (call.key == null || judge == breaker ? "" : " for this key"), retryAfter);
     }
   }
 
@@ -155,7 +164,7 @@ final class CallPipeline {
    */
   private void failOrFallBack(Call call, Trigger trigger, ErrorCode code, String detail, long retryAfterMillis) {
     if (!ledger.enabled() || fallbacks.isEmpty()) {
-      call.fail(code, name, state(), detail, retryAfterMillis);
+      call.fail(code, name, state(call), detail, retryAfterMillis);
       return;
     }
     long budget = (call.deadlineNanos - System.nanoTime()) / 1_000_000;
@@ -164,11 +173,11 @@ final class CallPipeline {
           if (ar.succeeded()) {
             ledger.answered(ar.result().type());
             meters.fallback(ar.result().type());
-            call.replyFallback(ar.result(), state());
+            call.replyFallback(ar.result(), state(call));
           } else if (ar.cause() instanceof FallbackRefusedException refused) {
-            call.fail(refused.code(), name, state(), refused.getMessage(), 0);
+            call.fail(refused.code(), name, state(call), refused.getMessage(), 0);
           } else {
-            call.fail(code, name, state(), detail + "; " + ar.cause().getMessage(), retryAfterMillis);
+            call.fail(code, name, state(call), detail + "; " + ar.cause().getMessage(), retryAfterMillis);
           }
         });
   }
@@ -189,41 +198,43 @@ final class CallPipeline {
     if (!settle(call)) {
       return;
     }
-    long elapsed = System.nanoTime() - call.startNanos;
     if (ar.succeeded()) {
       CallResult r = ar.result();
-      record(switch (r.outcome()) {
+      record(call, switch (r.outcome()) {
         case SUCCESS -> Result.SUCCESS;
         case FAILURE -> Result.FAILURE;
         case IGNORED -> Result.IGNORED;
-      }, call.permit, elapsed);
+      });
       if (r.outcome() == Outcome.SUCCESS && cache != null && r.reply() != null) {
         cache.remember(adapter.readKey(call.operation), r.reply());
       }
       if (r.reply() != null) {
-        call.reply(r.reply(), breaker.state());
+        call.reply(r.reply(), call.breaker.state());
       } else if (r.outcome() == Outcome.FAILURE) {
         failOrFallBack(call, Trigger.FAILURE, ErrorCode.DEPENDENCY_FAILURE, r.detail(), 0);
       } else {
-        call.fail(ErrorCode.DEPENDENCY_REJECTED, name, state(), r.detail(), 0);
+        call.fail(ErrorCode.DEPENDENCY_REJECTED, name, state(call), r.detail(), 0);
       }
     } else if (ar.cause() instanceof DependencyTimeoutException timeout) {
-      record(Result.TIMEOUT, call.permit, elapsed);
+      record(call, Result.TIMEOUT);
       failOrFallBack(call, Trigger.TIMEOUT, ErrorCode.TIMEOUT, timeout.getMessage(), 0);
     } else {
-      record(Result.FAILURE, call.permit, elapsed);
+      record(call, Result.FAILURE);
       failOrFallBack(call, Trigger.FAILURE, ErrorCode.DEPENDENCY_FAILURE, String.valueOf(ar.cause()), 0);
     }
     finish(call);
   }
 
-  /** One outcome, told to the breaker and the meters together. */
-  private void record(Result result, long permit, long elapsedNanos) {
+  /** The outcome of a call that ran, told to its breaker and the meters together. */
+  private void record(Call call, Result result) {
+    long elapsedNanos = System.nanoTime() - call.startNanos;
+    long permit = call.permit;
+    CircuitBreaker judge = call.breaker;
     switch (result) {
-      case SUCCESS -> breaker.onSuccess(permit, elapsedNanos);
-      case FAILURE -> breaker.onFailure(permit, elapsedNanos);
-      case TIMEOUT -> breaker.onTimeout(permit, elapsedNanos);
-      case IGNORED -> breaker.onIgnored(permit);
+      case SUCCESS -> judge.onSuccess(permit, elapsedNanos);
+      case FAILURE -> judge.onFailure(permit, elapsedNanos);
+      case TIMEOUT -> judge.onTimeout(permit, elapsedNanos);
+      case IGNORED -> judge.onIgnored(permit);
       default -> throw new IllegalArgumentException("not the outcome of a call that ran: " + result);
     }
     meters.latency(elapsedNanos);
@@ -231,8 +242,8 @@ final class CallPipeline {
   }
 
   /** A call refused before the breaker was asked: by the bulkhead, or while the breaker rejects anyway. */
-  private void recordRejected() {
-    breaker.countRejected();
+  private void recordRejected(Call call) {
+    call.breaker.countRejected();
     meters.call(Result.REJECTED);
   }
 
@@ -243,8 +254,8 @@ final class CallPipeline {
   private void onAdapterBug(Call call, RuntimeException bug) {
     LOG.error("adapter of breaker {} threw instead of failing its future", name, bug);
     settle(call);
-    breaker.release(call.permit);
-    call.fail(ErrorCode.INTERNAL, name, state(), "the " + dependencyType + " adapter failed: " + bug, 0);
+    call.breaker.release(call.permit);
+    call.fail(ErrorCode.INTERNAL, name, state(call), "the " + dependencyType + " adapter failed: " + bug, 0);
     finish(call);
   }
 
@@ -252,14 +263,14 @@ final class CallPipeline {
     if (!settle(call)) {
       return;
     }
-    record(Result.TIMEOUT, call.permit, System.nanoTime() - call.startNanos);
+    record(call, Result.TIMEOUT);
     failOrFallBack(call, Trigger.TIMEOUT, ErrorCode.TIMEOUT, "no result within the deadline", 0);
     finish(call);
   }
 
   private void expireWaiting(Call call) {
     bulkhead.remove(call);
-    breaker.countTimedOutWaiting();
+    call.breaker.countTimedOutWaiting();
     meters.call(Result.TIMEOUT);
     call.settled = true;
     failOrFallBack(call, Trigger.TIMEOUT, ErrorCode.TIMEOUT, "the deadline passed while waiting for a bulkhead slot", 0);
@@ -281,16 +292,16 @@ final class CallPipeline {
     stopping = true;
     for (Call call : bulkhead.drainWaiting()) {
       vertx.cancelTimer(call.timerId);
-      call.fail(ErrorCode.SHUTTING_DOWN, name, state(), "the breaker was undeployed while the call waited", 0);
+      call.fail(ErrorCode.SHUTTING_DOWN, name, state(call), "the breaker was undeployed while the call waited", 0);
     }
     for (Call call = running.oldest(); call != null; call = running.oldest()) {
       running.remove(call);
-      breaker.release(call.permit);
-      call.fail(ErrorCode.SHUTTING_DOWN, name, state(), "the breaker was undeployed while the call ran", 0);
+      call.breaker.release(call.permit);
+      call.fail(ErrorCode.SHUTTING_DOWN, name, state(call), "the breaker was undeployed while the call ran", 0);
     }
   }
 
-  private String state() {
-    return breaker.state().wireName();
+  private static String state(Call call) {
+    return call.breaker.state().wireName();
   }
 }

@@ -15,7 +15,8 @@ import io.vertx.core.json.JsonObject;
 /**
  * Turns a request into a {@link Call}: the operation, checked by the adapter; its deadline (the
  * breaker's {@code call_timeout}, or the caller's shorter {@code fusebox-timeout-ms}); its trace.
- * A malformed request is answered 400 at once, counts for nothing and never becomes a call.
+ * A malformed request (a keyed family's call without its key too) is answered 400 at once, counts
+ * for nothing and never becomes a call.
  */
 final class CallReader {
 
@@ -25,8 +26,12 @@ final class CallReader {
   /** Null when tracing is off. */
   private final Tracer tracer;
   private final CircuitBreaker breaker;
+  /** Where a keyed family's calls carry their key; null for a breaker that is not keyed. */
+  private final KeySource keySource;
 
-  CallReader(String name, long callTimeoutMillis, DependencyAdapter adapter, Tracer tracer, CircuitBreaker breaker) {
+  CallReader(String name, long callTimeoutMillis, DependencyAdapter adapter, Tracer tracer, CircuitBreaker breaker,
+      KeySource keySource) {
+    this.keySource = keySource;
     this.name = name;
     this.callTimeoutMillis = callTimeoutMillis;
     this.adapter = adapter;
@@ -56,6 +61,15 @@ final class CallReader {
       ownDeadline = requested < timeoutMillis;
       timeoutMillis = Math.min(timeoutMillis, requested);
     }
+    String key = null;
+    if (keySource != null) {
+      String[] problem = new String[1];
+      key = keySource.keyOf(headers, operation, problem);
+      if (key == null) {
+        badRequest(message, problem[0]);
+        return null;
+      }
+    }
     String invalid = adapter.invalid(operation);
     if (invalid != null) {
       badRequest(message, invalid);
@@ -69,6 +83,7 @@ final class CallReader {
         : adapter.tracesItself() ? null : traceparent(span.getSpanContext());
     Call call = new Call(message, operation, traceparent, nowNanos + timeoutMillis * 1_000_000, ownDeadline);
     call.span = span;
+    call.key = key;
     return call;
   }
 

@@ -54,7 +54,7 @@ class CallPipelineTest {
       breaker = new CircuitBreaker("pipeline", config, CoarseClock.shared());
       pipeline = new CallPipeline(vertx, "pipeline", config, "http", breaker, adapter,
           new BreakerMeters(registry, "pipeline", "n1", fallbacks.types()), fallbacks, new FallbackLedger(fallbacks.types()),
-          null, () -> false, null);
+          null, () -> false, null, null, null);
       vertx.eventBus().consumer(ADDRESS, pipeline::onCall);
     });
   }

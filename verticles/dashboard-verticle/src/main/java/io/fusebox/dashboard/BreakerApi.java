@@ -84,8 +84,13 @@ final class BreakerApi {
           + AdminAction.urlNames() + ")");
       return;
     }
-    vertx.eventBus().<JsonObject>request(Addresses.ADMIN, new JsonObject().put("action", action.wireName())
-            .put("breaker", ctx.pathParam("name")))
+    JsonObject request = new JsonObject().put("action", action.wireName()).put("breaker", ctx.pathParam("name"));
+    // a keyed family's key: ?key=acme (the admin handler checks it)
+    String key = ctx.queryParams().get("key");
+    if (key != null) {
+      request.put("key", key);
+    }
+    vertx.eventBus().<JsonObject>request(Addresses.ADMIN, request)
         .onSuccess(reply -> json(ctx, 200, reply.body()))
         .onFailure(failure -> {
           if (failure instanceof ReplyException re && re.failureCode() > 0) {
