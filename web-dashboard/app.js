@@ -100,6 +100,7 @@ function createTile(key, s) {
   // an in-process breaker (fusebox-vertx) has no call address: say so next to its node
   el.querySelector('.node').textContent = s.kind === 'in_process' ? `${s.node} · in process` : s.node;
   el.querySelector('.admin').hidden = token === null;
+  el.querySelector('.keys-search').addEventListener('input', () => renderKeys(el, tiles.get(key).snap));
   el.querySelectorAll('.admin button').forEach((b) => b.addEventListener('click', () => act(s.breaker, b.dataset.action, el)));
   $('tiles').appendChild(el);
   return { el, snap: null, seenAt: 0, history: [], rates: null };
@@ -140,6 +141,31 @@ function render(key) {
   el.querySelector('.fallback').textContent = fb.types.length === 0 ? 'none'
     : `${fb.enabled ? 'on' : 'OFF'}: ${fb.types.join(' → ')} (${s.calls.fallback} answered)`;
   drawSpark(el.querySelector('.spark'), tile.history, now);
+  renderKeys(el, s);
+}
+
+// A keyed family is one tile: its key counts, and the keys not closed that its snapshot lists
+// (the most recently opened), filtered by the search box.
+function renderKeys(el, s) {
+  const section = el.querySelector('.keys');
+  const k = s.keyed;
+  section.hidden = !k;
+  if (!k) return;
+  el.dataset.keyed = 'true';
+  section.querySelector('.keys-summary').textContent =
+    `keyed by ${k.by}: ${k.keys} keys, ${k.not_closed} not closed · forgotten ${k.forgotten.size} (max_keys) ${k.forgotten.idle} (idle)`;
+  const query = section.querySelector('.keys-search').value.trim().toLowerCase();
+  const list = section.querySelector('.keys-list');
+  list.replaceChildren(...k.listed
+    .filter((entry) => query === '' || entry.key.toLowerCase().includes(query))
+    .map((entry) => {
+      const li = document.createElement('li');
+      li.className = entry.state;
+      li.dataset.key = entry.key;
+      li.textContent = `${entry.key} · ${entry.state.replace('_', ' ')}`
+        + (entry.retry_after_ms > 0 ? ` · ${duration(entry.retry_after_ms)}` : '');
+      return li;
+    }));
 }
 
 function setRate(dd, value, threshold, windowCalls, minimum) {

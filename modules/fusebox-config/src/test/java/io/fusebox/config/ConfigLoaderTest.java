@@ -157,6 +157,45 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void aKeyedFamilyTakesItsKeySourceAndBounds() throws Exception {
+    FuseboxConfig c = load("""
+        circuit_breakers:
+          services:
+            tenants:
+              dependency: { type: http, base_url: "http://127.0.0.1:9000" }
+              keyed: { by: "header:fusebox-key", max_keys: 5000, idle_expiry: 2m }
+            hosts:
+              dependency: { type: http, base_url: "http://127.0.0.1:9000" }
+              keyed: { by: http_host }
+        """, Map.of());
+    FuseboxConfig.Keyed tenants = c.services().stream().filter(s -> s.name().equals("tenants")).findFirst()
+        .orElseThrow().keyed();
+    assertThat(tenants).isEqualTo(new FuseboxConfig.Keyed("header:fusebox-key", 5000, Duration.ofMinutes(2)));
+    assertThat(c.services().stream().filter(s -> s.name().equals("hosts")).findFirst().orElseThrow().keyed())
+        .as("the defaults").isEqualTo(new FuseboxConfig.Keyed("http_host", FuseboxConfig.Keyed.DEFAULT_MAX_KEYS,
+            FuseboxConfig.Keyed.DEFAULT_IDLE_EXPIRY));
+  }
+
+  @Test
+  void aKeyedFamilyWithAnUnknownKeySourceOrAClusterVerdictIsRefused() {
+    assertThatThrownBy(() -> load("""
+        circuit_breakers:
+          services:
+            tenants:
+              dependency: { type: http, base_url: "http://127.0.0.1:9000" }
+              keyed: { by: "cookie:session", max_keys: 0 }
+            quorum:
+              dependency: { type: http, base_url: "http://127.0.0.1:9000" }
+              keyed: { by: "field:tenant" }
+              cluster_verdict: { quorum: 2 }
+        """, Map.of())).isInstanceOf(ConfigException.class)
+        .satisfies(e -> assertThat(((ConfigException) e).problems()).anySatisfy(p -> assertThat(p)
+                .contains("circuit_breakers.services.tenants.keyed.by: not a key source (got cookie:session)"))
+            .anySatisfy(p -> assertThat(p).contains("circuit_breakers.services.tenants.keyed.max_keys"))
+            .anySatisfy(p -> assertThat(p).contains("circuit_breakers.services.quorum.keyed: a keyed family")));
+  }
+
+  @Test
   void secretsNeverShowInToString() throws Exception {
     FuseboxConfig c = load(FULL + "", Map.of("FUSEBOX_ADMIN_TOKEN", "s3cret"));
     assertThat(c.toString()).doesNotContain("s3cret").contains("adminToken=set");

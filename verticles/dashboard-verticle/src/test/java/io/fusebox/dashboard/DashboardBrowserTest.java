@@ -2,13 +2,16 @@ package io.fusebox.dashboard;
 
 import static io.fusebox.dashboard.TestNode.await;
 import static io.fusebox.dashboard.TestNode.quiet;
+import static io.fusebox.testkit.BreakerHarness.failure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fusebox.demo.DemoUpstreamVerticle;
+import io.fusebox.protocol.Addresses;
 import io.fusebox.protocol.FuseboxClient;
 import io.fusebox.vertx.FuseboxBreaker;
 import io.fusebox.vertx.FuseboxBreakerOptions;
 import io.vertx.core.DeploymentOptions;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.List;
@@ -88,6 +91,31 @@ class DashboardBrowserTest {
     assertThat(tile("gamma").getAttribute("data-kind")).isEqualTo("in_process");
     assertThat(tile("gamma").findElement(By.className("node")).getText()).isEqualTo("node-t · in process");
     assertThat(tile("alpha").findElement(By.className("node")).getText()).as("a breaker verticle's tile").isEqualTo("node-t");
+  }
+
+  @Test
+  void aKeyedFamilyIsOneTileListingItsOpenKeysWithASearch() {
+    node.keyed("tenants", quiet().consecutiveFailures(2).build());
+    node.upstream.failAll();
+    for (String key : List.of("acme", "acme", "initech", "initech")) {
+      failure(node.vertx.eventBus().request(Addresses.call("tenants"), new JsonObject().put("method", "GET")
+          .put("path", "/t"), new DeliveryOptions().addHeader("fusebox-key", key)));
+    }
+    node.upstream.healthy();
+    await(node.vertx.eventBus().request(Addresses.call("tenants"), new JsonObject().put("method", "GET")
+        .put("path", "/t"), new DeliveryOptions().addHeader("fusebox-key", "globex")));
+    browser.driver.get(node.url("/"));
+    browser.await(Duration.ofSeconds(10), d -> d.findElements(By.cssSelector(".tile[data-keyed='true'] .keys-list li"))
+        .size() == 2);
+    WebElement family = tile("tenants");
+    assertThat(browser.driver.findElements(By.cssSelector(".tile[data-breaker='tenants']"))).as("one tile").hasSize(1);
+    assertThat(family.findElement(By.className("keys-summary")).getText())
+        .contains("keyed by header:fusebox-key: 3 keys, 2 not closed");
+    assertThat(family.findElements(By.cssSelector(".keys-list li")).stream().map(li -> li.getAttribute("data-key")))
+        .containsExactlyInAnyOrder("acme", "initech");
+    family.findElement(By.className("keys-search")).sendKeys("init");
+    browser.await(Duration.ofSeconds(5), d -> tile("tenants").findElements(By.cssSelector(".keys-list li")).size() == 1);
+    assertThat(tile("tenants").findElement(By.cssSelector(".keys-list li")).getText()).startsWith("initech · open");
   }
 
   @Test

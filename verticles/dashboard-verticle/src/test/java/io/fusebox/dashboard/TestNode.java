@@ -62,6 +62,15 @@ final class TestNode implements AutoCloseable {
     return this;
   }
 
+  /** A keyed family in front of the upstream, its key read from the request header {@code fusebox-key}. */
+  TestNode keyed(String name, BreakerConfig config) {
+    FuseboxConfig.Service service = new FuseboxConfig.Service(name, "default", config,
+        Map.of("type", "http", "base_url", upstream.baseUrl()), List.of(), null, null,
+        new FuseboxConfig.Keyed("header:fusebox-key", 1000, Duration.ofMinutes(10)));
+    await(vertx.deployVerticle(new BreakerVerticle(service, "node-t", SNAPSHOT_INTERVAL, NodeServices.metrics(registry))));
+    return this;
+  }
+
   /** Starts the dashboard on {@code port} (0 for any free one). */
   TestNode dashboard(int wantedPort) {
     return dashboard(wantedPort, List.of());
