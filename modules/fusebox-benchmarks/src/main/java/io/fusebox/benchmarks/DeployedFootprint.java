@@ -1,8 +1,12 @@
 package io.fusebox.benchmarks;
 
 import io.fusebox.breaker.BreakerVerticle;
+import io.fusebox.breaker.KeyedFamily;
 import io.fusebox.breaker.NodeServices;
+import io.fusebox.config.FuseboxConfig;
 import io.fusebox.core.BreakerConfig;
+import io.fusebox.core.CircuitBreaker;
+import io.fusebox.core.CoarseClock;
 import io.fusebox.core.Presets;
 import io.fusebox.vertx.FuseboxBreaker;
 import io.fusebox.vertx.FuseboxBreakerOptions;
@@ -29,7 +33,9 @@ import javax.management.ObjectName;
  * that holds nothing), in-process breakers with and without meters, and a plain verticle with one
  * consumer as the floor of what a verticle costs.
  *
- * <pre>java [-Dfootprint.classes=25] -cp modules/fusebox-benchmarks/target/benchmarks.jar io.fusebox.benchmarks.DeployedFootprint [N]</pre>
+ * Then a keyed family's cost per key, at 1,000 keys and at K.
+ *
+ * <pre>java [-Dfootprint.classes=25] -cp modules/fusebox-benchmarks/target/benchmarks.jar io.fusebox.benchmarks.DeployedFootprint [N] [K]</pre>
  */
 public final class DeployedFootprint {
 
@@ -48,6 +54,13 @@ public final class DeployedFootprint {
         vertx, "p" + i, config, new FuseboxBreakerOptions().registry(registry).node("bench"))));
     measure("in-process breaker, no meters, not published", n, (vertx, registry) -> i -> Future.succeededFuture(
         FuseboxBreaker.create(vertx, "q" + i, config, new FuseboxBreakerOptions().publish(false))));
+    int keys = args.length > 1 ? Integer.parseInt(args[1]) : 100_000;
+    for (int count : new int[] {1_000, keys}) {
+      for (String window : new String[] {"default", "count20"}) {
+        measure("key of a keyed family (" + window + " window), " + count + " keys", count,
+            (vertx, registry) -> keysOf(KeyedBenchmark.config(window)));
+      }
+    }
     System.exit(0);
   }
 
@@ -90,6 +103,16 @@ public final class DeployedFootprint {
           e.getValue()[0] / (double) n, e.getKey());
     }
     vertx.close().await(30, TimeUnit.SECONDS);
+  }
+
+  /** Each "deployment" is a call with a key the family has not seen: its breaker, cache entry and key string. */
+  private static IntFunction<Future<?>> keysOf(BreakerConfig config) {
+    KeyedFamily family = new KeyedFamily("keyed", config, new FuseboxConfig.Keyed("header:k", 10_000_000,
+        Duration.ofHours(1)), new CircuitBreaker("keyed", config, CoarseClock.shared()), (key, t) -> { });
+    return i -> {
+      family.judgeFor("tenant-" + i);
+      return Future.succeededFuture();
+    };
   }
 
   private static long usedAfterGc() throws InterruptedException {

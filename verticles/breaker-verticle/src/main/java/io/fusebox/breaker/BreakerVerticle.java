@@ -69,6 +69,14 @@ public final class BreakerVerticle extends VerticleBase {
         service.verdict(), service.keyed(), services);
   }
 
+  /** A service of the configuration with an adapter made by the caller (benchmarks, exotic dependencies). */
+  public BreakerVerticle(FuseboxConfig.Service service, String node, Duration snapshotInterval, DependencyAdapter adapter,
+      NodeServices services) {
+    this(service.name(), service.breaker(), service.dependencyType(), new JsonObject(service.dependency()), node,
+        snapshotInterval, adapter, service.fallback(), service.keyed() == null ? service.probeInterval() : null,
+        service.verdict(), service.keyed(), services);
+  }
+
   /** With an adapter made by the caller (benchmarks, tests of exotic dependencies). */
   public BreakerVerticle(String name, BreakerConfig config, String dependencyType, DependencyAdapter adapter,
       String node, Duration snapshotInterval, NodeServices services) {

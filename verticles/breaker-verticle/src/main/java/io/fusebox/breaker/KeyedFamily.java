@@ -31,7 +31,7 @@ import java.util.function.BiConsumer;
  * is refused; disabled, every call runs without a key's verdict. A key under an admin action of
  * its own is pinned: never forgotten until closed or reset.
  */
-final class KeyedFamily {
+public final class KeyedFamily {
 
   /** Keys listed in a snapshot: the most recently opened ones. */
   static final int LISTED_KEYS = 100;
@@ -48,7 +48,7 @@ final class KeyedFamily {
   private long evicted;
   private long expired;
 
-  KeyedFamily(String name, BreakerConfig config, FuseboxConfig.Keyed settings, CircuitBreaker family,
+  public KeyedFamily(String name, BreakerConfig config, FuseboxConfig.Keyed settings, CircuitBreaker family,
       BiConsumer<String, Transition> onKeyTransition) {
     this.name = name;
     this.config = config;
@@ -65,7 +65,7 @@ final class KeyedFamily {
   }
 
   /** The breaker that judges a call with this key: the family's own while an admin action holds it. */
-  CircuitBreaker judgeFor(String key) {
+  public CircuitBreaker judgeFor(String key) {
     BreakerState gate = family.state();
     if (gate == BreakerState.FORCED_OPEN || gate == BreakerState.DISABLED) {
       return family;
@@ -149,7 +149,7 @@ final class KeyedFamily {
     notClosed.clear();
   }
 
-  long tracked() {
+  public long tracked() {
     keys.cleanUp();
     return keys.estimatedSize() + pinned.size();
   }

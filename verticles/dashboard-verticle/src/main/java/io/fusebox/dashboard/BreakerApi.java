@@ -5,6 +5,7 @@ import io.fusebox.protocol.AdminAction;
 import io.fusebox.protocol.FuseboxError;
 import io.fusebox.protocol.SnapshotBoard;
 import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonArray;
@@ -21,12 +22,15 @@ import java.util.List;
 final class BreakerApi {
 
   private final Vertx vertx;
+  /** Where long answers are written, off the event loop. */
+  private final WorkerExecutor writer;
   private final SnapshotBoard board;
   private final BearerToken token;
   private final AdminThrottle throttle = new AdminThrottle();
 
-  BreakerApi(Vertx vertx, SnapshotBoard board, BearerToken token) {
+  BreakerApi(Vertx vertx, WorkerExecutor writer, SnapshotBoard board, BearerToken token) {
     this.vertx = vertx;
+    this.writer = writer;
     this.board = board;
     this.token = token;
   }
@@ -44,7 +48,7 @@ final class BreakerApi {
    */
   private void list(RoutingContext ctx) {
     List<JsonObject> all = board.all();
-    vertx.executeBlocking(() -> Buffer.buffer(new JsonObject().put("breakers", new JsonArray(all)).encode()), false)
+    writer.executeBlocking(() -> Buffer.buffer(new JsonObject().put("breakers", new JsonArray(all)).encode()), false)
         .onSuccess(encoded -> ctx.response().putHeader("content-type", "application/json").end(encoded))
         .onFailure(e -> error(ctx, 500, "encoding_failed", "the snapshots could not be encoded: " + e.getMessage()));
   }

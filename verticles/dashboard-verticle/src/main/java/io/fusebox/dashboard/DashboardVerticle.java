@@ -6,6 +6,7 @@ import io.fusebox.protocol.SnapshotBoard;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.http.HttpServer;
@@ -59,6 +60,11 @@ public final class DashboardVerticle extends VerticleBase {
   private final OriginCheck origins;
   private SnapshotBoard board;
   private HttpServer server;
+  /**
+   * One thread for the answers that take long to write with thousands of breakers (/metrics,
+   * /api/breakers): off the event loop, and never more threads than one.
+   */
+  private WorkerExecutor writer;
 
   public DashboardVerticle(Settings settings, PrometheusMeterRegistry registry) {
     this.settings = settings;
@@ -68,6 +74,7 @@ public final class DashboardVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    writer = vertx.createSharedWorkerExecutor("fusebox-dashboard-writer", 1);
     board = new SnapshotBoard(vertx, settings.snapshotInterval(),
         (snapshot, json) -> feeds.forEach(f -> f.snapshot(snapshot.breaker() + "@" + snapshot.node(), json)));
     Router router = Router.router(vertx);
@@ -80,7 +87,7 @@ public final class DashboardVerticle extends VerticleBase {
     router.get("/health").handler(HealthCheckHandler.createWithHealthChecks(healthChecks()));
     router.route("/api/*").handler(BodyHandler.create().setBodyLimit(16 * 1024));
     new ControlApi(vertx).mount(router);
-    new BreakerApi(vertx, board, new BearerToken(settings.adminToken())).mount(router);
+    new BreakerApi(vertx, writer, board, new BearerToken(settings.adminToken())).mount(router);
     router.route("/*").handler(ctx -> {
       ctx.response().putHeader("Content-Security-Policy",
           "default-src 'self'; connect-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'");
@@ -126,9 +133,9 @@ public final class DashboardVerticle extends VerticleBase {
     socket.exceptionHandler(e -> socket.close());
   }
 
-  /** Scraped on a worker: with thousands of breakers the text takes hundreds of milliseconds to write. */
+  /** Scraped off the event loop: with thousands of breakers the text takes hundreds of milliseconds to write. */
   private void metrics(RoutingContext ctx) {
-    vertx.executeBlocking(this::scrape, false).onComplete(scraped -> {
+    writer.executeBlocking(this::scrape, false).onComplete(scraped -> {
       if (scraped.succeeded()) {
         ctx.response().putHeader("content-type", METRICS_CONTENT_TYPE).end(scraped.result());
       } else {
@@ -163,6 +170,7 @@ public final class DashboardVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    return server == null ? Future.succeededFuture() : server.close();
+    Future<Void> closed = server == null ? Future.succeededFuture() : server.close();
+    return closed.eventually(() -> writer.close());
   }
 }
