@@ -166,10 +166,14 @@ public final class BreakerVerticle extends VerticleBase {
           CallReader.abbreviate(String.valueOf(message.body().getValue("action"))));
       return;
     }
-    if (message.body().getValue("key") instanceof String key && family != null) {
+    if (message.body().getValue("key") instanceof String key) {
       // the admin API refuses a key for a breaker that is not keyed, and the fallback switch with one
-      family.apply(action, key);
-      reporter.publishSnapshot();
+      if (family == null) {
+        LOG.warn("breaker {} is not keyed and ignored an admin action for one key", name);
+      } else {
+        family.apply(action, key);
+        reporter.publishSnapshot();
+      }
       return;
     }
     if (family != null && action == AdminAction.RESET) {
