@@ -163,6 +163,9 @@ public final class KeyedFamily {
           Key back = new Key(core);
           back.lastUsedNanos = CoarseClock.shared().nanos();
           keys.put(key, back);
+          if (keys.size() > maxKeys) {
+            forgetEldest();
+          }
         }
         if (core != null) {
           core.close();
