@@ -56,6 +56,15 @@ public interface DependencyAdapter {
     return Future.succeededFuture();
   }
 
+  /**
+   * A dependency of several members (hosts, replicas): {@code {"members": [{"member", "state",
+   * "ejections", "calls", "back_in_ms"}], "panics"}} for the breaker's snapshot; null, the default,
+   * for a dependency of one.
+   */
+  default JsonObject pool() {
+    return null;
+  }
+
   /** Closes the pool; by default there is none to close. */
   default Future<Void> close() {
     return Future.succeededFuture();

@@ -2,6 +2,8 @@ package io.fusebox.http;
 
 import io.fusebox.adapter.CallResult;
 import io.fusebox.adapter.DependencyAdapter;
+import io.fusebox.adapter.MemberPool;
+import io.fusebox.adapter.Outcome;
 import io.netty.handler.codec.http.QueryStringEncoder;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -40,6 +42,8 @@ final class HttpAdapter implements DependencyAdapter {
   private final HttpDependency dependency;
   private final HttpClientAgent client;
   private final RequestGate gate;
+  /** The service's members and their ejections; null for a service of one host. */
+  private final MemberPool<HttpDependency.Host> members;
 
   HttpAdapter(Vertx vertx, HttpDependency dependency) {
     this.vertx = vertx;
@@ -53,7 +57,14 @@ final class HttpAdapter implements DependencyAdapter {
             .setConnectTimeout((int) dependency.connectTimeoutMillis())
             .setIdleTimeout((int) Math.max(1, dependency.idleTimeoutMillis() / 1000)),
         new PoolOptions().setHttp1MaxSize(dependency.poolSize()));
-    this.gate = new RequestGate(vertx, dependency.poolSize());
+    // the pool size is per member: Vert.x pools connections per host
+    this.gate = new RequestGate(vertx, dependency.poolSize() * dependency.hosts().size());
+    if (dependency.hosts().size() > 1) {
+      members = new MemberPool<>(dependency.ejection(), System::nanoTime);
+      dependency.hosts().forEach(h -> members.add(h, h.label()));
+    } else {
+      members = null;
+    }
   }
 
   @Override
@@ -150,7 +161,23 @@ final class HttpAdapter implements DependencyAdapter {
       }
     }
     Buffer sent = payload;
-    return gate.enter(timeoutMillis, left -> HttpExchange.run(vertx, client, request, sent, left, this::classify));
+    if (members == null) {
+      return gate.enter(timeoutMillis, left -> HttpExchange.run(vertx, client, request, sent, left, this::classify));
+    }
+    return gate.enter(timeoutMillis, left -> {
+      // a member is picked when the call leaves the gate, so that a wait there sees the ejections made meanwhile
+      MemberPool.Member<HttpDependency.Host> member = members.pick();
+      request.setHost(member.target().host()).setPort(member.target().port());
+      return HttpExchange.run(vertx, client, request, sent, left, this::classify)
+          .andThen(ar -> members.record(member, ar.failed() || ar.result().outcome() == Outcome.FAILURE));
+    });
+  }
+
+  /** A service of several hosts: its members as snapshots show them. */
+  @Override
+  public JsonObject pool() {
+    return members == null ? null
+        : new JsonObject().put("members", members.describe()).put("panics", members.panics());
   }
 
   /** The path with the query appended, percent-encoded. */
@@ -206,6 +233,10 @@ final class HttpAdapter implements DependencyAdapter {
   public Future<Void> probe(long timeoutMillis) {
     RequestOptions health = new RequestOptions().setMethod(HttpMethod.GET)
         .setURI(dependency.pathPrefix() + dependency.healthPath()).putHeader(HttpHeaders.USER_AGENT, "fusebox");
+    if (members != null) {
+      HttpDependency.Host host = members.pick().target();
+      health.setHost(host.host()).setPort(host.port());
+    }
     return gate.enter(timeoutMillis, left -> HttpExchange.run(vertx, client, health, null, left, r -> r.response().statusCode()))
         .compose(status -> dependency.failureStatuses().contains(status)
             ? Future.failedFuture("health check answered HTTP " + status)

@@ -1,5 +1,6 @@
 package io.fusebox.http;
 
+import io.fusebox.adapter.MemberPool;
 import io.fusebox.core.Durations;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -10,6 +11,8 @@ import java.util.List;
 record HttpDependency(
     String host,
     int port,
+    List<Host> hosts,
+    MemberPool.Settings ejection,
     boolean ssl,
     String pathPrefix,
     int poolSize,
@@ -31,13 +34,32 @@ record HttpDependency(
   /** A pooled connection idle this long is closed. */
   static final String DEFAULT_IDLE_TIMEOUT = "60s";
 
+  /** One member of the service: {@code host:port}. */
+  record Host(String host, int port) {
+
+    static Host parse(String hostAndPort) {
+      int colon = hostAndPort.lastIndexOf(':');
+      return new Host(hostAndPort.substring(0, colon), Integer.parseInt(hostAndPort.substring(colon + 1)));
+    }
+
+    String label() {
+      return host + ":" + port;
+    }
+  }
+
   static HttpDependency from(JsonObject d) {
     URI url = URI.create(d.getString("base_url"));
     boolean ssl = "https".equals(url.getScheme());
     String prefix = url.getPath() == null ? "" : url.getPath().replaceAll("/+$", "");
+    int port = url.getPort() > 0 ? url.getPort() : ssl ? 443 : 80;
+    JsonArray members = d.getJsonArray("hosts");
+    List<Host> hosts = members == null || members.isEmpty() ? List.of(new Host(url.getHost(), port))
+        : members.stream().map(h -> Host.parse((String) h)).toList();
     return new HttpDependency(
         url.getHost(),
-        url.getPort() > 0 ? url.getPort() : ssl ? 443 : 80,
+        port,
+        hosts,
+        ejection(d.getJsonObject("ejection")),
         ssl,
         prefix,
         d.getInteger("pool_size", DEFAULT_POOL_SIZE),
@@ -47,6 +69,18 @@ record HttpDependency(
         new StatusPatterns(list(d, "failure_statuses", DEFAULT_FAILURE_STATUSES)),
         new StatusPatterns(list(d, "ignored_statuses", DEFAULT_IGNORED_STATUSES)),
         d.getString("health_path", "/"));
+  }
+
+  private static MemberPool.Settings ejection(JsonObject e) {
+    MemberPool.Settings defaults = MemberPool.Settings.DEFAULT;
+    if (e == null) {
+      return defaults;
+    }
+    return new MemberPool.Settings(
+        e.getInteger("consecutive_failures", defaults.consecutiveFailures()),
+        e.containsKey("base_ejection") ? Durations.parse(e.getString("base_ejection")) : defaults.baseEjection(),
+        e.containsKey("max_ejection") ? Durations.parse(e.getString("max_ejection")) : defaults.maxEjection(),
+        e.getDouble("panic_threshold", defaults.panicThreshold()));
   }
 
   private static List<?> list(JsonObject d, String key, List<String> fallback) {

@@ -10,8 +10,10 @@ import io.fusebox.config.Spec;
 import java.util.List;
 
 /**
- * {@code dependency: { type: http, base_url, pool_size, keep_alive, connect_timeout, idle_timeout,
- * failure_statuses, ignored_statuses, health_path }}; defaults in {@link HttpDependency}.
+ * {@code dependency: { type: http, base_url, hosts, ejection, pool_size, keep_alive, connect_timeout,
+ * idle_timeout, failure_statuses, ignored_statuses, health_path }}; defaults in {@link HttpDependency}.
+ * {@code hosts} makes the service several members behind the base URL's scheme and path, each with
+ * its own outlier detector ({@code ejection}: see {@code MemberPool}).
  *
  * <p>The configuration's side of the kind: its keys and what would fail at start; {@link HttpAdapterFactory}
  * makes the adapters.
@@ -27,6 +29,12 @@ public final class HttpKind implements DependencyKind {
   public Spec.Section schema() {
     return section()
         .required("base_url", new BaseUrlSpec())
+        .field("hosts", Spec.listOf(new HostSpec()))
+        .field("ejection", section()
+            .field("consecutive_failures", integer(1, 1000))
+            .field("base_ejection", duration())
+            .field("max_ejection", duration())
+            .field("panic_threshold", Spec.number()))
         .field("pool_size", integer(1, 1024))
         .field("keep_alive", bool())
         .field("connect_timeout", duration())
@@ -47,6 +55,21 @@ public final class HttpKind implements DependencyKind {
     @Override
     public String expected() {
       return "a URL such as http://127.0.0.1:9000";
+    }
+  }
+
+  /** A member of the service: its host and port; the scheme and path are the base URL's. */
+  private static final class HostSpec extends Spec {
+    @Override
+    public void check(String path, Object value, List<String> problems) {
+      if (!(value instanceof String s) || !s.matches("[^/\\s:]+:\\d{1,5}")) {
+        problem(problems, path, "not a host:port", value);
+      }
+    }
+
+    @Override
+    public String expected() {
+      return "a host and port such as 10.0.0.7:9000";
     }
   }
 

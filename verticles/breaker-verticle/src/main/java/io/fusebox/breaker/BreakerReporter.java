@@ -15,7 +15,7 @@ import io.fusebox.store.BreakerRecord;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import java.util.Objects;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,9 +41,12 @@ final class BreakerReporter {
   private final NodeServices services;
   private final PublishedSnapshot.Thresholds thresholds;
   private PublishedSnapshot lastPublished;
-  private JsonObject lastKeyed;
+  /** What the snapshot adds to the core's figures: a keyed family's keys, a dependency's members. */
+  private JsonObject lastExtras;
   /** The keys of a keyed family; null when the breaker is not keyed. */
   private KeyedFamily family;
+  /** The dependency's members and their ejections, null for a dependency of one. */
+  private Supplier<JsonObject> pool = () -> null;
   /** Intervals since {@link #lastPublished} went out unchanged. */
   private int quietIntervals;
 
@@ -80,6 +83,10 @@ final class BreakerReporter {
     this.family = family;
   }
 
+  void pool(Supplier<JsonObject> pool) {
+    this.pool = pool;
+  }
+
   /**
    * A key's transition, published on {@code fusebox.events} with its key. Logged at debug: a family
    * of thousands of keys would flood the log; the events, the snapshot and the metrics say it.
@@ -92,7 +99,7 @@ final class BreakerReporter {
 
   /** Publishes the breaker's snapshot now (at start, after a transition or an admin action). */
   void publishSnapshot() {
-    publish(current(), keyedSummary());
+    publish(current(), extras());
   }
 
   /**
@@ -102,21 +109,26 @@ final class BreakerReporter {
    */
   void publishPeriodic() {
     PublishedSnapshot current = current();
-    JsonObject keyed = keyedSummary();
-    if (current.equals(lastPublished) && Objects.equals(keyed, lastKeyed)
-        && ++quietIntervals < SnapshotBoard.QUIET_EVERY) {
+    JsonObject extras = extras();
+    if (current.equals(lastPublished) && extras.equals(lastExtras) && ++quietIntervals < SnapshotBoard.QUIET_EVERY) {
       return;
     }
-    publish(current, keyed);
+    publish(current, extras);
   }
 
-  private JsonObject keyedSummary() {
-    if (family == null) {
-      return null;
+  /** The snapshot's {@code keyed} and {@code pool}, when the breaker has them. */
+  private JsonObject extras() {
+    JsonObject extras = new JsonObject();
+    if (family != null) {
+      JsonObject summary = family.summary();
+      meters.keys(summary.getLong("keys"), family.notClosedCount(), family.evicted(), family.expired());
+      extras.put("keyed", summary);
     }
-    JsonObject summary = family.summary();
-    meters.keys(summary.getLong("keys"), family.notClosedCount(), family.evicted(), family.expired());
-    return summary;
+    JsonObject members = pool.get();
+    if (members != null) {
+      extras.put("pool", members);
+    }
+    return extras;
   }
 
   private PublishedSnapshot current() {
@@ -129,15 +141,11 @@ final class BreakerReporter {
         thresholds, hold.verdict());
   }
 
-  private void publish(PublishedSnapshot snapshot, JsonObject keyed) {
+  private void publish(PublishedSnapshot snapshot, JsonObject extras) {
     lastPublished = snapshot;
-    lastKeyed = keyed;
+    lastExtras = extras;
     quietIntervals = 0;
-    JsonObject json = snapshot.toJson();
-    if (keyed != null) {
-      json.put("keyed", keyed);
-    }
-    vertx.eventBus().publish(Addresses.SNAPSHOTS, json);
+    vertx.eventBus().publish(Addresses.SNAPSHOTS, snapshot.toJson().mergeIn(extras));
   }
 
   /**

@@ -114,6 +114,7 @@ public final class BreakerVerticle extends VerticleBase {
     activeProbe = probeInterval == null ? null
         : new ActiveProbe(vertx, breaker, adapter, probeInterval, config.callTimeout().toMillis());
     reporter = new BreakerReporter(vertx, name, node, dependencyType, config, breaker, meters, ledger, hold, services);
+    reporter.pool(adapter::pool);
     if (keyedRule != null) {
       family = new KeyedFamily(name, config, keyedRule, breaker, reporter::keyTransition);
       reporter.family(family);
