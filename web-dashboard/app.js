@@ -142,6 +142,19 @@ function render(key) {
     : `${fb.enabled ? 'on' : 'OFF'}: ${fb.types.join(' → ')} (${s.calls.fallback} answered)`;
   drawSpark(el.querySelector('.spark'), tile.history, now);
   renderKeys(el, s);
+  renderMembers(el, s);
+}
+
+// A dependency of several hosts: each member, in or ejected (for how long, how many times).
+function renderMembers(el, s) {
+  const dd = el.querySelector('.members');
+  const shown = Boolean(s.pool);
+  dd.hidden = !shown;
+  el.querySelector('.members-label').hidden = !shown;
+  if (!shown) return;
+  dd.textContent = s.pool.members.map((m) => (m.state === 'ejected'
+    ? `${m.member} ejected (back in ${duration(m.back_in_ms)}, ${m.ejections}x)`
+    : `${m.member} in`)).join(' · ') + (s.pool.panics > 0 ? ` · panicked ${s.pool.panics} calls` : '');
 }
 
 // A keyed family is one tile: its key counts, and the keys not closed that its snapshot lists

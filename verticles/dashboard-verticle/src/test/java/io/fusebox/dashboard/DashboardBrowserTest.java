@@ -116,6 +116,24 @@ class DashboardBrowserTest {
     assertThat(listedKeys("tenants").get(0)).isEqualTo("initech · open");
   }
 
+  @Test
+  void aServiceOfSeveralHostsShowsItsMembersAndAnEjection() throws Exception {
+    int nobody;
+    try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+      nobody = free.getLocalPort();
+    }
+    node.members("spread", quiet().build(), List.of("127.0.0.1:" + nobody));
+    for (int i = 0; i < 12; i++) {
+      client.http("spread").get("/a").otherwiseEmpty().await();
+    }
+    browser.driver.get(node.url("/"));
+    browser.await(Duration.ofSeconds(10), d -> String.valueOf(script(
+        "const m = document.querySelector(\".tile[data-breaker='spread'] .members\"); return m && !m.hidden ? m.textContent : ''"))
+        .contains("127.0.0.1:" + nobody + " ejected"));
+    assertThat(script("return document.querySelector(\".tile[data-breaker='spread'] .members\").textContent"))
+        .startsWith(node.upstream.baseUrl().replace("http://", "") + " in");
+  }
+
   /** Each listed key's text, up to its countdown: "acme · open". */
   private List<String> listedKeys(String family) {
     @SuppressWarnings("unchecked")

@@ -71,6 +71,16 @@ final class TestNode implements AutoCloseable {
     return this;
   }
 
+  /** A breaker in front of several hosts: the upstream and the {@code others} ({@code host:port}). */
+  TestNode members(String name, BreakerConfig config, List<String> others) {
+    List<String> hosts = new java.util.ArrayList<>(List.of(upstream.baseUrl().replace("http://", "")));
+    hosts.addAll(others);
+    FuseboxConfig.Service service = new FuseboxConfig.Service(name, "default", config,
+        Map.of("type", "http", "base_url", upstream.baseUrl(), "hosts", hosts), List.of());
+    await(vertx.deployVerticle(new BreakerVerticle(service, "node-t", SNAPSHOT_INTERVAL, NodeServices.metrics(registry))));
+    return this;
+  }
+
   /** Starts the dashboard on {@code port} (0 for any free one). */
   TestNode dashboard(int wantedPort) {
     return dashboard(wantedPort, List.of());
