@@ -1,10 +1,12 @@
 package io.fusebox.adapter;
 
+import io.fusebox.core.Durations;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 /**
@@ -33,6 +35,21 @@ public final class MemberPool<T> {
   public record Settings(int consecutiveFailures, Duration baseEjection, Duration maxEjection, double panicThreshold) {
 
     public static final Settings DEFAULT = new Settings(5, Duration.ofSeconds(30), Duration.ofMinutes(5), 0.5);
+
+    /** A dependency's {@code ejection} section (validated by its kind), over the defaults; null for none. */
+    public static Settings from(JsonObject ejection) {
+      if (ejection == null) {
+        return DEFAULT;
+      }
+      return new Settings(ejection.getInteger("consecutive_failures", DEFAULT.consecutiveFailures()),
+          duration(ejection, "base_ejection", DEFAULT.baseEjection()),
+          duration(ejection, "max_ejection", DEFAULT.maxEjection()),
+          ejection.getDouble("panic_threshold", DEFAULT.panicThreshold()));
+    }
+
+    private static Duration duration(JsonObject section, String key, Duration fallback) {
+      return section.containsKey(key) ? Durations.parse(section.getString(key)) : fallback;
+    }
   }
 
   /** One member: what the adapter calls, and what the detector knows of it. */
@@ -178,6 +195,11 @@ public final class MemberPool<T> {
       all.add(json);
     }
     return all;
+  }
+
+  /** Each member's target, for closing them. */
+  public void forEach(Consumer<T> action) {
+    members.forEach(m -> action.accept(m.target));
   }
 
   /** Calls spread over every member because too few were in. */

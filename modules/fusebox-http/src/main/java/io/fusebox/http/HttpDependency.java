@@ -59,7 +59,7 @@ record HttpDependency(
         url.getHost(),
         port,
         hosts,
-        ejection(d.getJsonObject("ejection")),
+        MemberPool.Settings.from(d.getJsonObject("ejection")),
         ssl,
         prefix,
         d.getInteger("pool_size", DEFAULT_POOL_SIZE),
@@ -69,18 +69,6 @@ record HttpDependency(
         new StatusPatterns(list(d, "failure_statuses", DEFAULT_FAILURE_STATUSES)),
         new StatusPatterns(list(d, "ignored_statuses", DEFAULT_IGNORED_STATUSES)),
         d.getString("health_path", "/"));
-  }
-
-  private static MemberPool.Settings ejection(JsonObject e) {
-    MemberPool.Settings defaults = MemberPool.Settings.DEFAULT;
-    if (e == null) {
-      return defaults;
-    }
-    return new MemberPool.Settings(
-        e.getInteger("consecutive_failures", defaults.consecutiveFailures()),
-        e.containsKey("base_ejection") ? Durations.parse(e.getString("base_ejection")) : defaults.baseEjection(),
-        e.containsKey("max_ejection") ? Durations.parse(e.getString("max_ejection")) : defaults.maxEjection(),
-        e.getDouble("panic_threshold", defaults.panicThreshold()));
   }
 
   private static List<?> list(JsonObject d, String key, List<String> fallback) {

@@ -6,6 +6,7 @@ import static io.fusebox.config.Spec.integer;
 import static io.fusebox.config.Spec.section;
 
 import io.fusebox.config.DependencyKind;
+import io.fusebox.config.MemberKeys;
 import io.fusebox.config.Spec;
 import java.util.List;
 
@@ -29,12 +30,8 @@ public final class HttpKind implements DependencyKind {
   public Spec.Section schema() {
     return section()
         .required("base_url", new BaseUrlSpec())
-        .field("hosts", Spec.listOf(new HostSpec()))
-        .field("ejection", section()
-            .field("consecutive_failures", integer(1, 1000))
-            .field("base_ejection", duration())
-            .field("max_ejection", duration())
-            .field("panic_threshold", Spec.number()))
+        .field("hosts", MemberKeys.hostsAndPorts())
+        .field("ejection", MemberKeys.ejection())
         .field("pool_size", integer(1, 1024))
         .field("keep_alive", bool())
         .field("connect_timeout", duration())
@@ -55,21 +52,6 @@ public final class HttpKind implements DependencyKind {
     @Override
     public String expected() {
       return "a URL such as http://127.0.0.1:9000";
-    }
-  }
-
-  /** A member of the service: its host and port; the scheme and path are the base URL's. */
-  private static final class HostSpec extends Spec {
-    @Override
-    public void check(String path, Object value, List<String> problems) {
-      if (!(value instanceof String s) || !s.matches("[^/\\s:]+:\\d{1,5}")) {
-        problem(problems, path, "not a host:port", value);
-      }
-    }
-
-    @Override
-    public String expected() {
-      return "a host and port such as 10.0.0.7:9000";
     }
   }
 

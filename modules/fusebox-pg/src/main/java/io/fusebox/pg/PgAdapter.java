@@ -4,6 +4,8 @@ import io.fusebox.adapter.CallResult;
 import io.fusebox.adapter.DeadlinePool;
 import io.fusebox.adapter.DependencyAdapter;
 import io.fusebox.adapter.DependencyTimeoutException;
+import io.fusebox.adapter.MemberPool;
+import io.fusebox.adapter.Outcome;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -42,16 +44,31 @@ final class PgAdapter implements DependencyAdapter {
       "SELECT set_config('idle_in_transaction_session_timeout', $1, true)";
 
   private final DeadlinePool<PgConnection> pool;
+  /** The read replicas, each with its pool and outlier detector; null when there are none. */
+  private final MemberPool<DeadlinePool<PgConnection>> replicas;
 
   PgAdapter(Vertx vertx, PgDependency d) {
+    this.pool = pool(vertx, d, d.host(), d.port());
+    if (d.readReplicas().isEmpty()) {
+      replicas = null;
+    } else {
+      replicas = new MemberPool<>(d.ejection(), System::nanoTime);
+      for (String replica : d.readReplicas()) {
+        int colon = replica.lastIndexOf(':');
+        replicas.add(pool(vertx, d, replica.substring(0, colon), Integer.parseInt(replica.substring(colon + 1))), replica);
+      }
+    }
+  }
+
+  private static DeadlinePool<PgConnection> pool(Vertx vertx, PgDependency d, String host, int port) {
     PgConnectOptions connect = new PgConnectOptions()
-        .setHost(d.host())
-        .setPort(d.port())
+        .setHost(host)
+        .setPort(port)
         .setDatabase(d.database())
         .setUser(d.user())
         .setPassword(d.password())
         .setProperties(Map.of("application_name", d.applicationName()));
-    this.pool = new DeadlinePool<>(vertx, new DeadlinePool.Connector<>() {
+    return new DeadlinePool<>(vertx, new DeadlinePool.Connector<>() {
       @Override
       public Future<PgConnection> open() {
         return PgConnection.connect(vertx, connect);
@@ -129,13 +146,29 @@ final class PgAdapter implements DependencyAdapter {
 
   @Override
   public Future<CallResult> call(JsonObject op, long timeoutMillis, String traceparent) {
+    if (replicas != null && readKey(op) != null) {
+      MemberPool.Member<DeadlinePool<PgConnection>> replica = replicas.pick();
+      return call(replica.target(), op, timeoutMillis)
+          .andThen(ar -> replicas.record(replica, ar.failed() || ar.result().outcome() == Outcome.FAILURE));
+    }
+    return call(pool, op, timeoutMillis);
+  }
+
+  private static Future<CallResult> call(DeadlinePool<PgConnection> on, JsonObject op, long timeoutMillis) {
     long deadlineNanos = System.nanoTime() + timeoutMillis * 1_000_000;
-    return pool.<JsonObject>run(timeoutMillis, (conn, expired) -> op.containsKey("tx")
+    return on.<JsonObject>run(timeoutMillis, (conn, expired) -> op.containsKey("tx")
             ? transaction(conn, op.getJsonArray("tx"), deadlineNanos, expired)
             : run(conn, op))
         .transform(ar -> ar.succeeded()
             ? Future.succeededFuture(CallResult.success(ar.result()))
             : classify(ar.cause()));
+  }
+
+  /** With read replicas: each one in or ejected, as snapshots show them. */
+  @Override
+  public JsonObject pool() {
+    return replicas == null ? null
+        : new JsonObject().put("members", replicas.describe()).put("panics", replicas.panics());
   }
 
   /**
@@ -206,6 +239,9 @@ final class PgAdapter implements DependencyAdapter {
   @Override
   public Future<Void> close() {
     pool.close();
+    if (replicas != null) {
+      replicas.forEach(DeadlinePool::close);
+    }
     return Future.succeededFuture();
   }
 }
