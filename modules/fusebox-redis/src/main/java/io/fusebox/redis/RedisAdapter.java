@@ -3,6 +3,8 @@ package io.fusebox.redis;
 import io.fusebox.adapter.CallResult;
 import io.fusebox.adapter.DeadlinePool;
 import io.fusebox.adapter.DependencyAdapter;
+import io.fusebox.adapter.MemberPool;
+import io.fusebox.adapter.Outcome;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -34,16 +36,28 @@ final class RedisAdapter implements DependencyAdapter {
       "HGET", "HMGET", "HGETALL", "HKEYS", "HVALS", "HLEN", "HEXISTS", "LRANGE", "LLEN", "LINDEX", "SMEMBERS",
       "SISMEMBER", "SCARD", "ZRANGE", "ZRANGEBYSCORE", "ZSCORE", "ZCARD", "ZRANK");
   private final DeadlinePool<RedisLink> pool;
+  /** The replicas, each with its pool and outlier detector; null when there are none. */
+  private final MemberPool<DeadlinePool<RedisLink>> replicas;
 
   RedisAdapter(Vertx vertx, RedisDependency d) {
+    this.pool = pool(vertx, d, d.host() + ":" + d.port());
+    if (d.replicas().isEmpty()) {
+      replicas = null;
+    } else {
+      replicas = new MemberPool<>(d.ejection(), System::nanoTime);
+      d.replicas().forEach(replica -> replicas.add(pool(vertx, d, replica), replica));
+    }
+  }
+
+  private static DeadlinePool<RedisLink> pool(Vertx vertx, RedisDependency d, String hostAndPort) {
     RedisOptions options = new RedisOptions()
-        .setConnectionString("redis://" + d.host() + ":" + d.port())
+        .setConnectionString("redis://" + hostAndPort)
         .setMaxPoolSize(1)
         .setNetClientOptions(new NetClientOptions().setConnectTimeout((int) d.connectTimeout().toMillis()));
     if (!d.password().isEmpty()) {
       options.setPassword(d.password());
     }
-    this.pool = new DeadlinePool<>(vertx, new DeadlinePool.Connector<>() {
+    return new DeadlinePool<>(vertx, new DeadlinePool.Connector<>() {
       @Override
       public Future<RedisLink> open() {
         Redis client = Redis.createClient(vertx, options);
@@ -106,7 +120,23 @@ final class RedisAdapter implements DependencyAdapter {
     for (Object arg : op.getJsonArray("args", new JsonArray())) {
       request.arg(String.valueOf(arg));
     }
-    return pool.<Response>run(timeoutMillis, (link, expired) -> link.connection().send(request)).transform(ar -> {
+    if (replicas != null && readKey(op) != null) {
+      MemberPool.Member<DeadlinePool<RedisLink>> replica = replicas.pick();
+      return send(replica.target(), request, timeoutMillis)
+          .andThen(ar -> replicas.record(replica, ar.failed() || ar.result().outcome() == Outcome.FAILURE));
+    }
+    return send(pool, request, timeoutMillis);
+  }
+
+  /** With replicas: each one in or ejected, as snapshots show them. */
+  @Override
+  public JsonObject pool() {
+    return replicas == null ? null
+        : new JsonObject().put("members", replicas.describe()).put("panics", replicas.panics());
+  }
+
+  private static Future<CallResult> send(DeadlinePool<RedisLink> on, Request request, long timeoutMillis) {
+    return on.<Response>run(timeoutMillis, (link, expired) -> link.connection().send(request)).transform(ar -> {
       if (ar.succeeded()) {
         return Future.succeededFuture(CallResult.success(new JsonObject().put("result", json(ar.result()))));
       }
@@ -150,6 +180,9 @@ final class RedisAdapter implements DependencyAdapter {
   @Override
   public Future<Void> close() {
     pool.close();
+    if (replicas != null) {
+      replicas.forEach(DeadlinePool::close);
+    }
     return Future.succeededFuture();
   }
 }

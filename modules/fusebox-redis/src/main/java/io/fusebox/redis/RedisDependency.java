@@ -1,8 +1,11 @@
 package io.fusebox.redis;
 
+import io.fusebox.adapter.MemberPool;
 import io.fusebox.core.Durations;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * The validated {@code dependency} section of a Redis service.
@@ -11,9 +14,11 @@ import java.time.Duration;
  * @param maxPoolWaiting calls waiting for a connection; beyond that a call fails at once
  * @param connectTimeout an opening connection slower than this fails the call waiting for it
  * @param clientName the name the node's connections give themselves ({@code CLIENT SETNAME})
+ * @param replicas {@code host:port} of replicas that read commands go to, each with a pool of
+ *     {@code pool_size}; empty for none
  */
 record RedisDependency(String host, int port, String password, int poolSize, int maxPoolWaiting,
-    Duration connectTimeout, String clientName) {
+    Duration connectTimeout, String clientName, List<String> replicas, MemberPool.Settings ejection) {
 
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 6379;
@@ -33,7 +38,9 @@ record RedisDependency(String host, int port, String password, int poolSize, int
         d.getInteger("pool_size", DEFAULT_POOL_SIZE),
         d.getInteger("max_pool_waiting", DEFAULT_MAX_POOL_WAITING),
         d.containsKey("connect_timeout") ? Durations.parse(d.getString("connect_timeout")) : DEFAULT_CONNECT_TIMEOUT,
-        d.getString("client_name", DEFAULT_CLIENT_NAME));
+        d.getString("client_name", DEFAULT_CLIENT_NAME),
+        d.getJsonArray("replicas", new JsonArray()).stream().map(String.class::cast).toList(),
+        MemberPool.Settings.from(d.getJsonObject("ejection")));
   }
 
   /** Never shows the password. */
