@@ -8,6 +8,8 @@ import com.google.protobuf.util.JsonFormat;
 import io.fusebox.adapter.CallResult;
 import io.fusebox.adapter.DependencyAdapter;
 import io.fusebox.adapter.DependencyTimeoutException;
+import io.fusebox.adapter.MemberPool;
+import io.fusebox.adapter.Outcome;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -48,6 +50,8 @@ final class GrpcAdapter implements DependencyAdapter {
 
   private final GrpcClient client;
   private final SocketAddress address;
+  /** Several servers sharing the calls, each with its outlier detector; null for one server. */
+  private final MemberPool<SocketAddress> targets;
   private final String serviceName;
   private final int maxStreamMessages;
   private final Set<String> writeMethods = new HashSet<>();
@@ -57,6 +61,16 @@ final class GrpcAdapter implements DependencyAdapter {
   GrpcAdapter(Vertx vertx, GrpcDependency d) {
     this.client = GrpcClient.client(vertx);
     this.address = SocketAddress.inetSocketAddress(d.port(), d.host());
+    if (d.targets().isEmpty()) {
+      targets = null;
+    } else {
+      targets = new MemberPool<>(d.ejection(), System::nanoTime);
+      for (String target : d.targets()) {
+        int colon = target.lastIndexOf(':');
+        targets.add(SocketAddress.inetSocketAddress(Integer.parseInt(target.substring(colon + 1)),
+            target.substring(0, colon)), target);
+      }
+    }
     this.serviceName = d.service();
     this.maxStreamMessages = d.maxStreamMessages();
     writeMethods.addAll(d.writeMethods());
@@ -134,7 +148,25 @@ final class GrpcAdapter implements DependencyAdapter {
       }
       ServiceMethod<DynamicMessage, DynamicMessage> method = ServiceMethod.client(ServiceName.create(s.getFullName()),
           m.getName(), GrpcMessageEncoder.encoder(), GrpcMessageDecoder.decoder(DynamicMessage.getDefaultInstance(m.getOutputType())));
-      return client.request(address, method)
+      if (targets == null) {
+        return send(address, method, message, m.isServerStreaming(), timeoutMillis, traceparent);
+      }
+      MemberPool.Member<SocketAddress> target = targets.pick();
+      return send(target.target(), method, message, m.isServerStreaming(), timeoutMillis, traceparent)
+          .andThen(ar -> targets.record(target, ar.failed() || ar.result().outcome() == Outcome.FAILURE));
+    });
+  }
+
+  /** With several targets: each one in or ejected, as snapshots show them. */
+  @Override
+  public JsonObject pool() {
+    return targets == null ? null
+        : new JsonObject().put("members", targets.describe()).put("panics", targets.panics());
+  }
+
+  private Future<CallResult> send(SocketAddress to, ServiceMethod<DynamicMessage, DynamicMessage> method,
+      DynamicMessage message, boolean streaming, long timeoutMillis, String traceparent) {
+    return client.request(to, method)
           .compose(request -> {
             request.timeout(timeoutMillis, TimeUnit.MILLISECONDS);
             if (traceparent != null) {
@@ -142,9 +174,8 @@ final class GrpcAdapter implements DependencyAdapter {
             }
             return request.send(message);
           })
-          .compose(response -> collect(response, m.isServerStreaming()))
+          .compose(response -> collect(response, streaming))
           .transform(ar -> ar.succeeded() ? Future.succeededFuture(ar.result()) : classify(ar.cause(), timeoutMillis));
-    });
   }
 
   /** Reads the whole response; its final status decides the outcome. */
@@ -205,7 +236,7 @@ final class GrpcAdapter implements DependencyAdapter {
   @Override
   public Future<Void> probe(long timeoutMillis) {
     ServiceMethod<Buffer, Buffer> check = ServiceMethod.client(HEALTH, "Check", GrpcMessageEncoder.IDENTITY, GrpcMessageDecoder.IDENTITY);
-    return client.request(address, check)
+    return client.request(targets == null ? address : targets.pick().target(), check)
         .compose(request -> {
           request.timeout(timeoutMillis, TimeUnit.MILLISECONDS);
           return request.send(Buffer.buffer());

@@ -6,6 +6,7 @@ import static io.fusebox.config.Spec.section;
 import static io.fusebox.config.Spec.string;
 
 import io.fusebox.config.DependencyKind;
+import io.fusebox.config.MemberKeys;
 import io.fusebox.config.Spec;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -36,7 +37,9 @@ public final class GrpcKind implements DependencyKind {
         .required("descriptor_set", string())
         .required("service", string())
         .field("max_stream_messages", integer(1, 1_000_000))
-        .field("write_methods", listOf(string()));
+        .field("write_methods", listOf(string()))
+        .field("targets", MemberKeys.hostsAndPorts())
+        .field("ejection", MemberKeys.ejection());
   }
 
   /** A relative {@code descriptor_set} is relative to the configuration file. */
