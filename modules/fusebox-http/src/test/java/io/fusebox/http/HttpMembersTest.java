@@ -1,9 +1,12 @@
 package io.fusebox.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fusebox.adapter.CallResult;
 import io.fusebox.adapter.DependencyAdapter;
+import io.fusebox.config.ConfigException;
+import io.fusebox.config.ConfigLoader;
 import io.fusebox.testkit.BreakerHarness;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -13,6 +16,7 @@ import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.awaitility.Awaitility;
@@ -114,6 +118,26 @@ class HttpMembersTest {
       assertThat(received.get(i).get()).as("calls that reached member " + i).isGreaterThan(60);
     }
     assertThat(adapter.pool().getLong("panics")).isPositive();
+  }
+
+  @Test
+  void membersAndEjectionThatCannotWorkAreRefusedWithTheirKeyPaths() {
+    assertThatThrownBy(() -> new ConfigLoader().parse("""
+        circuit_breakers:
+          services:
+            spread:
+              dependency:
+                type: http
+                base_url: "http://127.0.0.1:9000"
+                hosts: ["127.0.0.1:9001", "no-port"]
+                ejection: { consecutive_failures: 0, panic_threshold: 2, base_ejection: 5ms }
+        """, false, Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .satisfies(e -> assertThat(((ConfigException) e).problems())
+            .anySatisfy(p -> assertThat(p).startsWith("circuit_breakers.services.spread.dependency.hosts[1]: not a host:port"))
+            .anySatisfy(p -> assertThat(p).startsWith("circuit_breakers.services.spread.dependency.ejection.panic_threshold"))
+            .anySatisfy(p -> assertThat(p).startsWith("circuit_breakers.services.spread.dependency.ejection.consecutive_failures"))
+            .anySatisfy(p -> assertThat(p).startsWith("circuit_breakers.services.spread.dependency.ejection.base_ejection")));
   }
 
   @Test
