@@ -30,6 +30,8 @@ import java.util.function.BiConsumer;
  * circuit_breaker_fallback_executions_total{name,type}
  * circuit_breaker_keys{name,state}                 a keyed family's keys: tracked, not_closed
  * circuit_breaker_keys_forgotten_total{name,cause} size (beyond max_keys), idle (idle_expiry)
+ * circuit_breaker_key_open{name,key}               1 for each of a family's {@value #TOP_KEYS} most recently
+ *                                                    opened keys: a bounded label, never one per key
  * </pre>
  *
  * <p>A breaker keeps only numbers: with a Prometheus registry, one collector per registry
@@ -80,6 +82,11 @@ public final class BreakerMeters {
   private final Exposition exposition;
   /** A keyed family's key counts: tracked, not closed, forgotten by size, forgotten idle; null when not keyed. */
   private volatile long[] keys;
+  /** A keyed family's most recently opened keys, at most {@value #TOP_KEYS}. */
+  private volatile List<String> topKeys = List.of();
+
+  /** Keys of a family named in the metrics. */
+  public static final int TOP_KEYS = 10;
 
   public BreakerMeters(MeterRegistry registry, String breaker, String node, List<String> fallbackTypes) {
     this.breaker = breaker;
@@ -177,9 +184,13 @@ public final class BreakerMeters {
         snapshot.p95Millis() / 1e3, snapshot.p99Millis() / 1e3);
   }
 
-  /** A keyed family's key counts, as of its latest snapshot. */
-  public void keys(long tracked, long notClosed, long forgottenBySize, long forgottenIdle) {
+  /**
+   * A keyed family's key counts and its most recently opened keys (the first {@value #TOP_KEYS} are
+   * kept), as of its latest snapshot.
+   */
+  public void keys(long tracked, long notClosed, long forgottenBySize, long forgottenIdle, List<String> opened) {
     boolean first = keys == null;
+    topKeys = List.copyOf(opened.subList(0, Math.min(TOP_KEYS, opened.size())));
     keys = new long[] {tracked, notClosed, forgottenBySize, forgottenIdle};
     if (first) {
       exposition.keyedSeen();
@@ -211,6 +222,10 @@ public final class BreakerMeters {
   /** Null unless the breaker is a keyed family: {tracked, not closed, forgotten by size, forgotten idle}. */
   long[] keys() {
     return keys;
+  }
+
+  List<String> topKeys() {
+    return topKeys;
   }
 
   /** The pairs of states moved between so far, with their counts. */

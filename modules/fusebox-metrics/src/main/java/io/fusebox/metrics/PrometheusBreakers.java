@@ -40,10 +40,11 @@ final class PrometheusBreakers implements MultiCollector {
   static final String FALLBACKS = "circuit_breaker_fallback_executions";
   static final String KEYS = "circuit_breaker_keys";
   static final String KEYS_FORGOTTEN = "circuit_breaker_keys_forgotten";
+  static final String KEY_OPEN = "circuit_breaker_key_open";
 
   private static final List<String> NAMES =
       List.of(STATE, REQUESTS, TRANSITIONS, STATE_DURATION, FAILURE_RATE, SLOW_CALL_RATE, LATENCY, FALLBACKS, KEYS,
-          KEYS_FORGOTTEN);
+          KEYS_FORGOTTEN, KEY_OPEN);
   private static final Map<PrometheusRegistry, PrometheusBreakers> BY_REGISTRY =
       Collections.synchronizedMap(new WeakHashMap<>());
 
@@ -119,6 +120,8 @@ final class PrometheusBreakers implements MultiCollector {
         .help("Keys a keyed family knows (tracked) and those of them not closed");
     CounterSnapshot.Builder forgotten = CounterSnapshot.builder().name(KEYS_FORGOTTEN)
         .help("Keys a keyed family forgot: beyond max_keys (size) or idle for idle_expiry (idle)");
+    GaugeSnapshot.Builder keyOpen = GaugeSnapshot.builder().name(KEY_OPEN)
+        .help("1 for each of a keyed family's most recently opened keys, at most " + BreakerMeters.TOP_KEYS);
     // in label order, so that the snapshots' own sort of their data points finds them sorted
     List<BreakerMeters> sorted = new ArrayList<>(breakers.values());
     sorted.sort(BY_LABELS);
@@ -146,6 +149,9 @@ final class PrometheusBreakers implements MultiCollector {
         keys.dataPoint(gauge(labels.add("state", "tracked"), k[0]));
         forgotten.dataPoint(counter(labels.add("cause", "idle"), k[3]));
         forgotten.dataPoint(counter(labels.add("cause", "size"), k[2]));
+        for (String key : m.topKeys()) {
+          keyOpen.dataPoint(gauge(labels.add("key", key), 1));
+        }
       }
       LatencyFigures f = m.latencyFigures();
       latency.dataPoint(SummaryDataPointSnapshot.builder().labels(labels)
@@ -154,7 +160,8 @@ final class PrometheusBreakers implements MultiCollector {
           .count(f.count()).sum(f.sumSeconds()).build());
     }
     return MetricSnapshots.of(state.build(), requests.build(), transitions.build(), durations.build(),
-        failureRate.build(), slowCallRate.build(), latency.build(), fallbacks.build(), keys.build(), forgotten.build());
+        failureRate.build(), slowCallRate.build(), latency.build(), fallbacks.build(), keys.build(), forgotten.build(),
+        keyOpen.build());
   }
 
   private static GaugeDataPointSnapshot gauge(Labels labels, double value) {

@@ -76,13 +76,20 @@ class PrometheusBreakersTest {
     BreakerMeters plain = new BreakerMeters(registry, "pay", "n1", List.of());
     BreakerMeters tenants = new BreakerMeters(registry, "tenants", "n1", List.of());
     assertThat(registry.scrape()).as("before the first key counts").doesNotContain("circuit_breaker_keys");
-    tenants.keys(100_000, 1_000, 20, 300);
+    List<String> opened = new java.util.ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      opened.add("t" + i);
+    }
+    tenants.keys(100_000, 1_000, 20, 300, opened);
 
     assertThat(registry.scrape())
         .contains("circuit_breaker_keys{name=\"tenants\",node=\"n1\",state=\"tracked\"} 100000")
         .contains("circuit_breaker_keys{name=\"tenants\",node=\"n1\",state=\"not_closed\"} 1000")
         .contains("circuit_breaker_keys_forgotten_total{cause=\"size\",name=\"tenants\",node=\"n1\"} 20")
         .contains("circuit_breaker_keys_forgotten_total{cause=\"idle\",name=\"tenants\",node=\"n1\"} 300")
+        .contains("circuit_breaker_key_open{key=\"t0\",name=\"tenants\",node=\"n1\"} 1")
+        .contains("circuit_breaker_key_open{key=\"t9\",name=\"tenants\",node=\"n1\"} 1")
+        .doesNotContain("key=\"t10\"")
         .doesNotContain("circuit_breaker_keys{name=\"pay\"");
     plain.close();
     tenants.close();
@@ -103,7 +110,7 @@ class PrometheusBreakersTest {
     assertThat(registry.get("circuit_breaker_transitions").tag("to", "forced_open").functionCounter().count())
         .isEqualTo(1);
     assertThat(registry.get("circuit_breaker_state").gauge().value()).isEqualTo(4);
-    pay.keys(7, 2, 0, 1);
+    pay.keys(7, 2, 0, 1, List.of("acme"));
     assertThat(registry.get("circuit_breaker_keys").tag("state", "tracked").gauge().value()).isEqualTo(7);
     assertThat(registry.get("circuit_breaker_keys_forgotten").tag("cause", "idle").functionCounter().count())
         .isEqualTo(1);

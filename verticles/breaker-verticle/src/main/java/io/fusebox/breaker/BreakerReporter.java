@@ -121,7 +121,8 @@ final class BreakerReporter {
     JsonObject extras = new JsonObject();
     if (family != null) {
       JsonObject summary = family.summary();
-      meters.keys(summary.getLong("keys"), family.notClosedCount(), family.evicted(), family.expired());
+      meters.keys(summary.getLong("keys"), family.notClosedCount(), family.evicted(), family.expired(),
+          summary.getJsonArray("listed").stream().map(k -> ((JsonObject) k).getString("key")).toList());
       extras.put("keyed", summary);
     }
     JsonObject members = pool.get();
