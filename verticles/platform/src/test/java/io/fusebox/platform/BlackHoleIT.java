@@ -202,7 +202,10 @@ class BlackHoleIT {
             reopenedAfterHeal.getOrDefault(breaker, new AtomicInteger()).get(),
             sampler.duringHang.get(breaker).get(), sampler.afterHeal.get(breaker).get());
       }
-      assertThat(maxReplyMs).as("the slowest reply").isLessThanOrEqualTo(CALL_TIMEOUT_MS + 250);
+      // the callers, the node and the proxies share this JVM on 2 cores, whose collections pause up to
+      // ~240 ms here (its GC log), and a reply can wait out one; a node that missed its deadline
+      // would be seconds late, not half of one
+      assertThat(maxReplyMs).as("the slowest reply").isLessThanOrEqualTo(CALL_TIMEOUT_MS + 500);
       assertThat(callers.unexpected).as("answers other than success, timeout, open, failure or a full bulkhead").isEmpty();
       for (String breaker : BREAKERS) {
         assertThat(sampler.afterHeal.get(breaker).get()).as("connections of %s at the server after the heal", breaker)
