@@ -186,7 +186,7 @@ public final class KeyedFamily {
     return true;
   }
 
-  /** Forgets every key (the family's own reset and close). */
+  /** Forgets every key (the family's own reset). */
   void forgetAll() {
     pinned.clear();
     keys.clear();
