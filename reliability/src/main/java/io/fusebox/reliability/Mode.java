@@ -5,8 +5,9 @@ import java.util.List;
 
 /**
  * How long and how much each scenario runs. The short mode runs in CI (the aim is under three
- * minutes; it takes 190 - 198 s here lately) and checks every scenario at a smaller scale; the full mode takes the issue's sizes (200k calls,
- * outages up to 10 minutes, 1M calls, a 30-minute soak) and writes the published report.
+ * minutes; it takes 190 - 198 s here lately) and checks every scenario at a smaller scale; the full
+ * mode takes the issue's sizes (200k calls, outages up to 10 minutes, 1M calls, a 30-minute soak)
+ * and writes the published report.
  */
 record Mode(
     String name,
