@@ -166,14 +166,33 @@ final class NodeProcess implements AutoCloseable {
 
   /** A full GC in the node (jcmd), then its heap in use, from its own /metrics. */
   long heapAfterGc() throws Exception {
-    Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
-        Long.toString(process.pid()), "GC.run").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-        .start();
-    if (!jcmd.waitFor(30, TimeUnit.SECONDS)) {
-      jcmd.destroyForcibly();
-      throw new IllegalStateException("jcmd GC.run did not end");
-    }
+    jcmd("GC.run");
     return (long) metric("jvm_memory_used_bytes", "area=\"heap\"");
+  }
+
+  /**
+   * The Vert.x timers pending in the node, counted in a class histogram of its live objects (which
+   * runs a full GC first): Vert.x has no metric for them, and a cancelled or fired timer is no
+   * longer reachable.
+   */
+  long pendingTimers() throws Exception {
+    String timerClass = "io.vertx.core.impl.VertxImpl$InternalTimerHandler";
+    // a row: "  12:   345   6789  class.Name", the module after it for JDK classes
+    return jcmd("GC.class_histogram").lines().map(l -> l.trim().split("\\s+"))
+        .filter(row -> row.length >= 4 && row[3].equals(timerClass)).findFirst()
+        .map(row -> Long.parseLong(row[1])).orElse(0L);
+  }
+
+  private String jcmd(String command) throws Exception {
+    Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+        Long.toString(process.pid()), command).redirectErrorStream(true).start();
+    // read before waiting: a class histogram fills the pipe
+    String out = new String(jcmd.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    if (!jcmd.waitFor(30, TimeUnit.SECONDS) || jcmd.exitValue() != 0) {
+      jcmd.destroyForcibly();
+      throw new IllegalStateException("jcmd " + command + " failed on node " + name + ": " + out.lines().findFirst().orElse(""));
+    }
+    return out;
   }
 
   /** The sum of a metric's samples whose labels contain {@code labelFilter} ("" for all). */
