@@ -8,6 +8,7 @@ import com.google.protobuf.util.JsonFormat;
 import io.fusebox.adapter.CallResult;
 import io.fusebox.adapter.DependencyAdapter;
 import io.fusebox.adapter.DependencyTimeoutException;
+import io.fusebox.adapter.HostAndPort;
 import io.fusebox.adapter.MemberPool;
 import io.fusebox.adapter.Outcome;
 import io.vertx.core.Future;
@@ -66,9 +67,8 @@ final class GrpcAdapter implements DependencyAdapter {
     } else {
       targets = new MemberPool<>(d.ejection(), System::nanoTime);
       for (String target : d.targets()) {
-        int colon = target.lastIndexOf(':');
-        targets.add(SocketAddress.inetSocketAddress(Integer.parseInt(target.substring(colon + 1)),
-            target.substring(0, colon)), target);
+        HostAndPort member = HostAndPort.parse(target);
+        targets.add(SocketAddress.inetSocketAddress(member.port(), member.host()), target);
       }
     }
     this.serviceName = d.service();

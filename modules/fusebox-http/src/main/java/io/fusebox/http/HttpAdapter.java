@@ -2,6 +2,7 @@ package io.fusebox.http;
 
 import io.fusebox.adapter.CallResult;
 import io.fusebox.adapter.DependencyAdapter;
+import io.fusebox.adapter.HostAndPort;
 import io.fusebox.adapter.MemberPool;
 import io.fusebox.adapter.Outcome;
 import io.netty.handler.codec.http.QueryStringEncoder;
@@ -43,7 +44,7 @@ final class HttpAdapter implements DependencyAdapter {
   private final HttpClientAgent client;
   private final RequestGate gate;
   /** The service's members and their ejections; null for a service of one host. */
-  private final MemberPool<HttpDependency.Host> members;
+  private final MemberPool<HostAndPort> members;
 
   HttpAdapter(Vertx vertx, HttpDependency dependency) {
     this.vertx = vertx;
@@ -61,7 +62,7 @@ final class HttpAdapter implements DependencyAdapter {
     this.gate = new RequestGate(vertx, dependency.poolSize() * dependency.hosts().size());
     if (dependency.hosts().size() > 1) {
       members = new MemberPool<>(dependency.ejection(), System::nanoTime);
-      dependency.hosts().forEach(h -> members.add(h, h.label()));
+      dependency.hosts().forEach(h -> members.add(h, h.toString()));
     } else {
       members = null;
     }
@@ -166,7 +167,7 @@ final class HttpAdapter implements DependencyAdapter {
     }
     return gate.enter(timeoutMillis, left -> {
       // a member is picked when the call leaves the gate, so that a wait there sees the ejections made meanwhile
-      MemberPool.Member<HttpDependency.Host> member = members.pick();
+      MemberPool.Member<HostAndPort> member = members.pick();
       request.setHost(member.target().host()).setPort(member.target().port());
       return HttpExchange.run(vertx, client, request, sent, left, this::classify)
           .andThen(ar -> members.record(member, ar.failed() || ar.result().outcome() == Outcome.FAILURE));
@@ -234,7 +235,7 @@ final class HttpAdapter implements DependencyAdapter {
     RequestOptions health = new RequestOptions().setMethod(HttpMethod.GET)
         .setURI(dependency.pathPrefix() + dependency.healthPath()).putHeader(HttpHeaders.USER_AGENT, "fusebox");
     if (members != null) {
-      HttpDependency.Host host = members.pick().target();
+      HostAndPort host = members.pick().target();
       health.setHost(host.host()).setPort(host.port());
     }
     return gate.enter(timeoutMillis, left -> HttpExchange.run(vertx, client, health, null, left, r -> r.response().statusCode()))

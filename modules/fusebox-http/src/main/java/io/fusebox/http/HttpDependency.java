@@ -1,5 +1,6 @@
 package io.fusebox.http;
 
+import io.fusebox.adapter.HostAndPort;
 import io.fusebox.adapter.MemberPool;
 import io.fusebox.core.Durations;
 import io.vertx.core.json.JsonArray;
@@ -11,7 +12,7 @@ import java.util.List;
 record HttpDependency(
     String host,
     int port,
-    List<Host> hosts,
+    List<HostAndPort> hosts,
     MemberPool.Settings ejection,
     boolean ssl,
     String pathPrefix,
@@ -34,27 +35,14 @@ record HttpDependency(
   /** A pooled connection idle this long is closed. */
   static final String DEFAULT_IDLE_TIMEOUT = "60s";
 
-  /** One member of the service: {@code host:port}. */
-  record Host(String host, int port) {
-
-    static Host parse(String hostAndPort) {
-      int colon = hostAndPort.lastIndexOf(':');
-      return new Host(hostAndPort.substring(0, colon), Integer.parseInt(hostAndPort.substring(colon + 1)));
-    }
-
-    String label() {
-      return host + ":" + port;
-    }
-  }
-
   static HttpDependency from(JsonObject d) {
     URI url = URI.create(d.getString("base_url"));
     boolean ssl = "https".equals(url.getScheme());
     String prefix = url.getPath() == null ? "" : url.getPath().replaceAll("/+$", "");
     int port = url.getPort() > 0 ? url.getPort() : ssl ? 443 : 80;
     JsonArray members = d.getJsonArray("hosts");
-    List<Host> hosts = members == null || members.isEmpty() ? List.of(new Host(url.getHost(), port))
-        : members.stream().map(h -> Host.parse((String) h)).toList();
+    List<HostAndPort> hosts = members == null || members.isEmpty() ? List.of(new HostAndPort(url.getHost(), port))
+        : members.stream().map(h -> HostAndPort.parse((String) h)).toList();
     return new HttpDependency(
         url.getHost(),
         port,

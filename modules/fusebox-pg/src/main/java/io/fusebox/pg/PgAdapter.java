@@ -4,6 +4,7 @@ import io.fusebox.adapter.CallResult;
 import io.fusebox.adapter.DeadlinePool;
 import io.fusebox.adapter.DependencyAdapter;
 import io.fusebox.adapter.DependencyTimeoutException;
+import io.fusebox.adapter.HostAndPort;
 import io.fusebox.adapter.MemberPool;
 import io.fusebox.adapter.Outcome;
 import io.vertx.core.Future;
@@ -54,8 +55,8 @@ final class PgAdapter implements DependencyAdapter {
     } else {
       replicas = new MemberPool<>(d.ejection(), System::nanoTime);
       for (String replica : d.readReplicas()) {
-        int colon = replica.lastIndexOf(':');
-        replicas.add(pool(vertx, d, replica.substring(0, colon), Integer.parseInt(replica.substring(colon + 1))), replica);
+        HostAndPort member = HostAndPort.parse(replica);
+        replicas.add(pool(vertx, d, member.host(), member.port()), replica);
       }
     }
   }
