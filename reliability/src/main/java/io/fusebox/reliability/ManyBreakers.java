@@ -28,6 +28,7 @@ public final class ManyBreakers {
 
   private static final Pattern DEPLOYED = Pattern.compile("is up with (\\d+) breaker\\(s\\), deployed in (\\d+) ms");
   private static final int SAMPLES = 7;
+  private static final Duration IDLE = Duration.ofSeconds(10);
 
   private ManyBreakers() {
   }
@@ -54,6 +55,11 @@ public final class ManyBreakers {
           deployed.group(2), heapMb);
       Awaitility.await("every breaker in /api/breakers").atMost(Duration.ofSeconds(60))
           .pollInterval(Duration.ofSeconds(1)).until(() -> breakersListed(node) == breakers);
+      Duration cpu0 = node.cpuTime();
+      long t0 = System.nanoTime();
+      Awaitility.await().pollDelay(IDLE).atMost(IDLE.plusSeconds(1)).until(() -> true);
+      System.out.printf(Locale.ROOT, "idle: the node used %.2f of this machine's cores over %d s%n",
+          (double) node.cpuTime().minus(cpu0).toNanos() / (System.nanoTime() - t0), IDLE.toSeconds());
       long[] api = time(node, "/api/breakers", body -> new JsonObject(body).getJsonArray("breakers").size() == breakers);
       long[] metrics = time(node, "/metrics",
           body -> body.lines().filter(l -> l.startsWith("circuit_breaker_state{")).count() == breakers);

@@ -125,6 +125,12 @@ final class NodeProcess implements AutoCloseable {
     return process.pid();
   }
 
+  /** The CPU time the node's process has used so far, all threads. */
+  Duration cpuTime() {
+    return process.info().totalCpuDuration()
+        .orElseThrow(() -> new IllegalStateException("the OS does not tell node " + name + "'s CPU time"));
+  }
+
   boolean alive() {
     return process.isAlive();
   }

@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class SnapshotAndLatencyTest {
@@ -31,6 +34,31 @@ class SnapshotAndLatencyTest {
     assertThat(s.failureRate()).isCloseTo(3.0 / 9, within(1e-9));
     assertThat(s.slowCallRate()).isCloseTo(1.0 / 9, within(1e-9));
     assertThat(s.retryAtEpochMillis()).as("no retry while forced open").isZero();
+  }
+
+  @Test
+  void theChangeMarkMovesWithEveryOutcomeTransitionAndResetButNotWithAnAdmission() {
+    CircuitBreaker b = new CircuitBreaker("marks", quiet().consecutiveFailures(2).build(), clock);
+    long idle = b.changeMark();
+    b.tryAcquire();
+    clock.advance(Duration.ofMinutes(5));
+    b.tick();
+    assertThat(b.changeMark()).as("an admission, time and a tick change no snapshot").isEqualTo(idle);
+    Set<Long> marks = new HashSet<>(List.of(idle));
+    Breakers.succeed(b, 1);
+    assertThat(marks.add(b.changeMark())).as("a success").isTrue();
+    Breakers.fail(b, 1);
+    assertThat(marks.add(b.changeMark())).as("a failure").isTrue();
+    b.onIgnored(admitted(b));
+    assertThat(marks.add(b.changeMark())).as("an ignored outcome").isTrue();
+    b.forceOpen();
+    assertThat(marks.add(b.changeMark())).as("a transition").isTrue();
+    b.tryAcquire();
+    assertThat(marks.add(b.changeMark())).as("a rejection").isTrue();
+    b.reset();
+    assertThat(marks.add(b.changeMark())).as("a reset, though it zeroes the counts").isTrue();
+    b.reset();
+    assertThat(marks.add(b.changeMark())).as("a second reset of a closed breaker").isTrue();
   }
 
   @Test

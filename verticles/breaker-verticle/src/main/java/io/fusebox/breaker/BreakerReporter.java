@@ -15,6 +15,7 @@ import io.fusebox.store.BreakerRecord;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import java.util.Objects;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,12 +44,16 @@ final class BreakerReporter {
   private PublishedSnapshot lastPublished;
   /** What the snapshot adds to the core's figures: a keyed family's keys, a dependency's members. */
   private JsonObject lastExtras;
+  /** What went out last: {@link #lastPublished} and {@link #lastExtras} as JSON. */
+  private JsonObject lastJson;
   /** The keys of a keyed family; null when the breaker is not keyed. */
   private KeyedFamily family;
   /** The dependency's members and their ejections, null for a dependency of one. */
   private Supplier<JsonObject> pool = () -> null;
   /** Intervals since {@link #lastPublished} went out unchanged. */
   private int quietIntervals;
+  /** The core's {@link CircuitBreaker#changeMark()} when the last snapshot was built. */
+  private long builtMark;
 
   BreakerReporter(Vertx vertx, String name, String node, String dependencyType, BreakerConfig config,
       CircuitBreaker breaker, BreakerMeters meters, FallbackLedger ledger, ClusterHold hold, NodeServices services) {
@@ -108,6 +113,13 @@ final class BreakerReporter {
    * otherwise kept a node's event loops busy publishing what everyone already knew.
    */
   void publishPeriodic() {
+    if (unchangedSinceBuilt()) {
+      if (++quietIntervals >= SnapshotBoard.QUIET_EVERY) {
+        quietIntervals = 0;
+        vertx.eventBus().publish(Addresses.SNAPSHOTS, lastJson);
+      }
+      return;
+    }
     PublishedSnapshot current = current();
     JsonObject extras = extras();
     if (current.equals(lastPublished) && extras.equals(lastExtras) && ++quietIntervals < SnapshotBoard.QUIET_EVERY) {
@@ -132,7 +144,19 @@ final class BreakerReporter {
     return extras;
   }
 
+  /**
+   * Whether the last snapshot built is still the breaker's, known without building one: ten
+   * thousand idle breakers spent most of a node's idle CPU building and comparing snapshots. Keys
+   * and members change on their own, so a family or a pool is always rebuilt.
+   */
+  private boolean unchangedSinceBuilt() {
+    return lastPublished != null && family == null && lastExtras.isEmpty() && builtMark == breaker.changeMark()
+        && lastPublished.core().windowCalls() == 0 && lastPublished.core().state() != BreakerState.HALF_OPEN
+        && Objects.equals(lastPublished.verdict(), hold.verdict());
+  }
+
   private PublishedSnapshot current() {
+    builtMark = breaker.changeMark();
     BreakerSnapshot snapshot = breaker.snapshot();
     meters.snapshot(snapshot);
     if (family != null) {
@@ -146,7 +170,9 @@ final class BreakerReporter {
     lastPublished = snapshot;
     lastExtras = extras;
     quietIntervals = 0;
-    vertx.eventBus().publish(Addresses.SNAPSHOTS, snapshot.toJson().mergeIn(extras));
+    // the event bus hands each local consumer a copy, so the sign of life can send this one again
+    lastJson = snapshot.toJson().mergeIn(extras);
+    vertx.eventBus().publish(Addresses.SNAPSHOTS, lastJson);
   }
 
   /**
