@@ -9,11 +9,10 @@ import io.fusebox.core.Transition;
 import io.fusebox.protocol.AdminAction;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.util.ArrayList;
+import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
 
@@ -216,12 +215,20 @@ public final class KeyedFamily {
    * and the {@value #LISTED_KEYS} keys most recently moved out of closed with their state.
    */
   JsonObject summary() {
-    List<Map.Entry<String, CircuitBreaker>> recent = new ArrayList<>(notClosed.entrySet());
+    // the last entries in order of moving out of closed, kept while walking: in a mass outage the
+    // family holds every key here, and a copy of them all each interval only to list a few was the cost
+    ArrayDeque<Map.Entry<String, CircuitBreaker>> recent = new ArrayDeque<>(LISTED_KEYS);
+    for (Map.Entry<String, CircuitBreaker> entry : notClosed.entrySet()) {
+      if (recent.size() == LISTED_KEYS) {
+        recent.removeFirst();
+      }
+      recent.addLast(entry);
+    }
     JsonArray listed = new JsonArray();
-    for (int i = recent.size() - 1; i >= 0 && listed.size() < LISTED_KEYS; i--) {
-      CircuitBreaker core = recent.get(i).getValue();
-      listed.add(new JsonObject().put("key", recent.get(i).getKey()).put("state", core.state().wireName())
-          .put("retry_after_ms", core.retryAfterMillis()));
+    for (Iterator<Map.Entry<String, CircuitBreaker>> newestFirst = recent.descendingIterator(); newestFirst.hasNext(); ) {
+      Map.Entry<String, CircuitBreaker> entry = newestFirst.next();
+      listed.add(new JsonObject().put("key", entry.getKey()).put("state", entry.getValue().state().wireName())
+          .put("retry_after_ms", entry.getValue().retryAfterMillis()));
     }
     return new JsonObject()
         .put("by", by)
