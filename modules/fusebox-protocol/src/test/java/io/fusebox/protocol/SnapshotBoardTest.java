@@ -70,6 +70,20 @@ class SnapshotBoardTest {
   }
 
   @Test
+  void anUnchangedSnapshotKeepsItsInstanceAliveAndAChangedOneReplacesIt() {
+    SnapshotBoard board = onContext(Duration.ofMillis(100));
+    JsonObject quiet = Snapshots.of("pay", "n1", BreakerState.CLOSED, 0, false).toJson();
+    long signsOfLife = vertx.setPeriodic(100, id -> vertx.eventBus().publish(Addresses.SNAPSHOTS, quiet));
+    Awaitility.await().until(() -> onLoop(board::all).size() == 1);
+    Awaitility.await("alive on equal snapshots, past four intervals").during(Duration.ofMillis(800))
+        .atMost(Duration.ofSeconds(3)).until(() -> onLoop(board::all).size() == 1);
+    vertx.cancelTimer(signsOfLife);
+    vertx.eventBus().publish(Addresses.SNAPSHOTS, Snapshots.of("pay", "n1", BreakerState.OPEN, 0, false).toJson());
+    Awaitility.await().until(() -> onLoop(board::all).stream().anyMatch(j -> "open".equals(j.getString("state"))));
+    assertThat(onLoop(board::all)).hasSize(1);
+  }
+
+  @Test
   void aMessageItCannotReadIsLeftOutAndTheRestStillShown() {
     SnapshotBoard board = onContext(Duration.ofSeconds(10));
     vertx.eventBus().publish(Addresses.SNAPSHOTS, new JsonObject().put("breaker", "half").put("node", "n1"));
