@@ -2,6 +2,7 @@ package io.fusebox.protocol;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -19,8 +20,14 @@ import java.util.function.BiConsumer;
  */
 public final class SnapshotBoard {
 
-  private record Entry(PublishedSnapshot snapshot, JsonObject json, long heardAtMillis) {
+  private record Entry(PublishedSnapshot snapshot, JsonObject json, String sequence, long heardAtMillis) {
   }
+
+  /**
+   * A header a breaker may send with its snapshot: a number that changes whenever the snapshot does,
+   * so that the same number again is the same snapshot again.
+   */
+  public static final String SEQUENCE_HEADER = "fusebox-snapshot-seq";
 
   /**
    * A breaker whose snapshot has not changed publishes it again only every this many intervals (a
@@ -50,7 +57,7 @@ public final class SnapshotBoard {
   public SnapshotBoard(Vertx vertx, Duration snapshotInterval, BiConsumer<PublishedSnapshot, JsonObject> listener) {
     this.staleAfterMillis = staleAfterMillis(snapshotInterval);
     this.listener = listener;
-    this.consumer = vertx.eventBus().consumer(Addresses.SNAPSHOTS, m -> hear(m.body()));
+    this.consumer = vertx.eventBus().consumer(Addresses.SNAPSHOTS, this::hear);
   }
 
   /** When an instance not heard from counts as gone, the one rule every part of a node uses. */
@@ -62,21 +69,23 @@ public final class SnapshotBoard {
     return consumer.completion();
   }
 
-  private void hear(JsonObject json) {
+  private void hear(Message<JsonObject> message) {
+    JsonObject json = message.body();
     long now = System.currentTimeMillis();
-    // most snapshots are a quiet breaker's sign of life, equal to what the board holds: comparing
-    // costs less than reading it again
-    String key = json.getValue("breaker") instanceof String breaker && json.getValue("node") instanceof String node
-        ? key(breaker, node) : null;
+    String sequence = message.headers().get(SEQUENCE_HEADER);
+    // most snapshots are a quiet breaker's sign of life, the very one the board holds: known by its
+    // sequence number, it only refreshes the instance (reading it again was most of an idle node's work)
+    String key = sequence != null && json.getValue("breaker") instanceof String breaker
+        && json.getValue("node") instanceof String node ? key(breaker, node) : null;
     Entry known = key == null ? null : instances.get(key);
-    if (known != null && known.json.equals(json)) {
-      instances.put(key, new Entry(known.snapshot, known.json, now));
+    if (known != null && sequence.equals(known.sequence)) {
+      instances.put(key, new Entry(known.snapshot, known.json, sequence, now));
       listener.accept(known.snapshot, known.json);
       return;
     }
     try {
       PublishedSnapshot snapshot = PublishedSnapshot.fromJson(json);
-      instances.put(key(snapshot.breaker(), snapshot.node()), new Entry(snapshot, json, now));
+      instances.put(key(snapshot.breaker(), snapshot.node()), new Entry(snapshot, json, sequence, now));
       listener.accept(snapshot, json);
     } catch (IllegalArgumentException unreadable) {
       // a newer node's snapshot this version cannot read is simply not shown

@@ -6,6 +6,7 @@ import io.fusebox.core.BreakerState;
 import io.vertx.core.Context;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.List;
@@ -70,16 +71,26 @@ class SnapshotBoardTest {
   }
 
   @Test
-  void anUnchangedSnapshotKeepsItsInstanceAliveAndAChangedOneReplacesIt() {
+  void aSnapshotUnderTheSequenceNumberItHoldsOnlyKeepsTheInstanceAlive() {
     SnapshotBoard board = onContext(Duration.ofMillis(100));
-    JsonObject quiet = Snapshots.of("pay", "n1", BreakerState.CLOSED, 0, false).toJson();
-    long signsOfLife = vertx.setPeriodic(100, id -> vertx.eventBus().publish(Addresses.SNAPSHOTS, quiet));
+    JsonObject closed = Snapshots.of("pay", "n1", BreakerState.CLOSED, 0, false).toJson();
+    JsonObject open = Snapshots.of("pay", "n1", BreakerState.OPEN, 0, false).toJson();
+    DeliveryOptions first = new DeliveryOptions().addHeader(SnapshotBoard.SEQUENCE_HEADER, "7");
+    vertx.eventBus().publish(Addresses.SNAPSHOTS, closed, first);
     Awaitility.await().until(() -> onLoop(board::all).size() == 1);
-    Awaitility.await("alive on equal snapshots, past four intervals").during(Duration.ofMillis(800))
-        .atMost(Duration.ofSeconds(3)).until(() -> onLoop(board::all).size() == 1);
+    // a body the board does not read again: the number says it is the one it holds
+    long signsOfLife = vertx.setPeriodic(100, id -> vertx.eventBus().publish(Addresses.SNAPSHOTS, open, first));
+    Awaitility.await("alive past four intervals, as first read").during(Duration.ofMillis(800))
+        .atMost(Duration.ofSeconds(3)).until(() -> onLoop(board::all).stream().map(j -> j.getString("state")).toList()
+            .equals(List.of("closed")));
     vertx.cancelTimer(signsOfLife);
-    vertx.eventBus().publish(Addresses.SNAPSHOTS, Snapshots.of("pay", "n1", BreakerState.OPEN, 0, false).toJson());
-    Awaitility.await().until(() -> onLoop(board::all).stream().anyMatch(j -> "open".equals(j.getString("state"))));
+    vertx.eventBus().publish(Addresses.SNAPSHOTS, open,
+        new DeliveryOptions().addHeader(SnapshotBoard.SEQUENCE_HEADER, "8"));
+    Awaitility.await("a new number is read").until(() -> onLoop(board::all).stream()
+        .anyMatch(j -> "open".equals(j.getString("state"))));
+    vertx.eventBus().publish(Addresses.SNAPSHOTS, closed);
+    Awaitility.await("no number, read as ever").until(() -> onLoop(board::all).stream()
+        .anyMatch(j -> "closed".equals(j.getString("state"))));
     assertThat(onLoop(board::all)).hasSize(1);
   }
 

@@ -14,6 +14,7 @@ import io.fusebox.protocol.TransitionJson;
 import io.fusebox.store.BreakerRecord;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
 import java.util.Objects;
 import java.util.function.Supplier;
@@ -44,8 +45,11 @@ final class BreakerReporter {
   private PublishedSnapshot lastPublished;
   /** What the snapshot adds to the core's figures: a keyed family's keys, a dependency's members. */
   private JsonObject lastExtras;
-  /** What went out last: {@link #lastPublished} and {@link #lastExtras} as JSON. */
+  /** What went out last: {@link #lastPublished} and {@link #lastExtras} as JSON, and its number. */
   private JsonObject lastJson;
+  private DeliveryOptions lastDelivery;
+  /** Numbers the snapshots that differ; starts anywhere, so that a redeployed breaker's need not follow. */
+  private long sequence = System.nanoTime();
   /** The keys of a keyed family; null when the breaker is not keyed. */
   private KeyedFamily family;
   /** The dependency's members and their ejections, null for a dependency of one. */
@@ -116,7 +120,7 @@ final class BreakerReporter {
     if (unchangedSinceBuilt()) {
       if (++quietIntervals >= SnapshotBoard.QUIET_EVERY) {
         quietIntervals = 0;
-        vertx.eventBus().publish(Addresses.SNAPSHOTS, lastJson);
+        vertx.eventBus().publish(Addresses.SNAPSHOTS, lastJson, lastDelivery);
       }
       return;
     }
@@ -170,9 +174,11 @@ final class BreakerReporter {
     lastPublished = snapshot;
     lastExtras = extras;
     quietIntervals = 0;
-    // the event bus hands each local consumer a copy, so the sign of life can send this one again
+    // the event bus hands each local consumer a copy, so the sign of life can send this one again,
+    // under the same sequence number, by which a board knows it holds it already
     lastJson = snapshot.toJson().mergeIn(extras);
-    vertx.eventBus().publish(Addresses.SNAPSHOTS, lastJson);
+    lastDelivery = new DeliveryOptions().addHeader(SnapshotBoard.SEQUENCE_HEADER, Long.toString(++sequence));
+    vertx.eventBus().publish(Addresses.SNAPSHOTS, lastJson, lastDelivery);
   }
 
   /**

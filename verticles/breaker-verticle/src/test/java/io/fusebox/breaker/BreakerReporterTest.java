@@ -7,6 +7,7 @@ import io.fusebox.core.CircuitBreaker;
 import io.fusebox.core.CoarseClock;
 import io.fusebox.metrics.BreakerMeters;
 import io.fusebox.protocol.Addresses;
+import io.fusebox.protocol.SnapshotBoard;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -71,7 +72,11 @@ class BreakerReporterTest {
 
   @Test
   void aQuietBreakerRepublishesItsSnapshotEverySecondIntervalAndAChangedOneAtOnce() {
-    vertx.eventBus().<JsonObject>consumer(Addresses.SNAPSHOTS, m -> snapshots.add(m.body()));
+    List<String> sequences = new CopyOnWriteArrayList<>();
+    vertx.eventBus().<JsonObject>consumer(Addresses.SNAPSHOTS, m -> {
+      sequences.add(m.headers().get(SnapshotBoard.SEQUENCE_HEADER));
+      snapshots.add(m.body());
+    });
     Parts p = parts();
     loop.run(() -> p.reporter().publishSnapshot());
     Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> snapshots.size() == 1);
@@ -88,6 +93,10 @@ class BreakerReporterTest {
     Awaitility.await("the changed snapshot, at the next interval").atMost(Duration.ofSeconds(5))
         .until(() -> snapshots.size() == 4);
     assertThat(snapshots.get(3).getJsonObject("calls").getLong("success")).isEqualTo(1);
+    assertThat(sequences.subList(0, 3)).as("a sign of life: the same snapshot, the same number").doesNotContainNull()
+        .containsOnly(sequences.get(0));
+    assertThat(sequences.get(3)).as("a changed snapshot, a new number").isNotEqualTo(sequences.get(0));
+    assertThat(snapshots.get(1)).isEqualTo(snapshots.get(0));
     loop.run(() -> p.reporter().publishPeriodic());
     Awaitility.await("no snapshot for an unchanged breaker").during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2))
         .until(() -> snapshots.size() == 4);
