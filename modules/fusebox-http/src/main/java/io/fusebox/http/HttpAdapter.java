@@ -43,6 +43,13 @@ final class HttpAdapter implements DependencyAdapter {
   private final HttpDependency dependency;
   private final HttpClientAgent client;
   private final RequestGate gate;
+  /**
+   * How often the pool drops connections past their keep-alive: Vert.x's default, every second, is
+   * a timer per breaker per second, most of an idle node of thousands; the pool checks a connection
+   * is still valid before lending it anyway.
+   */
+  private static final int POOL_CLEANER_PERIOD_MILLIS = 10_000;
+
   /** The service's members and their ejections; null for a service of one host. */
   private final MemberPool<HostAndPort> members;
 
@@ -57,7 +64,7 @@ final class HttpAdapter implements DependencyAdapter {
             .setKeepAlive(dependency.keepAlive())
             .setConnectTimeout((int) dependency.connectTimeoutMillis())
             .setIdleTimeout((int) Math.max(1, dependency.idleTimeoutMillis() / 1000)),
-        new PoolOptions().setHttp1MaxSize(dependency.poolSize()));
+        new PoolOptions().setHttp1MaxSize(dependency.poolSize()).setCleanerPeriod(POOL_CLEANER_PERIOD_MILLIS));
     // the pool size is per member: Vert.x pools connections per host
     this.gate = new RequestGate(vertx, dependency.poolSize() * dependency.hosts().size());
     if (dependency.hosts().size() > 1) {

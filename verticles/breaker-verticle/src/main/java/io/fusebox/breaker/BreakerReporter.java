@@ -117,19 +117,18 @@ final class BreakerReporter {
    * otherwise kept a node's event loops busy publishing what everyone already knew.
    */
   void publishPeriodic() {
-    if (unchangedSinceBuilt()) {
-      if (++quietIntervals >= SnapshotBoard.QUIET_EVERY) {
-        quietIntervals = 0;
-        vertx.eventBus().publish(Addresses.SNAPSHOTS, lastJson, lastDelivery);
+    if (!unchangedSinceBuilt()) {
+      PublishedSnapshot current = current();
+      JsonObject extras = extras();
+      if (!current.equals(lastPublished) || !extras.equals(lastExtras)) {
+        publish(current, extras);
+        return;
       }
-      return;
     }
-    PublishedSnapshot current = current();
-    JsonObject extras = extras();
-    if (current.equals(lastPublished) && extras.equals(lastExtras) && ++quietIntervals < SnapshotBoard.QUIET_EVERY) {
-      return;
+    if (++quietIntervals >= SnapshotBoard.QUIET_EVERY) {
+      quietIntervals = 0;
+      vertx.eventBus().publish(Addresses.SNAPSHOTS, lastJson, lastDelivery);
     }
-    publish(current, extras);
   }
 
   /** The snapshot's {@code keyed} and {@code pool}, when the breaker has them. */

@@ -100,6 +100,10 @@ class BreakerReporterTest {
     loop.run(() -> p.reporter().publishPeriodic());
     Awaitility.await("no snapshot for an unchanged breaker").during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2))
         .until(() -> snapshots.size() == 4);
+    loop.run(() -> p.reporter().publishPeriodic());
+    Awaitility.await("the sign of life of a breaker with calls in its window").atMost(Duration.ofSeconds(5))
+        .until(() -> snapshots.size() == 5);
+    assertThat(sequences.get(4)).as("rebuilt, found equal, and sent under its number").isEqualTo(sequences.get(3));
   }
 
   @Test
