@@ -55,6 +55,8 @@ public final class ManyBreakers {
           deployed.group(2), heapMb);
       Awaitility.await("every breaker in /api/breakers").atMost(Duration.ofSeconds(60))
           .pollInterval(Duration.ofSeconds(1)).until(() -> breakersListed(node) == breakers);
+      // the node's steady idle, once the JIT compilers are done with the deployment
+      Awaitility.await().pollDelay(IDLE).atMost(IDLE.plusSeconds(1)).until(() -> true);
       Duration cpu0 = node.cpuTime();
       long t0 = System.nanoTime();
       Awaitility.await().pollDelay(IDLE).atMost(IDLE.plusSeconds(1)).until(() -> true);
