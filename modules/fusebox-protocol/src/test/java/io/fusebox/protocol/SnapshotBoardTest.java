@@ -62,6 +62,16 @@ class SnapshotBoardTest {
   }
 
   @Test
+  void breakersStartedAtAnyTimeTickAtTheSameInstantsOfTheWallClock() {
+    for (long deployedAt : new long[] {1_764_650_000_000L, 1_764_650_000_001L, 1_764_650_000_999L, 1_764_650_003_456L}) {
+      long first = SnapshotBoard.millisToNextTick(1000, deployedAt);
+      assertThat(first).isBetween(1L, 1000L);
+      assertThat((deployedAt + first) % 1000).isZero();
+    }
+    assertThat(SnapshotBoard.millisToNextTick(250, 1_000_010L)).isEqualTo(240);
+  }
+
+  @Test
   void anInstanceNotHeardFromForFourIntervalsDropsOut() {
     SnapshotBoard board = onContext(Duration.ofMillis(100));
     assertThat(SnapshotBoard.staleAfterMillis(Duration.ofMillis(100))).isEqualTo(400);

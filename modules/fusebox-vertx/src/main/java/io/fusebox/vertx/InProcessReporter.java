@@ -10,6 +10,7 @@ import io.fusebox.metrics.BreakerMeters.Result;
 import io.fusebox.protocol.Addresses;
 import io.fusebox.protocol.AdminAction;
 import io.fusebox.protocol.PublishedSnapshot;
+import io.fusebox.protocol.SnapshotBoard;
 import io.fusebox.protocol.TransitionJson;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
@@ -66,7 +67,8 @@ final class InProcessReporter {
   /** On the breaker's event loop: what is registered here runs there. */
   void start() {
     breaker.addListener(this::onTransition);
-    periodic = vertx.setPeriodic(snapshotIntervalMillis, id -> {
+    periodic = vertx.setPeriodic(SnapshotBoard.millisToNextTick(snapshotIntervalMillis, System.currentTimeMillis()),
+        snapshotIntervalMillis, id -> {
       breaker.tick();
       publishSnapshot();
     });

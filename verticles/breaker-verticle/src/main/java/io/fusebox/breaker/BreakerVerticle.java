@@ -130,7 +130,8 @@ public final class BreakerVerticle extends VerticleBase {
       consumers.add(vertx.eventBus().consumer(Addresses.call(name), pipeline::onCall));
       consumers.add(vertx.eventBus().<JsonObject>consumer(Addresses.adminApply(name), this::onAdmin));
       consumers.addAll(hold.listen());
-      vertx.setPeriodic(snapshotInterval.toMillis(), id -> {
+      long every = snapshotInterval.toMillis();
+      vertx.setPeriodic(SnapshotBoard.millisToNextTick(every, System.currentTimeMillis()), every, id -> {
         tick();
         reporter.publishPeriodic();
         hold.judge();
