@@ -84,7 +84,8 @@ public final class SnapshotBoard {
     long now = System.currentTimeMillis();
     String sequence = message.headers().get(SEQUENCE_HEADER);
     // most snapshots are a quiet breaker's sign of life, the very one the board holds: known by its
-    // sequence number, it only refreshes the instance (reading it again was most of an idle node's work)
+    // sequence number, it only refreshes the instance instead of being read again (comparing the
+    // JSON instead cost more than reading it)
     String key = sequence != null && json.getValue("breaker") instanceof String breaker
         && json.getValue("node") instanceof String node ? key(breaker, node) : null;
     Entry known = key == null ? null : instances.get(key);
