@@ -45,10 +45,11 @@ final class BreakerReporter {
   private PublishedSnapshot lastPublished;
   /** What the snapshot adds to the core's figures: a keyed family's keys, a dependency's members. */
   private JsonObject lastExtras;
-  /** What went out last: {@link #lastPublished} and {@link #lastExtras} as JSON, and its number. */
-  private JsonObject lastJson;
-  private DeliveryOptions lastDelivery;
-  /** Numbers the snapshots that differ; starts anywhere, so that a redeployed breaker's need not follow. */
+  /**
+   * The number of {@link #lastPublished}, new for each that differs; starts anywhere, so that a
+   * redeployed breaker's need not follow. Its JSON is not kept: thousands of breakers would each
+   * hold kilobytes to spare a rebuild every second interval.
+   */
   private long sequence = System.nanoTime();
   /** The keys of a keyed family; null when the breaker is not keyed. */
   private KeyedFamily family;
@@ -127,7 +128,7 @@ final class BreakerReporter {
     }
     if (++quietIntervals >= SnapshotBoard.QUIET_EVERY) {
       quietIntervals = 0;
-      vertx.eventBus().publish(Addresses.SNAPSHOTS, lastJson, lastDelivery);
+      send();
     }
   }
 
@@ -173,11 +174,14 @@ final class BreakerReporter {
     lastPublished = snapshot;
     lastExtras = extras;
     quietIntervals = 0;
-    // the event bus hands each local consumer a copy, so the sign of life can send this one again,
-    // under the same sequence number, by which a board knows it holds it already
-    lastJson = snapshot.toJson().mergeIn(extras);
-    lastDelivery = new DeliveryOptions().addHeader(SnapshotBoard.SEQUENCE_HEADER, Long.toString(++sequence));
-    vertx.eventBus().publish(Addresses.SNAPSHOTS, lastJson, lastDelivery);
+    sequence++;
+    send();
+  }
+
+  /** The last snapshot, under its number: a sign of life comes under the number of what it repeats. */
+  private void send() {
+    vertx.eventBus().publish(Addresses.SNAPSHOTS, lastPublished.toJson().mergeIn(lastExtras),
+        new DeliveryOptions().addHeader(SnapshotBoard.SEQUENCE_HEADER, Long.toString(sequence)));
   }
 
   /**
