@@ -189,6 +189,16 @@ final class NodeProcess implements AutoCloseable {
         .map(row -> Long.parseLong(row[1])).orElse(0L);
   }
 
+  /**
+   * The node's live Java threads but the JIT's compiler threads, which the JVM adds and removes as
+   * its compile load comes and goes (a node sharing its cores with others grew by three of them).
+   */
+  long threadsButCompilers() throws Exception {
+    // a Java thread's line in a thread dump: "name" #12 daemon prio=5 ...
+    return jcmd("Thread.print").lines().filter(l -> l.startsWith("\"") && l.contains("\" #"))
+        .filter(l -> !l.contains("CompilerThread")).count();
+  }
+
   private String jcmd(String command) throws Exception {
     Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
         Long.toString(process.pid()), command).redirectErrorStream(true).start();
