@@ -29,7 +29,8 @@ final class Isolation implements Scenario {
         measured too, without a target: on this 2-core machine, which the node shares with the load driver and \
         the simulated dependencies, thousands of rejections a second take CPU from everything else. Targets: \
         `inventory`'s p50, p99 and throughput within 10% of the baseline, heap after GC and the calls pending on \
-        the hung dependency bounded, zero \
+        the hung dependency bounded (by twice the pool: as the dependency counts them, a connection reset at its \
+        call's deadline is held until its close arrives, which can be after its slot is lent again), zero \
         blocked-thread warnings, the caller verticle's timers never late by 100 ms or more.""");
     SimulatedDependency healthy = SimulatedDependency.start(workspace.vertx()).await(10, TimeUnit.SECONDS)
         .behave(SimulatedDependency.Behaviour.steady(5));
@@ -88,8 +89,10 @@ final class Isolation implements Scenario {
           + " of " + faulted.answered(), "0", faulted.answered() == faulted.count(BridgeLoad.Outcome.SUCCESS));
       section.figure("heap after GC", mb(heapBefore) + " before, " + mb(heapAfter) + " after", "bounded (grows < 32 MB)",
           heapAfter - heapBefore < 32L * 1024 * 1024);
+      // counted where the dependency sees them: a connection reset at its call's deadline is held
+      // there until its close arrives, and its slot in the pool may be lent again before that
       section.figure("requests held by the hung dependency at once", Integer.toString(hung.maxHeld()),
-          "<= 32, `pricing`'s pool", hung.maxHeld() <= 32);
+          "<= 64: `pricing`'s pool of 32, and as many closes in flight", hung.maxHeld() <= 64);
       section.figure("blocked-thread warnings", Long.toString(node.blockedThreadWarnings()), "0", node.blockedThreadWarnings() == 0);
       long lag = probeAfter.getLong("max_lag_ms");
       long probeSent = probeAfter.getLong("sent") - probeBefore.getLong("sent");
