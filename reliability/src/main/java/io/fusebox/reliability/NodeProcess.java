@@ -191,7 +191,8 @@ final class NodeProcess implements AutoCloseable {
 
   /**
    * The node's live Java threads but the JIT's compiler threads, which the JVM adds and removes as
-   * its compile load comes and goes (a node sharing its cores with others grew by three of them).
+   * its compile load comes and goes (a node sharing its cores with heavy benchmarks counted three
+   * more threads at the end of a full soak, most likely those).
    */
   long threadsButCompilers() throws Exception {
     // a Java thread's line in a thread dump: "name" #12 daemon prio=5 ...
