@@ -55,22 +55,19 @@ public final class CircuitBreaker {
   private static final TransitionListener[] NO_LISTENERS = new TransitionListener[0];
 
   private final String name;
-  private final Clock clock;
+  private final BreakerRules rules;
   private final OutcomeWindow window;
   /** Null when that detector is disabled. */
   private final ConsecutiveFailureDetector consecutive;
-  private final RateDetector failureRate;
-  private final RateDetector slowCallRate;
-  private final long slowCallNanos;
-  private final long callTimeoutNanos;
-  private final OpenTimeout openTimeout;
-  private final HalfOpenProbes probes;
-  private final int successThreshold;
-  private final boolean strictMode;
-  private final LatencyHistogram latency = new LatencyHistogram();
-  private TransitionListener[] listeners = NO_LISTENERS;
+  /** Null for a keyed family's key, whose calls the family counts. */
+  private final Tally tally;
+  /** Made at the first half-open: most breakers never need it. */
+  private HalfOpenProbes probes;
+  private TransitionListener[] listeners;
 
   private BreakerState state = BreakerState.CLOSED;
+  /** Re-opens without a close in between: how far the open timeout has backed off. */
+  private int backoffLevel;
   /** Counts state periods: every transition and every reset starts one. */
   private long epoch;
   /** The permit of a call admitted in this period that is no probe: {@code epoch << SLOT_BITS}. */
@@ -82,37 +79,28 @@ public final class CircuitBreaker {
   /** The open timeout in force while open. */
   private long openTimeoutNanos;
 
-  private long successCalls;
-  private long failureCalls;
-  private long ignoredCalls;
-  private long rejectedCalls;
-  private long timeoutCalls;
-
   public CircuitBreaker(String name, BreakerConfig config, Clock clock) {
     this(name, config, clock, System.nanoTime());
   }
 
   /** @param jitterSeed seeds the open-timeout jitter, for reproducible tests */
   public CircuitBreaker(String name, BreakerConfig config, Clock clock, long jitterSeed) {
+    this(name, BreakerRules.forBreaker(config, clock, jitterSeed), new Tally(), NO_LISTENERS);
+  }
+
+  /**
+   * A breaker on shared rules; {@code listeners} is shared too, until {@link #addListener} copies it.
+   *
+   * @param tally null for a breaker whose calls are counted elsewhere
+   */
+  CircuitBreaker(String name, BreakerRules rules, Tally tally, TransitionListener[] listeners) {
     this.name = name;
-    this.clock = clock;
-    BreakerConfig.FailureRate rate = config.failureRate();
-    this.window = rate.window().type() == BreakerConfig.WindowType.COUNT_BASED
-        ? new CountWindow(rate.window().size())
-        : new TimeWindow(clock, (int) rate.window().duration().toSeconds());
-    this.consecutive = config.consecutiveFailures().enabled()
-        ? new ConsecutiveFailureDetector(config.consecutiveFailures().threshold(), config.consecutiveFailures().noiseAware()) : null;
-    this.failureRate = rate.enabled()
-        ? new RateDetector(rate.threshold(), rate.minimumCalls()) : null;
-    this.slowCallRate = config.slowCalls().enabled()
-        ? new RateDetector(config.slowCalls().rateThreshold(), rate.minimumCalls()) : null;
-    this.slowCallNanos = config.slowCalls().threshold().toNanos();
-    this.callTimeoutNanos = config.callTimeout().toNanos();
-    this.openTimeout = new OpenTimeout(config.transitions(), jitterSeed);
-    this.probes = new HalfOpenProbes(config.recovery().permittedProbes());
-    this.successThreshold = config.recovery().successThreshold();
-    this.strictMode = config.recovery().strictMode();
-    this.sinceEpochMillis = clock.epochMillis();
+    this.rules = rules;
+    this.window = rules.newWindow();
+    this.consecutive = rules.newConsecutiveDetector();
+    this.tally = tally;
+    this.listeners = listeners;
+    this.sinceEpochMillis = rules.clock.epochMillis();
   }
 
   public String name() {
@@ -141,8 +129,8 @@ public final class CircuitBreaker {
       return periodPermit;
     }
     if (s == BreakerState.OPEN) {
-      if (clock.nanos() < openUntilNanos) {
-        rejectedCalls++;
+      if (rules.clock.nanos() < openUntilNanos) {
+        countRejected();
         return REJECTED;
       }
       transition(BreakerState.HALF_OPEN, "open_timeout_elapsed", TransitionCause.OPEN_TIMEOUT_ELAPSED);
@@ -151,21 +139,21 @@ public final class CircuitBreaker {
     if (s == BreakerState.HALF_OPEN) {
       return tryAcquireProbe();
     }
-    rejectedCalls++;
+    countRejected();
     return REJECTED;
   }
 
   private long tryAcquireProbe() {
-    long now = clock.nanos();
+    long now = rules.clock.nanos();
     if (probes.leaseExpired(now)) {
       reopen("probe_lease_expired");
     } else {
-      int slot = probes.tryAcquire(now + callTimeoutNanos);
+      int slot = probes.tryAcquire(now + rules.callTimeoutNanos);
       if (slot != 0) {
         return periodPermit | slot;
       }
     }
-    rejectedCalls++;
+    countRejected();
     return REJECTED;
   }
 
@@ -173,9 +161,11 @@ public final class CircuitBreaker {
     if (!counted(permit)) {
       return;
     }
-    successCalls++;
-    latency.record(durationNanos);
-    boolean slow = durationNanos > slowCallNanos;
+    if (tally != null) {
+      tally.successCalls++;
+      tally.latency.record(durationNanos);
+    }
+    boolean slow = durationNanos > rules.slowCallNanos;
     if (permit == periodPermit) {
       BreakerState s = state;
       if (s == BreakerState.CLOSED) {
@@ -193,22 +183,24 @@ public final class CircuitBreaker {
   }
 
   private void onProbeSucceeded(int slot, boolean slow) {
-    if (probes.leaseExpired(clock.nanos())) {
+    if (probes.leaseExpired(rules.clock.nanos())) {
       reopen("probe_lease_expired");
       return;
     }
     probes.release(slot);
     window.record(false, slow);
-    if (strictMode && slow) {
+    if (rules.strictMode && slow) {
       reopen("probe_slow");
-    } else if (probes.succeeded() >= successThreshold) {
+    } else if (probes.succeeded() >= rules.successThreshold) {
       transition(BreakerState.CLOSED, "probes_succeeded", TransitionCause.PROBES_SUCCEEDED);
     }
   }
 
   public void onFailure(long permit, long durationNanos) {
     if (counted(permit)) {
-      failureCalls++;
+      if (tally != null) {
+        tally.failureCalls++;
+      }
       recordFailure(permit, durationNanos);
     }
   }
@@ -216,7 +208,9 @@ public final class CircuitBreaker {
   /** A call that ran past its deadline: counted as a timeout, judged as a failure. */
   public void onTimeout(long permit, long durationNanos) {
     if (counted(permit)) {
-      timeoutCalls++;
+      if (tally != null) {
+        tally.timeoutCalls++;
+      }
       recordFailure(permit, durationNanos);
     }
   }
@@ -224,7 +218,9 @@ public final class CircuitBreaker {
   /** The dependency answered with the caller's own error: counts for neither side. */
   public void onIgnored(long permit) {
     if (counted(permit)) {
-      ignoredCalls++;
+      if (tally != null) {
+        tally.ignoredCalls++;
+      }
       release(permit);
     }
   }
@@ -235,7 +231,7 @@ public final class CircuitBreaker {
    */
   public void release(long permit) {
     if (isProbeOfThisPeriod(permit)) {
-      if (probes.leaseExpired(clock.nanos())) {
+      if (probes.leaseExpired(rules.clock.nanos())) {
         reopen("probe_lease_expired");
       } else {
         probes.release((int) (permit & SLOT_MASK));
@@ -245,17 +241,23 @@ public final class CircuitBreaker {
 
   /** Counts a call refused before the breaker was asked, by its owner's bulkhead. */
   public void countRejected() {
-    rejectedCalls++;
+    if (tally != null) {
+      tally.rejectedCalls++;
+    }
   }
 
   /** Counts a call whose deadline passed while it waited for the owner's bulkhead; judges nothing. */
   public void countTimedOutWaiting() {
-    timeoutCalls++;
+    if (tally != null) {
+      tally.timeoutCalls++;
+    }
   }
 
   private void recordFailure(long permit, long durationNanos) {
-    latency.record(durationNanos);
-    boolean slow = durationNanos > slowCallNanos;
+    if (tally != null) {
+      tally.latency.record(durationNanos);
+    }
+    boolean slow = durationNanos > rules.slowCallNanos;
     if (permit == periodPermit) {
       BreakerState s = state;
       if (s == BreakerState.CLOSED) {
@@ -297,6 +299,8 @@ public final class CircuitBreaker {
 
   private void judgeRates() {
     int calls = window.calls();
+    RateDetector failureRate = rules.failureRate;
+    RateDetector slowCallRate = rules.slowCallRate;
     if (failureRate != null && failureRate.tripped(window.failures(), calls)) {
       transition(BreakerState.OPEN, failureRate.reason("failure_rate", window.failures(), calls), TransitionCause.TRIPPED);
     } else if (slowCallRate != null && slowCallRate.tripped(window.slowCalls(), calls)) {
@@ -310,7 +314,7 @@ public final class CircuitBreaker {
    * whose lease passed fails, and the time window drops expired buckets. Call it from a timer.
    */
   public void tick() {
-    long now = clock.nanos();
+    long now = rules.clock.nanos();
     if (state == BreakerState.OPEN && now >= openUntilNanos) {
       transition(BreakerState.HALF_OPEN, "open_timeout_elapsed", TransitionCause.OPEN_TIMEOUT_ELAPSED);
     } else if (state == BreakerState.HALF_OPEN && probes.leaseExpired(now)) {
@@ -324,7 +328,7 @@ public final class CircuitBreaker {
     if (state != BreakerState.OPEN) {
       return 0;
     }
-    long remaining = openUntilNanos - clock.nanos();
+    long remaining = openUntilNanos - rules.clock.nanos();
     return remaining <= 0 ? 0 : TimeUnit.NANOSECONDS.toMillis(remaining + 999_999);
   }
 
@@ -348,13 +352,10 @@ public final class CircuitBreaker {
    * every state: the outcome of a call admitted before the reset changes nothing.
    */
   public void reset() {
-    successCalls = 0;
-    failureCalls = 0;
-    ignoredCalls = 0;
-    rejectedCalls = 0;
-    timeoutCalls = 0;
-    latency.clear();
-    openTimeout.reset();
+    if (tally != null) {
+      tally.clear();
+    }
+    backoffLevel = 0;
     if (state == BreakerState.CLOSED) {
       newPeriod();
       clearDetection();
@@ -391,18 +392,20 @@ public final class CircuitBreaker {
    * more at backoff level {@code backoffLevel}. Tells no listener, since nothing changed.
    */
   public void restore(BreakerState saved, long sinceEpochMillis, long remainingOpenNanos, int backoffLevel) {
-    openTimeout.restoreLevel(backoffLevel);
+    this.backoffLevel = Math.max(0, backoffLevel);
     state = saved;
     newPeriod();
     this.sinceEpochMillis = sinceEpochMillis;
-    openTimeoutNanos = openTimeout.plainNanos();
-    openUntilNanos = clock.nanos() + Math.max(0, remainingOpenNanos);
+    openTimeoutNanos = rules.openTimeout.plainNanos(this.backoffLevel);
+    openUntilNanos = rules.clock.nanos() + Math.max(0, remainingOpenNanos);
     clearDetection();
-    probes.clear();
+    if (saved == BreakerState.HALF_OPEN || probes != null) {
+      freshProbes();
+    }
   }
 
   private void reopen(String reason) {
-    openTimeout.escalate();
+    backoffLevel++;
     transition(BreakerState.OPEN, reason, TransitionCause.PROBE_FAILED);
   }
 
@@ -414,19 +417,19 @@ public final class CircuitBreaker {
     WindowCounts left = new WindowCounts(window.calls(), window.failures(), window.slowCalls());
     state = to;
     newPeriod();
-    sinceEpochMillis = clock.epochMillis();
+    sinceEpochMillis = rules.clock.epochMillis();
     switch (to) {
       case CLOSED -> {
         clearDetection();
-        openTimeout.reset();
+        backoffLevel = 0;
       }
       case OPEN -> {
-        openTimeoutNanos = openTimeout.nextNanos();
-        openUntilNanos = clock.nanos() + openTimeoutNanos;
+        openTimeoutNanos = rules.openTimeout.nextNanos(backoffLevel);
+        openUntilNanos = rules.clock.nanos() + openTimeoutNanos;
       }
       case HALF_OPEN -> {
         clearDetection();
-        probes.clear();
+        freshProbes();
       }
       default -> { }
     }
@@ -437,6 +440,14 @@ public final class CircuitBreaker {
       } catch (RuntimeException e) {
         LOG.log(System.Logger.Level.WARNING, "transition listener of breaker " + name + " failed", e);
       }
+    }
+  }
+
+  private void freshProbes() {
+    if (probes == null) {
+      probes = new HalfOpenProbes(rules.permittedProbes);
+    } else {
+      probes.clear();
     }
   }
 
@@ -460,9 +471,9 @@ public final class CircuitBreaker {
   private long nextOpenTimeoutNanos() {
     return switch (state) {
       case OPEN -> openTimeoutNanos;
-      case HALF_OPEN -> openTimeout.plainNanos(openTimeout.level() + 1);
-      case CLOSED -> openTimeout.plainNanos();
-      case FORCED_OPEN, DISABLED -> openTimeout.plainNanos(0);
+      case HALF_OPEN -> rules.openTimeout.plainNanos(backoffLevel + 1);
+      case CLOSED -> rules.openTimeout.plainNanos(backoffLevel);
+      case FORCED_OPEN, DISABLED -> rules.openTimeout.plainNanos(0);
     };
   }
 
@@ -473,7 +484,7 @@ public final class CircuitBreaker {
    * snapshot. The state period is in the high bits, since a reset zeroes the counts.
    */
   public long changeMark() {
-    return (epoch << 40) ^ (successCalls + failureCalls + ignoredCalls + rejectedCalls + timeoutCalls);
+    return (epoch << 40) ^ (tally == null ? 0 : tally.sum());
   }
 
   /** The breaker now; the time window is brought up to date first. */
@@ -484,20 +495,20 @@ public final class CircuitBreaker {
         name,
         state,
         sinceEpochMillis,
-        successCalls,
-        failureCalls,
-        ignoredCalls,
-        rejectedCalls,
-        timeoutCalls,
+        tally == null ? 0 : tally.successCalls,
+        tally == null ? 0 : tally.failureCalls,
+        tally == null ? 0 : tally.ignoredCalls,
+        tally == null ? 0 : tally.rejectedCalls,
+        tally == null ? 0 : tally.timeoutCalls,
         calls == 0 ? 0.0 : (double) window.failures() / calls,
         calls == 0 ? 0.0 : (double) window.slowCalls() / calls,
         calls,
-        latency.quantileNanos(0.50) / 1e6,
-        latency.quantileNanos(0.95) / 1e6,
-        latency.quantileNanos(0.99) / 1e6,
+        tally == null ? 0 : tally.latency.quantileNanos(0.50) / 1e6,
+        tally == null ? 0 : tally.latency.quantileNanos(0.95) / 1e6,
+        tally == null ? 0 : tally.latency.quantileNanos(0.99) / 1e6,
         TimeUnit.NANOSECONDS.toMillis(nextOpenTimeoutNanos()),
-        openTimeout.level(),
-        state == BreakerState.OPEN ? clock.epochMillis() + retryAfterMillis() : 0,
+        backoffLevel,
+        state == BreakerState.OPEN ? rules.clock.epochMillis() + retryAfterMillis() : 0,
         state == BreakerState.HALF_OPEN ? probes.inFlight() : 0);
   }
 }

@@ -6,7 +6,8 @@ import java.util.concurrent.TimeUnit;
  * How long an open breaker waits before probing: {@code open_timeout}, multiplied by
  * {@code backoff_multiplier} at each re-open without a close in between (the backoff level), capped
  * at {@code max_open_timeout}, then spread by up to {@code ±jitter} of itself so that many breakers
- * that opened together do not probe together.
+ * that opened together do not probe together. The level is the breaker's; the policy and its
+ * source of jitter may be shared by breakers of one thread.
  */
 final class OpenTimeout {
 
@@ -16,7 +17,6 @@ final class OpenTimeout {
   private final double jitter;
   /** xorshift64* state: jitter needs a little randomness, not an object. */
   private long seed;
-  private int level;
 
   OpenTimeout(BreakerConfig.Transitions config, long seed) {
     this.baseNanos = config.openTimeout().toNanos();
@@ -26,38 +26,17 @@ final class OpenTimeout {
     this.seed = seed == 0 ? 0x9E3779B97F4A7C15L : seed;
   }
 
-  /** The wait for the current level, jittered, never longer than the cap nor shorter than 1 ms. */
-  long nextNanos() {
+  /** The wait for a backoff level, jittered, never longer than the cap nor shorter than 1 ms. */
+  long nextNanos(int level) {
     double backedOff = Math.min(baseNanos * Math.pow(multiplier, level), maxNanos);
     double spread = jitter == 0.0 ? 1.0 : 1.0 + jitter * (2.0 * nextUnit() - 1.0);
     long nanos = (long) Math.min(backedOff * spread, maxNanos);
     return Math.max(nanos, TimeUnit.MILLISECONDS.toNanos(1));
   }
 
-  /** The un-jittered wait of the current level. */
-  long plainNanos() {
-    return plainNanos(level);
-  }
-
   /** The un-jittered wait of a given level. */
   long plainNanos(int atLevel) {
     return (long) Math.min(baseNanos * Math.pow(multiplier, atLevel), maxNanos);
-  }
-
-  void escalate() {
-    level++;
-  }
-
-  void reset() {
-    level = 0;
-  }
-
-  int level() {
-    return level;
-  }
-
-  void restoreLevel(int level) {
-    this.level = Math.max(0, level);
   }
 
   private double nextUnit() {

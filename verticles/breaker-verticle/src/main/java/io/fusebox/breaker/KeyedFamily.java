@@ -5,6 +5,7 @@ import io.fusebox.core.BreakerConfig;
 import io.fusebox.core.BreakerState;
 import io.fusebox.core.CircuitBreaker;
 import io.fusebox.core.CoarseClock;
+import io.fusebox.core.KeyBreakers;
 import io.fusebox.core.Transition;
 import io.fusebox.protocol.AdminAction;
 import io.vertx.core.json.JsonArray;
@@ -35,7 +36,7 @@ public final class KeyedFamily {
   static final int LISTED_KEYS = 100;
 
   private final String name;
-  private final BreakerConfig config;
+  private final KeyBreakers breakers;
   private final CircuitBreaker family;
   private final BiConsumer<String, Transition> onKeyTransition;
   /** Access-ordered: the least recently used key first. */
@@ -52,7 +53,7 @@ public final class KeyedFamily {
   public KeyedFamily(String name, BreakerConfig config, FuseboxConfig.Keyed settings, CircuitBreaker family,
       BiConsumer<String, Transition> onKeyTransition) {
     this.name = name;
-    this.config = config;
+    this.breakers = new KeyBreakers(config, CoarseClock.shared(), t -> onTransition(t.breaker(), t));
     this.family = family;
     this.by = settings.by();
     this.onKeyTransition = onKeyTransition;
@@ -124,18 +125,34 @@ public final class KeyedFamily {
   }
 
   private CircuitBreaker newCore(String key) {
-    // the family's name, shared: a key's own name would cost every key its string
-    CircuitBreaker core = new CircuitBreaker(name, config, CoarseClock.shared());
-    core.addListener(t -> onTransition(key, core, t));
-    return core;
+    return breakers.newBreaker(key);
   }
 
-  private void onTransition(String key, CircuitBreaker core, Transition t) {
-    notClosed.remove(key);
-    if (t.to() != BreakerState.CLOSED) {
-      notClosed.put(key, core);
+  /**
+   * A key's breaker is named by its key; the world hears of its transition under the family's name.
+   * A breaker whose key was forgotten while its call ran may still move: the key's breaker now (if
+   * the key came back) is then another one, in another state, and its place in the list stays.
+   */
+  private void onTransition(String key, Transition t) {
+    CircuitBreaker current = breakerOf(key);
+    if (current != null && current.state() == t.to()) {
+      notClosed.remove(key);
+      if (t.to() != BreakerState.CLOSED) {
+        notClosed.put(key, current);
+      }
     }
-    onKeyTransition.accept(key, t);
+    onKeyTransition.accept(key, new Transition(name, t.from(), t.to(), t.reason(), t.atEpochMillis(), t.window(),
+        t.cause()));
+  }
+
+  /** The breaker of a known key, pinned or not (a transition counts as a use of its key). */
+  private CircuitBreaker breakerOf(String key) {
+    CircuitBreaker core = pinned.get(key);
+    if (core != null) {
+      return core;
+    }
+    Key known = keys.get(key);
+    return known == null ? null : known.core;
   }
 
   /**

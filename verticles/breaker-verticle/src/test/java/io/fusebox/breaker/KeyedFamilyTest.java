@@ -88,6 +88,8 @@ class KeyedFamilyTest extends BreakerTestSupport {
         .containsExactlyInAnyOrderElementsOf(bad);
     assertThat(transitions.stream().filter(t -> "open".equals(t.getString("to"))).map(t -> t.getString("key")))
         .containsExactlyInAnyOrderElementsOf(bad);
+    assertThat(transitions).as("a key's transition is published under its family's name, with the key beside it")
+        .allSatisfy(t -> assertThat(t.getString("breaker")).isEqualTo("tenants"));
   }
 
   @Test

@@ -1,0 +1,76 @@
+package io.fusebox.core;
+
+/**
+ * What a configuration makes of a breaker that no call changes: the clock, the thresholds, the
+ * open-timeout policy, the shape of the window. A breaker keeps only its state beside a reference
+ * to these, so the breakers of a keyed family, made from one configuration on one thread, share
+ * one set and each key costs only what it counts.
+ */
+final class BreakerRules {
+
+  /** The most buckets a key's time window is cut into: a 60 s window in six of 10 s. */
+  static final int KEY_WINDOW_BUCKETS = 6;
+
+  private static final long SECOND = 1_000_000_000L;
+
+  final Clock clock;
+  /** Null when that rule is disabled. */
+  final RateDetector failureRate;
+  /** Null when that rule is disabled. */
+  final RateDetector slowCallRate;
+  final long slowCallNanos;
+  final long callTimeoutNanos;
+  /** Shared by every breaker made with these rules, so by one thread only, as the breakers are. */
+  final OpenTimeout openTimeout;
+  final int permittedProbes;
+  final int successThreshold;
+  final boolean strictMode;
+  private final BreakerConfig.ConsecutiveFailures consecutive;
+  private final BreakerConfig.Window window;
+  private final int windowBuckets;
+  private final long bucketNanos;
+
+  private BreakerRules(BreakerConfig config, Clock clock, long jitterSeed, int maxWindowBuckets) {
+    this.clock = clock;
+    BreakerConfig.FailureRate rate = config.failureRate();
+    this.failureRate = rate.enabled() ? new RateDetector(rate.threshold(), rate.minimumCalls()) : null;
+    this.slowCallRate = config.slowCalls().enabled()
+        ? new RateDetector(config.slowCalls().rateThreshold(), rate.minimumCalls()) : null;
+    this.slowCallNanos = config.slowCalls().threshold().toNanos();
+    this.callTimeoutNanos = config.callTimeout().toNanos();
+    this.openTimeout = new OpenTimeout(config.transitions(), jitterSeed);
+    this.permittedProbes = config.recovery().permittedProbes();
+    this.successThreshold = config.recovery().successThreshold();
+    this.strictMode = config.recovery().strictMode();
+    this.consecutive = config.consecutiveFailures();
+    this.window = rate.window();
+    int seconds = window.duration() == null ? 1 : (int) Math.max(1, window.duration().toSeconds());
+    int bucketSeconds = seconds <= maxWindowBuckets ? 1 : (seconds + maxWindowBuckets - 1) / maxWindowBuckets;
+    this.windowBuckets = (seconds + bucketSeconds - 1) / bucketSeconds;
+    this.bucketNanos = bucketSeconds * SECOND;
+  }
+
+  /** The rules of one breaker: a time window in buckets of one second. */
+  static BreakerRules forBreaker(BreakerConfig config, Clock clock, long jitterSeed) {
+    return new BreakerRules(config, clock, jitterSeed, Integer.MAX_VALUE);
+  }
+
+  /**
+   * The rules shared by a keyed family's breakers: a time window in at most
+   * {@value #KEY_WINDOW_BUCKETS} buckets, which is what makes a key small.
+   */
+  static BreakerRules forKeys(BreakerConfig config, Clock clock, long jitterSeed) {
+    return new BreakerRules(config, clock, jitterSeed, KEY_WINDOW_BUCKETS);
+  }
+
+  OutcomeWindow newWindow() {
+    return window.type() == BreakerConfig.WindowType.COUNT_BASED
+        ? new CountWindow(window.size())
+        : new TimeWindow(clock, windowBuckets, bucketNanos);
+  }
+
+  /** Null when that rule is disabled. */
+  ConsecutiveFailureDetector newConsecutiveDetector() {
+    return consecutive.enabled() ? new ConsecutiveFailureDetector(consecutive.threshold(), consecutive.noiseAware()) : null;
+  }
+}
