@@ -11,8 +11,6 @@ final class BreakerRules {
   /** The most buckets a key's time window is cut into: a 60 s window in six of 10 s. */
   static final int KEY_WINDOW_BUCKETS = 6;
 
-  private static final long SECOND = 1_000_000_000L;
-
   final Clock clock;
   /** Null when that rule is disabled. */
   final RateDetector failureRate;
@@ -28,7 +26,7 @@ final class BreakerRules {
   private final BreakerConfig.ConsecutiveFailures consecutive;
   private final BreakerConfig.Window window;
   private final int windowBuckets;
-  private final long bucketNanos;
+  private final int bucketSeconds;
 
   private BreakerRules(BreakerConfig config, Clock clock, long jitterSeed, int maxWindowBuckets) {
     this.clock = clock;
@@ -45,9 +43,8 @@ final class BreakerRules {
     this.consecutive = config.consecutiveFailures();
     this.window = rate.window();
     int seconds = window.duration() == null ? 1 : (int) Math.max(1, window.duration().toSeconds());
-    int bucketSeconds = seconds <= maxWindowBuckets ? 1 : (seconds + maxWindowBuckets - 1) / maxWindowBuckets;
+    this.bucketSeconds = seconds <= maxWindowBuckets ? 1 : (seconds + maxWindowBuckets - 1) / maxWindowBuckets;
     this.windowBuckets = (seconds + bucketSeconds - 1) / bucketSeconds;
-    this.bucketNanos = bucketSeconds * SECOND;
   }
 
   /** The rules of one breaker: a time window in buckets of one second. */
@@ -66,7 +63,7 @@ final class BreakerRules {
   OutcomeWindow newWindow() {
     return window.type() == BreakerConfig.WindowType.COUNT_BASED
         ? new CountWindow(window.size())
-        : new TimeWindow(clock, windowBuckets, bucketNanos);
+        : new TimeWindow(clock, windowBuckets, bucketSeconds);
   }
 
   /** Null when that rule is disabled. */

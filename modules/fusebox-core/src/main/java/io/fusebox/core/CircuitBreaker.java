@@ -70,8 +70,6 @@ public final class CircuitBreaker {
   private int backoffLevel;
   /** Counts state periods: every transition and every reset starts one. */
   private long epoch;
-  /** The permit of a call admitted in this period that is no probe: {@code epoch << SLOT_BITS}. */
-  private long periodPermit;
   /** The first permit of the period the last reset started; outcomes of older permits are not counted. */
   private long countedFrom;
   private long sinceEpochMillis;
@@ -126,7 +124,7 @@ public final class CircuitBreaker {
   public long tryAcquire() {
     BreakerState s = state;
     if (s == BreakerState.CLOSED || s == BreakerState.DISABLED) {
-      return periodPermit;
+      return periodPermit();
     }
     if (s == BreakerState.OPEN) {
       if (rules.clock.nanos() < openUntilNanos) {
@@ -150,7 +148,7 @@ public final class CircuitBreaker {
     } else {
       int slot = probes.tryAcquire(now + rules.callTimeoutNanos);
       if (slot != 0) {
-        return periodPermit | slot;
+        return periodPermit() | slot;
       }
     }
     countRejected();
@@ -166,7 +164,7 @@ public final class CircuitBreaker {
       tally.latency.record(durationNanos);
     }
     boolean slow = durationNanos > rules.slowCallNanos;
-    if (permit == periodPermit) {
+    if (permit == periodPermit()) {
       BreakerState s = state;
       if (s == BreakerState.CLOSED) {
         window.record(false, slow);
@@ -258,7 +256,7 @@ public final class CircuitBreaker {
       tally.latency.record(durationNanos);
     }
     boolean slow = durationNanos > rules.slowCallNanos;
-    if (permit == periodPermit) {
+    if (permit == periodPermit()) {
       BreakerState s = state;
       if (s == BreakerState.CLOSED) {
         window.record(true, slow);
@@ -362,7 +360,7 @@ public final class CircuitBreaker {
     } else {
       transition(BreakerState.CLOSED, "admin:reset", TransitionCause.ADMIN);
     }
-    countedFrom = periodPermit;
+    countedFrom = periodPermit();
   }
 
   /**
@@ -451,9 +449,13 @@ public final class CircuitBreaker {
     }
   }
 
+  /** The permit of a call admitted in this period that is no probe (derived, not kept: a key is small). */
+  private long periodPermit() {
+    return epoch << SLOT_BITS;
+  }
+
   private void newPeriod() {
     epoch++;
-    periodPermit = epoch << SLOT_BITS;
   }
 
   private void clearDetection() {

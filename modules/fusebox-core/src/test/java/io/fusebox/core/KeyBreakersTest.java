@@ -5,7 +5,6 @@ import static io.fusebox.core.Breakers.admitted;
 import static io.fusebox.core.Breakers.fail;
 import static io.fusebox.core.Breakers.succeed;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.data.Offset.offset;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -82,21 +81,5 @@ class KeyBreakersTest {
     assertThat(alone.snapshot().windowCalls()).as("a breaker's own window forgets a second at a time").isEqualTo(4);
     clock.advance(Duration.ofSeconds(9));
     assertThat(alone.snapshot().windowCalls()).isZero();
-  }
-
-  @Test
-  void aTimeWindowBucketThatFillsIsHalvedAndKeepsItsRates() {
-    TimeWindow window = new TimeWindow(clock, 1, Duration.ofSeconds(1).toNanos());
-    int full = (1 << 21) - 1;
-    for (int i = 0; i < full; i++) {
-      window.record(i % 4 == 0, i % 2 == 0);
-    }
-    assertThat(window.calls()).isEqualTo(full);
-
-    window.record(true, false);
-
-    assertThat(window.calls()).isEqualTo(full / 2 + 1);
-    assertThat((double) window.failures() / window.calls()).isCloseTo(0.25, offset(0.001));
-    assertThat((double) window.slowCalls() / window.calls()).isCloseTo(0.5, offset(0.001));
   }
 }
