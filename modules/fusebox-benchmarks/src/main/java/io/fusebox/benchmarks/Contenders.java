@@ -23,6 +23,10 @@ final class Contenders {
   }
 
   static CircuitBreaker fusebox(boolean timeWindow, Clock clock) {
+    return new CircuitBreaker("bench", fuseboxConfig(timeWindow), clock);
+  }
+
+  static BreakerConfig fuseboxConfig(boolean timeWindow) {
     BreakerConfigBuilder config = BreakerConfig.builder()
         .failureRate(0.5)
         .minimumCalls(10)
@@ -34,7 +38,7 @@ final class Contenders {
     } else {
       config.countWindow(WINDOW_CALLS);
     }
-    return new CircuitBreaker("bench", config.build(), clock);
+    return config.build();
   }
 
   static io.github.resilience4j.circuitbreaker.CircuitBreaker resilience4j(boolean timeWindow) {

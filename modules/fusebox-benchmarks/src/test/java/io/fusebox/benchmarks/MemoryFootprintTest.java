@@ -30,4 +30,11 @@ class MemoryFootprintTest {
     assertThat(fusebox.detectionBytes()).isLessThanOrEqualTo(1024);
     assertThat(fusebox.totalBytes()).isLessThan(row("Resilience4j", "time").totalBytes());
   }
+
+  @Test
+  void aKeyOfAKeyedFamilyKeepsItsBreakerWithinAThirdOfAKilobyte() {
+    assertThat(row("Fusebox key", "time").totalBytes()).as("a 60 s window in six buckets").isLessThanOrEqualTo(256);
+    assertThat(row("Fusebox key", "count").totalBytes()).as("a window of 100 calls, a byte each").isLessThanOrEqualTo(320);
+    assertThat(row("Fusebox key", "count").totalBytes()).isLessThan(row("Fusebox", "count").totalBytes() / 3);
+  }
 }

@@ -23,8 +23,11 @@ final class BreakerRules {
   final int permittedProbes;
   final int successThreshold;
   final boolean strictMode;
-  private final BreakerConfig.ConsecutiveFailures consecutive;
-  private final BreakerConfig.Window window;
+  /** 0 when that rule is disabled. */
+  private final int consecutiveThreshold;
+  private final boolean consecutiveNoiseAware;
+  /** The calls a count window holds; 0 for a time window. */
+  private final int windowCalls;
   private final int windowBuckets;
   private final int bucketSeconds;
 
@@ -40,8 +43,12 @@ final class BreakerRules {
     this.permittedProbes = config.recovery().permittedProbes();
     this.successThreshold = config.recovery().successThreshold();
     this.strictMode = config.recovery().strictMode();
-    this.consecutive = config.consecutiveFailures();
-    this.window = rate.window();
+    // numbers, not the configuration's records: a breaker alone keeps these too, and within 1 KB
+    BreakerConfig.ConsecutiveFailures consecutive = config.consecutiveFailures();
+    this.consecutiveThreshold = consecutive.enabled() ? consecutive.threshold() : 0;
+    this.consecutiveNoiseAware = consecutive.noiseAware();
+    BreakerConfig.Window window = rate.window();
+    this.windowCalls = window.type() == BreakerConfig.WindowType.COUNT_BASED ? window.size() : 0;
     int seconds = window.duration() == null ? 1 : (int) Math.max(1, window.duration().toSeconds());
     this.bucketSeconds = seconds <= maxWindowBuckets ? 1 : (seconds + maxWindowBuckets - 1) / maxWindowBuckets;
     this.windowBuckets = (seconds + bucketSeconds - 1) / bucketSeconds;
@@ -61,13 +68,11 @@ final class BreakerRules {
   }
 
   OutcomeWindow newWindow() {
-    return window.type() == BreakerConfig.WindowType.COUNT_BASED
-        ? new CountWindow(window.size())
-        : new TimeWindow(clock, windowBuckets, bucketSeconds);
+    return windowCalls > 0 ? new CountWindow(windowCalls) : new TimeWindow(clock, windowBuckets, bucketSeconds);
   }
 
   /** Null when that rule is disabled. */
   ConsecutiveFailureDetector newConsecutiveDetector() {
-    return consecutive.enabled() ? new ConsecutiveFailureDetector(consecutive.threshold(), consecutive.noiseAware()) : null;
+    return consecutiveThreshold > 0 ? new ConsecutiveFailureDetector(consecutiveThreshold, consecutiveNoiseAware) : null;
   }
 }
