@@ -61,6 +61,8 @@ public final class CircuitBreaker {
   private final ConsecutiveFailureDetector consecutive;
   /** Null for a keyed family's key, whose calls the family counts. */
   private final Tally tally;
+  /** The tally's histogram, null with it: one load less on the record path. */
+  private final LatencyHistogram latency;
   /** Made at the first half-open: most breakers never need it. */
   private HalfOpenProbes probes;
   private TransitionListener[] listeners;
@@ -74,8 +76,8 @@ public final class CircuitBreaker {
   private long countedFrom;
   private long sinceEpochMillis;
   private long openUntilNanos;
-  /** The open timeout in force while open. */
-  private long openTimeoutNanos;
+  /** The open timeout in force while open, for snapshots: in milliseconds, which is what they show. */
+  private int openTimeoutMillis;
 
   public CircuitBreaker(String name, BreakerConfig config, Clock clock) {
     this(name, config, clock, System.nanoTime());
@@ -97,6 +99,7 @@ public final class CircuitBreaker {
     this.window = rules.newWindow();
     this.consecutive = rules.newConsecutiveDetector();
     this.tally = tally;
+    this.latency = tally == null ? null : tally.latency;
     this.listeners = listeners;
     this.sinceEpochMillis = rules.clock.epochMillis();
   }
@@ -161,7 +164,7 @@ public final class CircuitBreaker {
     }
     if (tally != null) {
       tally.successCalls++;
-      tally.latency.record(durationNanos);
+      latency.record(durationNanos);
     }
     boolean slow = durationNanos > rules.slowCallNanos;
     if (permit == periodPermit()) {
@@ -253,7 +256,7 @@ public final class CircuitBreaker {
 
   private void recordFailure(long permit, long durationNanos) {
     if (tally != null) {
-      tally.latency.record(durationNanos);
+      latency.record(durationNanos);
     }
     boolean slow = durationNanos > rules.slowCallNanos;
     if (permit == periodPermit()) {
@@ -394,7 +397,7 @@ public final class CircuitBreaker {
     state = saved;
     newPeriod();
     this.sinceEpochMillis = sinceEpochMillis;
-    openTimeoutNanos = rules.openTimeout.plainNanos(this.backoffLevel);
+    openTimeoutMillis = millis(rules.openTimeout.plainNanos(this.backoffLevel));
     openUntilNanos = rules.clock.nanos() + Math.max(0, remainingOpenNanos);
     clearDetection();
     if (saved == BreakerState.HALF_OPEN || probes != null) {
@@ -422,7 +425,8 @@ public final class CircuitBreaker {
         backoffLevel = 0;
       }
       case OPEN -> {
-        openTimeoutNanos = rules.openTimeout.nextNanos(backoffLevel);
+        long openTimeoutNanos = rules.openTimeout.nextNanos(backoffLevel);
+        openTimeoutMillis = millis(openTimeoutNanos);
         openUntilNanos = rules.clock.nanos() + openTimeoutNanos;
       }
       case HALF_OPEN -> {
@@ -439,6 +443,10 @@ public final class CircuitBreaker {
         LOG.log(System.Logger.Level.WARNING, "transition listener of breaker " + name + " failed", e);
       }
     }
+  }
+
+  private static int millis(long nanos) {
+    return (int) Math.min(Integer.MAX_VALUE, TimeUnit.NANOSECONDS.toMillis(nanos));
   }
 
   private void freshProbes() {
@@ -472,7 +480,7 @@ public final class CircuitBreaker {
    */
   private long nextOpenTimeoutNanos() {
     return switch (state) {
-      case OPEN -> openTimeoutNanos;
+      case OPEN -> TimeUnit.MILLISECONDS.toNanos(openTimeoutMillis);
       case HALF_OPEN -> rules.openTimeout.plainNanos(backoffLevel + 1);
       case CLOSED -> rules.openTimeout.plainNanos(backoffLevel);
       case FORCED_OPEN, DISABLED -> rules.openTimeout.plainNanos(0);
