@@ -193,11 +193,17 @@ class FuseboxBreakerTest {
   }
 
   @Test
-  void aWaitingCallLeavesTheQueueAtItsDeadline() {
-    FuseboxBreaker breaker = quiet(vertx, "queued", detectorsOff().maxConcurrentCalls(1).maxWaitQueue(4)
-        .callTimeout(Duration.ofMillis(300)).build());
-    breaker.execute(() -> Promise.<String>promise().future());
-    Throwable waited = failure(breaker.execute(() -> Future.succeededFuture("late")));
+  void aWaitingCallLeavesTheQueueAtItsDeadline() throws Exception {
+    Context context = vertx.getOrCreateContext();
+    FuseboxBreaker breaker = onContext(context, () -> quiet(vertx, "queued", detectorsOff().maxConcurrentCalls(1)
+        .maxWaitQueue(4).callTimeout(Duration.ofMillis(300)).build()));
+    // both in one task on the breaker's context: the hung call's deadline frees its slot within the
+    // same millisecond as the waiting call's deadline, not a hop later (which left it 1 ms to run)
+    Future<String> late = onContext(context, () -> {
+      breaker.execute(() -> Promise.<String>promise().future());
+      return breaker.execute(() -> Future.succeededFuture("late"));
+    });
+    Throwable waited = failure(late);
     assertThat(waited).isInstanceOf(CallTimeoutException.class).hasMessageContaining("waiting for a bulkhead slot");
   }
 }
