@@ -173,6 +173,11 @@ final class NodeProcess implements AutoCloseable {
   /** A full GC in the node (jcmd), then its heap in use, from its own /metrics. */
   long heapAfterGc() throws Exception {
     jcmd("GC.run");
+    return heapUsed();
+  }
+
+  /** The heap in use now, as the node's {@code /metrics} tells it; after a full GC, its live heap. */
+  long heapUsed() throws Exception {
     return (long) metric("jvm_memory_used_bytes", "area=\"heap\"");
   }
 

@@ -28,10 +28,10 @@ final class Soak implements Scenario {
         Mixed traffic for the mode's duration: an HTTP breaker at 150 calls/s (a noisy dependency that fails \
         every call one sample period in four), a PostgreSQL breaker (`SELECT 1`) and a Redis breaker (`PING`) at \
         50 calls/s each, both through a TCP fault proxy that holds all traffic one period in four. At each sample \
-        the node runs a full GC (`jcmd GC.run`) and its heap and event-bus handlers are read from its `/metrics`, \
-        its live threads from a thread dump (but the JIT's compiler threads, which the JVM adds and removes with \
-        its compile load), its connections to PostgreSQL and Redis from the proxies, its pending Vert.x timers from a \
-        class histogram of its live objects. Targets: the heap after GC flat (full mode: least-squares slope under \
+        the node's pending Vert.x timers are counted in a class histogram of its live objects (`jcmd \
+        GC.class_histogram`, which runs a full GC first), then its heap and event-bus handlers are read from its \
+        `/metrics`, its live threads from a thread dump (but the JIT's compiler threads, which the JVM adds and \
+        removes with its compile load), its connections to PostgreSQL and Redis from the proxies. Targets: the heap after GC flat (full mode: least-squares slope under \
         0.2 MB/min, 12 MB an hour, after the first sample; short mode: under 2 MB of growth), threads, handlers and \
         connections no higher at the end than at the first sample, and no more timers pending once the load is over \
         than after a first healthy period of it (under load each call in flight holds its deadline timer).""");
@@ -80,9 +80,13 @@ final class Soak implements Scenario {
         }
         Thread.sleep(mode.soakSample().toMillis());
         if (!outage) {
-          samples.add(new Sample((System.nanoTime() - start) / 60e9, node.heapAfterGc(),
+          // one full GC a sample: the class histogram that counts the timers collects first, so the
+          // heap read after it is the heap after GC
+          long timers = node.pendingTimers();
+          long heap = node.heapUsed();
+          samples.add(new Sample((System.nanoTime() - start) / 60e9, heap,
               node.threadsButCompilers(), node.metric("vertx_eventbus_handlers", ""),
-              pgProxy.serverConnections(), redisProxy.serverConnections(), node.pendingTimers()));
+              pgProxy.serverConnections(), redisProxy.serverConnections(), timers));
         }
       }
       http.behave(SimulatedDependency.Behaviour.noisy());
