@@ -26,10 +26,13 @@ import java.util.function.Function;
  *       connection after a long outage, starving the pool once the dependency was back. (Rare: the
  *       adapter's {@link RequestGate} sends no more requests than the pool has connections.)
  *   <li>The pool's own acquisition timeout ({@code RequestOptions#setConnectTimeout}, which WebClient's
- *       {@code timeout} also sets) is not used: in Vert.x 5.0.x its timer can fire for a waiter the
- *       pool has just handed a connection, completing that waiter twice ("Promise already
- *       completed" from the pool, logged as an unhandled exception), which a node paused under load
- *       (a long GC, SIGSTOP) makes likely, since every timer and every recycle then fire together.
+ *       {@code timeout} also sets) is not used: in Vert.x 5.0.7 its timer can fire for a waiter the
+ *       pool is handing a connection given back on another event loop, completing that waiter twice
+ *       ("Promise already completed" from the pool, logged as an unhandled exception) and losing the
+ *       connection; fixed in Vert.x 5.1.3 (vert-x3/vert.x#6169). A client used from several event
+ *       loops under deadlines of milliseconds met it within a second ({@code PoolWaiterRaceTest});
+ *       a paused node (a long GC, SIGSTOP) makes it likely, since every timer and every given-back
+ *       connection then come due together.
  * </ul>
  *
  * @param <T> what the response is turned into

@@ -89,6 +89,14 @@ public final class BreakerHarness {
         .countWindow(100);
   }
 
+  /** Holds the calling thread busy, as a pause of the process holds an event loop. */
+  public static void stall(long millis) {
+    long until = System.nanoTime() + millis * 1_000_000;
+    while (System.nanoTime() < until) {
+      Thread.onSpinWait();
+    }
+  }
+
   public static <T> T await(Future<T> future) {
     try {
       return future.await(30, TimeUnit.SECONDS);

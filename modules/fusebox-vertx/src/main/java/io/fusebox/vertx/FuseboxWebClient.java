@@ -10,8 +10,18 @@ import io.vertx.ext.web.client.WebClient;
 /**
  * A {@link WebClient} whose requests go through a breaker, classified by status as the HTTP adapter
  * does: {@code 5xx} responses are failures, {@code 4xx} the caller's (counted as ignored), the rest
- * successes; a response is handed back whatever it counts as. A request without a timeout of its
- * own gets the breaker's call timeout, so its connection goes back to the pool at the deadline.
+ * successes; a response is handed back whatever it counts as.
+ *
+ * <p>The breaker answers every call by its call timeout. A request that sets no timeout of its own
+ * gets the call timeout as its idle timeout, so a connection whose server has gone silent goes back
+ * to the pool by then. It does not get the whole-request {@code timeout}, which also arms the pool's
+ * acquisition timeout: in Vert.x 5.0.7 that timer can fire for a waiter the pool is just handing a
+ * connection to another event loop, and the waiter is completed twice ("Promise already completed",
+ * logged as unhandled) and the connection is never given back (fixed in Vert.x 5.1.3). A WebClient
+ * shared by breakers or verticles on several event loops met it within a second under load. The
+ * price: a request still waiting for a pooled connection at its deadline is answered by the breaker
+ * then, but stays in the pool's queue and is sent when a connection frees, as any request whose
+ * caller gave up; size the client's pool for the breaker's concurrency to keep that queue empty.
  *
  * <pre>{@code
  * FuseboxBreaker breaker = FuseboxBreaker.create(vertx, "catalog");
@@ -74,8 +84,9 @@ public final class FuseboxWebClient {
 
   @SuppressWarnings("deprecation")
   private HttpRequest<Buffer> bounded(HttpRequest<Buffer> request) {
-    // the whole-request timeout (deprecated in favour of idle and connect timeouts, which bound no
-    // deadline) is what gives the connection back when the breaker answers
-    return request.timeout() > 0 ? request : request.timeout(breaker.callTimeoutMillis());
+    if (request.timeout() > 0 || request.idleTimeout() > 0) {
+      return request;
+    }
+    return request.idleTimeout(breaker.callTimeoutMillis());
   }
 }
