@@ -111,6 +111,7 @@ public final class ManyBreakers {
   private static String range(long[] millis) {
     long[] sorted = millis.clone();
     Arrays.sort(sorted);
-    return sorted[0] + " - " + sorted[sorted.length - 1] + " (median " + sorted[sorted.length / 2] + ")";
+    return sorted[0] + " - " + sorted[sorted.length - 1] + " (median " + sorted[sorted.length / 2] + "; in order "
+        + Arrays.toString(millis) + ")";
   }
 }
