@@ -76,6 +76,8 @@ public final class DeployedFootprint {
     // one first, so that classes, pools and the registry's shared parts are there before counting
     deploy.apply(-1).await(30, TimeUnit.SECONDS);
     Thread.sleep(1500);
+    // scraped before each reading, as a node's /metrics is: what a scrape keeps is a breaker's too
+    registry.scrape();
     Map<String, long[]> before = histogram();
     long heapBefore = usedAfterGc();
     List<Future<?>> all = new ArrayList<>();
@@ -86,6 +88,7 @@ public final class DeployedFootprint {
     Future.all(all).await(120, TimeUnit.SECONDS);
     long took = System.nanoTime() - start;
     Thread.sleep(1500);
+    registry.scrape();
     long heapAfter = usedAfterGc();
     Map<String, long[]> after = histogram();
     // what was deployed must outlive the measurement: a keyed family is reachable only from here,

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.WeakHashMap;
@@ -62,45 +63,86 @@ final class PrometheusBreakers implements MultiCollector {
   private final Map<Series, Labelled> breakers = new ConcurrentHashMap<>();
 
   /**
-   * A breaker's numbers with the label sets of its series, made once: building and validating them
-   * at every scrape (a regex per label name, a sort per set) was a third of writing 10,000 breakers.
+   * A breaker's numbers with the label sets of its series, each made at the first scrape that
+   * writes it and kept: building and validating them at every scrape (a regex per label name, a sort
+   * per set) was a third of writing 10,000 breakers. Kept, they cost a scraped breaker about 900
+   * bytes (the sets of its 7 to 8 usual series); a registry nobody scrapes pays nothing.
    */
   private static final class Labelled {
     private static final BreakerState[] STATES = BreakerState.values();
 
     final BreakerMeters meters;
-    final Labels labels;
-    final Labels[] byResult = new Labels[RESULTS_BY_LABEL.size()];
-    final Labels[] byState = new Labels[STATES.length];
-    final Labels[][] byTransition = new Labels[STATES.length][STATES.length];
-    final Labels[] keys;
-    final Map<String, Labels> byFallback = new ConcurrentHashMap<>();
+    private Labels labels;
+    private Labels[] byResult;
+    private Labels[] byState;
+    private Labels[] byTransition;
+    private Labels[] keys;
+    private Map<String, Labels> byFallback;
 
     Labelled(BreakerMeters meters) {
       this.meters = meters;
-      labels = Labels.of("name", meters.breaker(), "node", meters.node());
-      for (int i = 0; i < byResult.length; i++) {
-        byResult[i] = labels.add("result", RESULTS_BY_LABEL.get(i).label());
-      }
-      for (BreakerState s : STATES) {
-        byState[s.ordinal()] = labels.add("state", s.wireName());
-      }
-      keys = new Labels[] {labels.add("state", "not_closed"), labels.add("state", "tracked"),
-          labels.add("cause", "idle"), labels.add("cause", "size")};
     }
 
-    /** Racy but safe: a {@link Labels} is immutable, so two scrapes at once make equal ones. */
-    Labels transition(BreakerState from, BreakerState to) {
-      Labels made = byTransition[from.ordinal()][to.ordinal()];
+    // made by collect(), one scrape at a time
+
+    Labels labels() {
+      if (labels == null) {
+        labels = Labels.of("name", meters.breaker(), "node", meters.node());
+      }
+      return labels;
+    }
+
+    /** The set of the {@code i}th of {@link #RESULTS_BY_LABEL}. */
+    Labels result(int i) {
+      if (byResult == null) {
+        byResult = new Labels[RESULTS_BY_LABEL.size()];
+        for (int r = 0; r < byResult.length; r++) {
+          byResult[r] = labels().add("result", RESULTS_BY_LABEL.get(r).label());
+        }
+      }
+      return byResult[i];
+    }
+
+    Labels state(BreakerState s) {
+      if (byState == null) {
+        byState = new Labels[STATES.length];
+      }
+      Labels made = byState[s.ordinal()];
       if (made == null) {
-        made = labels.merge(new String[] {"from", "to"}, new String[] {from.wireName(), to.wireName()});
-        byTransition[from.ordinal()][to.ordinal()] = made;
+        made = labels().add("state", s.wireName());
+        byState[s.ordinal()] = made;
       }
       return made;
     }
 
+    Labels transition(BreakerState from, BreakerState to) {
+      if (byTransition == null) {
+        byTransition = new Labels[STATES.length * STATES.length];
+      }
+      int i = from.ordinal() * STATES.length + to.ordinal();
+      Labels made = byTransition[i];
+      if (made == null) {
+        made = labels().merge(new String[] {"from", "to"}, new String[] {from.wireName(), to.wireName()});
+        byTransition[i] = made;
+      }
+      return made;
+    }
+
+    /** not_closed, tracked (label {@code state}), idle, size (label {@code cause}). */
+    Labels[] keys() {
+      if (keys == null) {
+        Labels l = labels();
+        keys = new Labels[] {l.add("state", "not_closed"), l.add("state", "tracked"), l.add("cause", "idle"),
+            l.add("cause", "size")};
+      }
+      return keys;
+    }
+
     Labels fallback(String type) {
-      return byFallback.computeIfAbsent(type, t -> labels.add("type", t));
+      if (byFallback == null) {
+        byFallback = new HashMap<>(4);
+      }
+      return byFallback.computeIfAbsent(type, t -> labels().add("type", t));
     }
   }
 
@@ -145,8 +187,9 @@ final class PrometheusBreakers implements MultiCollector {
     return NAMES;
   }
 
+  /** One scrape at a time, which also guards each breaker's sets made on first use. */
   @Override
-  public MetricSnapshots collect() {
+  public synchronized MetricSnapshots collect() {
     GaugeSnapshot.Builder state = GaugeSnapshot.builder().name(STATE)
         .help("0 closed, 1 open, 2 half_open, 3 disabled, 4 forced_open");
     CounterSnapshot.Builder requests = CounterSnapshot.builder().name(REQUESTS).help("Calls through the breaker by result");
@@ -171,27 +214,28 @@ final class PrometheusBreakers implements MultiCollector {
     sorted.sort(BY_LABELS);
     for (Labelled l : sorted) {
       BreakerMeters m = l.meters;
-      Labels labels = l.labels;
+      Labels labels = l.labels();
       state.dataPoint(gauge(labels, m.stateCode()));
       failureRate.dataPoint(gauge(labels, m.failureRate()));
       slowCallRate.dataPoint(gauge(labels, m.slowCallRate()));
-      for (int i = 0; i < l.byResult.length; i++) {
-        requests.dataPoint(counter(l.byResult[i], m.requests(RESULTS_BY_LABEL.get(i))));
+      for (int i = 0; i < RESULTS_BY_LABEL.size(); i++) {
+        requests.dataPoint(counter(l.result(i), m.requests(RESULTS_BY_LABEL.get(i))));
       }
       for (BreakerState s : STATES_BY_LABEL) {
         // a state the breaker has never been in has no series (10,000 breakers made 40,000 zeros)
         if (m.hasBeenIn(s)) {
-          durations.dataPoint(gauge(l.byState[s.ordinal()], m.secondsIn(s)));
+          durations.dataPoint(gauge(l.state(s), m.secondsIn(s)));
         }
       }
       m.forEachTransition((from, to, n) -> transitions.dataPoint(counter(l.transition(from, to), n)));
       m.forEachFallback((type, n) -> fallbacks.dataPoint(counter(l.fallback(type), n)));
       long[] k = m.keys();
       if (k != null) {
-        keys.dataPoint(gauge(l.keys[0], k[1]));
-        keys.dataPoint(gauge(l.keys[1], k[0]));
-        forgotten.dataPoint(counter(l.keys[2], k[3]));
-        forgotten.dataPoint(counter(l.keys[3], k[2]));
+        Labels[] byKeys = l.keys();
+        keys.dataPoint(gauge(byKeys[0], k[1]));
+        keys.dataPoint(gauge(byKeys[1], k[0]));
+        forgotten.dataPoint(counter(byKeys[2], k[3]));
+        forgotten.dataPoint(counter(byKeys[3], k[2]));
         for (String key : m.topKeys()) {
           keyOpen.dataPoint(gauge(labels.add("key", key), 1));
         }
