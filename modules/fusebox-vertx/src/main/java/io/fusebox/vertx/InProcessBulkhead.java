@@ -7,8 +7,9 @@ import java.util.function.Supplier;
 
 /**
  * {@code bulkhead.max_concurrent_calls} calls in flight, then up to {@code max_wait_queue} waiting
- * in arrival order; a waiting call's wait counts against its deadline, and one whose deadline passes
- * leaves the queue with a timeout. Beyond the queue a call fails at once with 429 {@code bulkhead_full}.
+ * in arrival order; a waiting call's wait counts against its deadline, and one whose deadline passes,
+ * or that has less than a tenth of it left when a slot frees, leaves the queue with a timeout that
+ * does not count against the dependency. Beyond the queue a call fails at once with 429 {@code bulkhead_full}.
  * A call whose operation completes at once never holds a slot. Runs on the breaker's context only.
  */
 final class InProcessBulkhead {
@@ -49,7 +50,7 @@ final class InProcessBulkhead {
     Waiting<T> call = new Waiting<>(operation, classifier, System.nanoTime() + breaker.callTimeoutMillis() * 1_000_000);
     call.timer = breaker.vertx().setTimer(Math.max(1, breaker.callTimeoutMillis()), id -> {
       if (waiting.remove(call)) {
-        call.answer.fail(breaker.refusals().timedOutWaiting());
+        call.answer.fail(breaker.refusals().timedOutWaiting("the deadline passed while waiting for a bulkhead slot"));
       }
     });
     waiting.add(call);
@@ -70,8 +71,11 @@ final class InProcessBulkhead {
   private <T> void start(Waiting<T> call) {
     breaker.vertx().cancelTimer(call.timer);
     long remainingMillis = (call.deadlineNanos - System.nanoTime()) / 1_000_000;
-    if (remainingMillis <= 0) {
-      call.answer.fail(breaker.refusals().timedOutWaiting());
+    // with less than a tenth of its time left the operation would almost surely time out, and the
+    // breaker would blame the dependency for the wait in this queue
+    if (remainingMillis * 10 < breaker.callTimeoutMillis()) {
+      call.answer.fail(breaker.refusals().timedOutWaiting(
+          "less than a tenth of the deadline was left after waiting for a bulkhead slot"));
       return;
     }
     breaker.calls().run(call.operation, call.classifier, remainingMillis).onComplete(call.answer);

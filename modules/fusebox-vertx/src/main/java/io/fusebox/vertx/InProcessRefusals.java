@@ -52,9 +52,10 @@ final class InProcessRefusals {
             + " waiting"));
   }
 
-  RuntimeException timedOutWaiting() {
+  /** @param detail why the wait ended the call */
+  RuntimeException timedOutWaiting(String detail) {
     breaker.countTimedOutWaiting();
-    return timeout("the deadline passed while waiting for a bulkhead slot");
+    return timeout(detail);
   }
 
   RuntimeException timeout(String detail) {

@@ -19,8 +19,11 @@ import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -205,5 +208,31 @@ class FuseboxBreakerTest {
     });
     Throwable waited = failure(late);
     assertThat(waited).isInstanceOf(CallTimeoutException.class).hasMessageContaining("waiting for a bulkhead slot");
+  }
+
+  @Test
+  void aWaitingCallWithLessThanATenthOfItsDeadlineLeftIsAnsweredNotRunWhenASlotFrees() throws Exception {
+    Context context = vertx.getOrCreateContext();
+    FuseboxBreaker breaker = onContext(context, () -> quiet(vertx, "sliver", detectorsOff().maxConcurrentCalls(1)
+        .maxWaitQueue(4).callTimeout(Duration.ofMillis(1000)).build()));
+    Promise<String> holding = Promise.promise();
+    AtomicBoolean ran = new AtomicBoolean();
+    AtomicLong queuedAt = new AtomicLong();
+    Future<String> waiting = onContext(context, () -> {
+      queuedAt.set(System.nanoTime());
+      breaker.execute(holding::future);
+      return breaker.execute(() -> {
+        ran.set(true);
+        return Future.succeededFuture("ran");
+      });
+    });
+    // the slot frees with at most 80 ms of the waiting call's 1,000 left (or after its own deadline
+    // has answered it)
+    Awaitility.await().pollInterval(Duration.ofMillis(5))
+        .until(() -> System.nanoTime() - queuedAt.get() >= TimeUnit.MILLISECONDS.toNanos(920));
+    context.runOnContext(v -> holding.complete("done"));
+
+    assertThat(failure(waiting)).isInstanceOf(CallTimeoutException.class).hasMessageContaining("bulkhead slot");
+    assertThat(ran).as("the waiting call's operation never ran").isFalse();
   }
 }

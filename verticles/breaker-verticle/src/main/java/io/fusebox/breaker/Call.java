@@ -23,6 +23,7 @@ final class Call {
   final Message<?> message;
   final JsonObject operation;
   final String traceparent;
+  final long arrivedNanos;
   final long deadlineNanos;
   /** Whether the caller asked for a deadline shorter than the breaker's call_timeout. */
   final boolean ownDeadline;
@@ -42,10 +43,12 @@ final class Call {
   boolean settled;
   private boolean answered;
 
-  Call(Message<?> message, JsonObject operation, String traceparent, long deadlineNanos, boolean ownDeadline) {
+  Call(Message<?> message, JsonObject operation, String traceparent, long arrivedNanos, long deadlineNanos,
+      boolean ownDeadline) {
     this.message = message;
     this.operation = operation;
     this.traceparent = traceparent;
+    this.arrivedNanos = arrivedNanos;
     this.deadlineNanos = deadlineNanos;
     this.ownDeadline = ownDeadline;
   }
@@ -97,5 +100,13 @@ final class Call {
   /** Milliseconds left before the deadline, at least 1 so that a timer can still fire. */
   long remainingMillis(long nowNanos) {
     return Math.max(1, (deadlineNanos - nowNanos) / 1_000_000);
+  }
+
+  /**
+   * Whether less than a tenth of the call's time is left: too little to give the dependency, which
+   * would almost surely time out and be blamed for the wait in our own queue.
+   */
+  boolean nearlySpent(long nowNanos) {
+    return (deadlineNanos - nowNanos) * 10 < deadlineNanos - arrivedNanos;
   }
 }

@@ -95,7 +95,7 @@ final class CallPipeline {
     } else if (bulkhead.hasSlot()) {
       start(call, now);
     } else if (bulkhead.enqueue(call)) {
-      call.timerId = vertx.setTimer(call.remainingMillis(System.nanoTime()), id -> expireWaiting(call));
+      call.timerId = vertx.setTimer(call.remainingMillis(System.nanoTime()), id -> expireWaiting(call, "the deadline passed while waiting for a bulkhead slot"));
     } else {
       recordRejected(call);
       call.fail(ErrorCode.BULKHEAD_FULL, name, state(call), config.bulkhead().maxConcurrentCalls()
@@ -268,12 +268,13 @@ final class CallPipeline {
     finish(call);
   }
 
-  private void expireWaiting(Call call) {
+  /** A timeout of our own queue's making: counted, never judged against the dependency. */
+  private void expireWaiting(Call call, String detail) {
     bulkhead.remove(call);
     call.breaker.countTimedOutWaiting();
     meters.call(Result.TIMEOUT);
     call.settled = true;
-    failOrFallBack(call, Trigger.TIMEOUT, ErrorCode.TIMEOUT, "the deadline passed while waiting for a bulkhead slot", 0);
+    failOrFallBack(call, Trigger.TIMEOUT, ErrorCode.TIMEOUT, detail, 0);
   }
 
   /** Frees the call's slot and starts waiting calls in it. */
@@ -283,7 +284,12 @@ final class CallPipeline {
     for (Call next = bulkhead.next(); next != null; next = bulkhead.next()) {
       vertx.cancelTimer(next.timerId);
       next.timerId = Call.NO_TIMER;
-      start(next, System.nanoTime());
+      long now = System.nanoTime();
+      if (next.nearlySpent(now)) {
+        expireWaiting(next, "less than a tenth of the deadline was left after waiting for a bulkhead slot");
+      } else {
+        start(next, now);
+      }
     }
   }
 

@@ -81,7 +81,7 @@ final class CallReader {
         : tracer.spanBuilder("fusebox " + name).setAttribute("fusebox.breaker", name).startSpan();
     String traceparent = span == null ? (anyHeaders ? Headers.validTraceparent(headers.get(Headers.TRACEPARENT)) : null)
         : adapter.tracesItself() ? null : traceparent(span.getSpanContext());
-    Call call = new Call(message, operation, traceparent, nowNanos + timeoutMillis * 1_000_000, ownDeadline);
+    Call call = new Call(message, operation, traceparent, nowNanos, nowNanos + timeoutMillis * 1_000_000, ownDeadline);
     call.span = span;
     call.key = key;
     return call;

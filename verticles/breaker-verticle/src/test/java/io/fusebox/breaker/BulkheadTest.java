@@ -52,4 +52,20 @@ class BulkheadTest extends BreakerTestSupport {
     assertThat(failure(running)).isInstanceOf(CallTimeoutException.class);
     assertThat(upstream.requests()).as("the queued call never reached the upstream").isEqualTo(1);
   }
+
+  @Test
+  void aQueuedCallWithLessThanATenthOfItsDeadlineLeftIsAnsweredNotSentWhenASlotFrees() {
+    deploy("imports", quiet().maxConcurrentCalls(1).maxWaitQueue(5).build());
+    upstream.hang();
+    // sent back to back: the first holds the slot until its deadline, when the second has about
+    // 20 ms of its 1,020 left, too little to give the dependency
+    Future<FuseboxReply> running = client.call("imports", new JsonObject().put("path", "/i1"),
+        new DeliveryOptions().addHeader(Headers.TIMEOUT_MS, "1000"));
+    Future<FuseboxReply> queued = client.call("imports", new JsonObject().put("path", "/i2"),
+        new DeliveryOptions().addHeader(Headers.TIMEOUT_MS, "1020"));
+
+    assertThat(failure(running)).isInstanceOf(CallTimeoutException.class);
+    assertThat(failure(queued)).isInstanceOf(CallTimeoutException.class).hasMessageContaining("bulkhead slot");
+    assertThat(upstream.requests()).as("the queued call never reached the upstream").isEqualTo(1);
+  }
 }
