@@ -11,6 +11,7 @@ import io.fusebox.core.Durations;
 import io.fusebox.core.InvalidBreakerConfigException;
 import io.fusebox.core.Presets;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -111,10 +112,58 @@ public final class ConfigLoader {
     if (verticleClasses != null && keyProblems.stream().noneMatch(p -> p.startsWith("fusebox.verticles"))) {
       UserVerticles.check(section(root, "fusebox").get("verticles"), verticleClasses, problems);
     }
+    FuseboxConfig.Alerts alerts = keyProblems.stream().anyMatch(p -> p.startsWith("fusebox.alerts"))
+        ? FuseboxConfig.Alerts.NONE : alerts(section(section(root, "fusebox"), "alerts"), problems);
     if (!problems.isEmpty()) {
       throw new ConfigException(byPath(problems));
     }
-    return typed(root, services, inProcess);
+    return typed(root, services, inProcess, alerts);
+  }
+
+  /** {@code fusebox.alerts}, its keys' types already checked; a webhook needs an http(s) URL. */
+  private static FuseboxConfig.Alerts alerts(Map<String, Object> alerts, List<String> problems) {
+    Map<String, Object> flapping = section(alerts, "flapping");
+    List<FuseboxConfig.AlertSink> sinks = new ArrayList<>();
+    List<?> listed = (List<?>) value(alerts, "sinks", List.of());
+    for (int i = 0; i < listed.size(); i++) {
+      @SuppressWarnings("unchecked")
+      Map<String, Object> sink = (Map<String, Object>) listed.get(i);
+      String path = "fusebox.alerts.sinks[" + i + "]";
+      String type = (String) sink.get("type");
+      String url = (String) sink.get("url");
+      if ("webhook".equals(type) && !isHttpUrl(url)) {
+        problems.add(path + ".url: " + (url == null ? "missing" : "not an http(s) URL with a host")
+            + " (got " + (url == null ? "nothing" : "a hidden value")
+            + ", expected the receiver's URL, such as https://hooks.example.com/fusebox)");
+        continue;
+      }
+      @SuppressWarnings("unchecked")
+      Map<String, String> headers = (Map<String, String>) value(sink, "headers", Map.of());
+      sinks.add(new FuseboxConfig.AlertSink(type, url, (String) value(sink, "format", "json"), Map.copyOf(headers),
+          ((Number) value(sink, "max_attempts", FuseboxConfig.AlertSink.DEFAULT_MAX_ATTEMPTS)).intValue(),
+          durationOr(sink, "initial_backoff", FuseboxConfig.AlertSink.DEFAULT_INITIAL_BACKOFF),
+          durationOr(sink, "timeout", FuseboxConfig.AlertSink.DEFAULT_TIMEOUT),
+          ((Number) value(sink, "queue", FuseboxConfig.AlertSink.DEFAULT_QUEUE)).intValue()));
+    }
+    return new FuseboxConfig.Alerts(List.copyOf(sinks),
+        ((Number) value(flapping, "transitions", FuseboxConfig.Alerts.DEFAULT_FLAPPING_TRANSITIONS)).intValue(),
+        durationOr(flapping, "window", FuseboxConfig.Alerts.DEFAULT_FLAPPING_WINDOW));
+  }
+
+  private static boolean isHttpUrl(String url) {
+    if (url == null) {
+      return false;
+    }
+    try {
+      URI uri = URI.create(url);
+      return ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null;
+    } catch (IllegalArgumentException unreadable) {
+      return false;
+    }
+  }
+
+  private static Duration durationOr(Map<String, Object> section, String key, Duration otherwise) {
+    return section.get(key) != null ? Durations.parse((String) section.get(key)) : otherwise;
   }
 
   /** Problems read {@code path: problem (...)}; sorted by path, each path's own order kept. */
@@ -229,7 +278,7 @@ public final class ConfigLoader {
   }
 
   private static FuseboxConfig typed(Map<String, Object> root, List<FuseboxConfig.Service> services,
-      Map<String, BreakerConfig> inProcess) {
+      Map<String, BreakerConfig> inProcess, FuseboxConfig.Alerts alerts) {
     Map<String, Object> fusebox = section(root, "fusebox");
     Map<String, Object> http = section(fusebox, "http");
     Map<String, Object> cluster = section(fusebox, "cluster");
@@ -271,7 +320,8 @@ public final class ConfigLoader {
             ((Number) value(bridge, "max_connections", FuseboxConfig.Bridge.DEFAULT_MAX_CONNECTIONS)).intValue()),
         List.copyOf(verticles),
         List.copyOf(services),
-        Map.copyOf(inProcess));
+        Map.copyOf(inProcess),
+        alerts);
   }
 
   private static FuseboxConfig.Verdict verdict(Map<String, Object> service, String path, List<String> problems) {

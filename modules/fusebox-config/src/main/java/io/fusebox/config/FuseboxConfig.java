@@ -23,7 +23,41 @@ public record FuseboxConfig(
     Bridge bridge,
     List<UserVerticle> verticles,
     List<Service> services,
-    Map<String, BreakerConfig> inProcess) {
+    Map<String, BreakerConfig> inProcess,
+    Alerts alerts) {
+
+  /**
+   * {@code fusebox.alerts}: where this node reports its own breakers' transitions, and when a
+   * breaker that keeps changing state is reported as flapping instead.
+   *
+   * @param flappingTransitions this many transitions within {@code flappingWindow} make a breaker flapping
+   */
+  public record Alerts(List<AlertSink> sinks, int flappingTransitions, Duration flappingWindow) {
+    public static final int DEFAULT_FLAPPING_TRANSITIONS = 6;
+    public static final Duration DEFAULT_FLAPPING_WINDOW = Duration.ofMinutes(10);
+    public static final Alerts NONE = new Alerts(List.of(), DEFAULT_FLAPPING_TRANSITIONS, DEFAULT_FLAPPING_WINDOW);
+  }
+
+  /**
+   * One place alerts go: {@code log}, or {@code webhook} (an HTTP POST to {@code url}, retried
+   * {@code maxAttempts} times with doubling backoff, at most {@code queue} alerts waiting).
+   *
+   * @param format {@code json}, or {@code slack} for a Slack-compatible {@code {"text": ...}} body
+   * @param headers sent with each POST (a token, say): never logged
+   */
+  public record AlertSink(String type, String url, String format, Map<String, String> headers, int maxAttempts,
+      Duration initialBackoff, Duration timeout, int queue) {
+    public static final int DEFAULT_MAX_ATTEMPTS = 5;
+    public static final Duration DEFAULT_INITIAL_BACKOFF = Duration.ofSeconds(1);
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
+    public static final int DEFAULT_QUEUE = 1000;
+
+    @Override
+    public String toString() {
+      // the URL (a Slack webhook's path is its secret) and the headers stay out of logs
+      return "AlertSink[" + type + (url == null ? "" : " to " + Redacted.origin(url)) + "]";
+    }
+  }
 
   /** An active recovery probe runs this often by default. */
   public static final Duration DEFAULT_PROBE_INTERVAL = Duration.ofSeconds(2);

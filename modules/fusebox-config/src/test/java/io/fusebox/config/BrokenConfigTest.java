@@ -55,6 +55,16 @@ class BrokenConfigTest {
             "circuit_breakers.services.orders.dependency.pool_size: out of range (got 0, expected an integer in 1..1024)")),
         Arguments.of("unset variable without default", "fusebox:\n  node:\n    name: ${FUSEBOX_TEST_UNSET}\n", Map.of(), List.of(
             "line 3: environment variable FUSEBOX_TEST_UNSET is not set (got nothing, expected a value, or a default as ${FUSEBOX_TEST_UNSET:-value})")),
+        Arguments.of("webhook without a url", "fusebox: { alerts: { sinks: [ { type: log }, { type: webhook } ] } }",
+            Map.of(), List.of(
+            "fusebox.alerts.sinks[1].url: missing (got nothing, expected the receiver's URL, such as https://hooks.example.com/fusebox)")),
+        Arguments.of("webhook url that is not http, not shown",
+            "fusebox: { alerts: { sinks: [ { type: webhook, url: \"ftp://hooks/T0K3N\" } ] } }", Map.of(), List.of(
+            "fusebox.alerts.sinks[0].url: not an http(s) URL with a host (got a hidden value, expected the receiver's URL, such as https://hooks.example.com/fusebox)")),
+        Arguments.of("unknown sink type and flapping out of range",
+            "fusebox: { alerts: { flapping: { transitions: 1 }, sinks: [ { type: pager } ] } }", Map.of(), List.of(
+            "fusebox.alerts.flapping.transitions: out of range (got 1, expected an integer in 2..1000)",
+            "fusebox.alerts.sinks[0].type: unknown value (got \"pager\", expected one of log, webhook)")),
         Arguments.of("verticle without a class", "fusebox: { verticles: [ { instances: 2 } ] }", Map.of(), List.of(
             "fusebox.verticles[0].class: missing (got nothing, expected a string)")),
         Arguments.of("secret of the wrong type is not shown", "fusebox: { http: { admin_token: 123456 } }", Map.of(), List.of(

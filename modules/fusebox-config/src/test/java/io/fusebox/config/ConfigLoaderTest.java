@@ -202,6 +202,32 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void alertsTakeTheirSinksAndFlappingAndKeepWebhookSecretsOutOfToString() throws Exception {
+    FuseboxConfig c = load("""
+        fusebox:
+          alerts:
+            flapping: { transitions: 4, window: 5m }
+            sinks:
+              - { type: log }
+              - { type: webhook, url: "https://hooks.example.com/services/T0K3N", format: slack,
+                  headers: { authorization: "Bearer s3cret" }, max_attempts: 3, initial_backoff: 200ms, timeout: 2s, queue: 50 }
+        """, Map.of());
+    FuseboxConfig.Alerts alerts = c.alerts();
+    assertThat(alerts.flappingTransitions()).isEqualTo(4);
+    assertThat(alerts.flappingWindow()).isEqualTo(Duration.ofMinutes(5));
+    assertThat(alerts.sinks()).extracting(FuseboxConfig.AlertSink::type).containsExactly("log", "webhook");
+    FuseboxConfig.AlertSink webhook = alerts.sinks().get(1);
+    assertThat(webhook.url()).isEqualTo("https://hooks.example.com/services/T0K3N");
+    assertThat(webhook.format()).isEqualTo("slack");
+    assertThat(webhook.headers()).containsEntry("authorization", "Bearer s3cret");
+    assertThat(webhook.maxAttempts()).isEqualTo(3);
+    assertThat(webhook.initialBackoff()).isEqualTo(Duration.ofMillis(200));
+    assertThat(webhook.timeout()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(webhook.queue()).isEqualTo(50);
+    assertThat(c.toString()).doesNotContain("T0K3N").doesNotContain("s3cret").contains("https://hooks.example.com");
+  }
+
+  @Test
   void anEmptyFileIsAValidNodeWithNoBreakers() throws Exception {
     FuseboxConfig c = load("", Map.of());
     assertThat(c.services()).isEmpty();
@@ -209,6 +235,7 @@ class ConfigLoaderTest {
     assertThat(c.bridge().enabled()).isFalse();
     assertThat(c.tracing().enabled()).as("tracing is off unless configured").isFalse();
     assertThat(c.jsonTransitionLog()).isFalse();
+    assertThat(c.alerts().sinks()).as("no alerts unless configured").isEmpty();
   }
 
   @Test

@@ -6,6 +6,7 @@ import io.fusebox.breaker.NodeServices;
 import io.fusebox.config.FuseboxConfig;
 import io.fusebox.dashboard.DashboardVerticle;
 import io.fusebox.metrics.PrometheusNames;
+import io.fusebox.platform.alerts.AlertsVerticle;
 import io.fusebox.platform.bridge.BridgeVerticle;
 import io.fusebox.store.FileStateStore;
 import io.fusebox.store.MemoryStateStore;
@@ -102,6 +103,14 @@ public final class FuseboxNode {
     // in-process breakers that the user's verticles create find the node's name, registry and their config here
     NodeContext.install(vertx, new NodeContext(nodeName, services.registry(), config.snapshotInterval(),
         config.inProcess()));
+    // alerts first, so that they hear the breakers' first transitions
+    return (config.alerts().sinks().isEmpty() ? Future.succeededFuture()
+        : vertx.deployVerticle(new AlertsVerticle(config.alerts(), nodeName))
+            .onSuccess(id -> LOG.info("alerts go to {}", config.alerts().sinks())))
+        .compose(ok -> deployBreakers(nodeName, started));
+  }
+
+  private Future<Void> deployBreakers(String nodeName, long started) {
     List<Future<?>> breakers = new ArrayList<>();
     breakers.add(vertx.deployVerticle(new AdminVerticle(config.snapshotInterval())));
     for (FuseboxConfig.Service service : config.services()) {

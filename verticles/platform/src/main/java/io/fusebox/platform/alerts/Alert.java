@@ -1,0 +1,69 @@
+package io.fusebox.platform.alerts;
+
+import io.vertx.core.json.JsonObject;
+
+/**
+ * What an on-call engineer is told about one of this node's breakers.
+ *
+ * @param from the state left, or null for a flapping alert
+ * @param to the state entered (for a flapping alert, the latest one)
+ * @param window the window as it was when the breaker opened (an {@code open} alert's evidence), or null
+ * @param count the transitions a flapping alert stands for; 1 otherwise
+ */
+record Alert(Kind kind, String breaker, String node, String from, String to, String reason, long atEpochMillis,
+    JsonObject window, int count) {
+
+  enum Kind {
+    /** the breaker opened, or was forced open */
+    OPEN("open"),
+    /** the dependency passed its half-open probes and the breaker closed */
+    RECOVERY("recovery"),
+    /** the breaker closed otherwise (an admin reset, the end of a forced or disabled mode) */
+    CLOSE("close"),
+    /** the breaker changed state too often: one alert instead of one each time */
+    FLAPPING("flapping"),
+    /** a flapping breaker has been still for the flapping window */
+    FLAPPING_ENDED("flapping_ended");
+
+    final String wireName;
+
+    Kind(String wireName) {
+      this.wireName = wireName;
+    }
+  }
+
+  JsonObject toJson() {
+    JsonObject json = new JsonObject()
+        .put("kind", kind.wireName)
+        .put("breaker", breaker)
+        .put("node", node)
+        .put("to", to)
+        .put("at", atEpochMillis);
+    if (from != null) {
+      json.put("from", from);
+    }
+    if (reason != null) {
+      json.put("reason", reason);
+    }
+    if (window != null) {
+      json.put("window", window);
+    }
+    if (kind == Kind.FLAPPING || kind == Kind.FLAPPING_ENDED) {
+      json.put("count", count);
+    }
+    return json;
+  }
+
+  /** One line for people: a log, a chat message. */
+  String text() {
+    String where = "breaker " + breaker + " on " + node;
+    return switch (kind) {
+      case OPEN -> where + " opened (" + from + " -> " + to + ")" + (reason == null ? "" : ": " + reason);
+      case RECOVERY -> where + " recovered (" + from + " -> " + to + ")";
+      case CLOSE -> where + " closed (" + from + " -> " + to + ")" + (reason == null ? "" : ": " + reason);
+      case FLAPPING -> where + " is flapping: " + count + " transitions, now " + to
+          + "; further transitions are not alerted until it is still";
+      case FLAPPING_ENDED -> where + " stopped flapping after " + count + " transitions, now " + to;
+    };
+  }
+}

@@ -1,0 +1,112 @@
+package io.fusebox.platform.alerts;
+
+import io.fusebox.config.FuseboxConfig;
+import io.fusebox.protocol.Addresses;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Tells people when this node's breakers open, recover, close or flap ({@code fusebox.alerts}).
+ * It reads the transitions every breaker publishes on {@code fusebox.events}, so that nothing of
+ * it runs on a call's path, and keeps to this node's own: in a cluster every node hears every
+ * transition, and each would page for the others'.
+ */
+public final class AlertsVerticle extends VerticleBase {
+
+  private final FuseboxConfig.Alerts config;
+  private final String node;
+  private final List<AlertSink> sinks = new ArrayList<>();
+  private final Map<String, Long> stillTimers = new HashMap<>();
+  private FlappingFilter flapping;
+  private MessageConsumer<Object> events;
+
+  public AlertsVerticle(FuseboxConfig.Alerts config, String node) {
+    this.config = config;
+    this.node = node;
+  }
+
+  @Override
+  public Future<?> start() {
+    flapping = new FlappingFilter(config.flappingTransitions(), config.flappingWindow().toMillis());
+    for (FuseboxConfig.AlertSink sink : config.sinks()) {
+      sinks.add("webhook".equals(sink.type()) ? new WebhookAlertSink(vertx, sink) : new LogAlertSink());
+    }
+    events = vertx.eventBus().<Object>consumer(Addresses.EVENTS, message -> {
+      // whatever else is published there is not a transition
+      if (message.body() instanceof JsonObject event) {
+        onEvent(event);
+      }
+    });
+    return events.completion();
+  }
+
+  private void onEvent(JsonObject event) {
+    if (!"transition".equals(event.getString("type")) || !node.equals(event.getString("node"))) {
+      return;
+    }
+    Alert alert = toAlert(event);
+    if (alert == null) {
+      return;
+    }
+    Alert sent = flapping.onTransition(alert);
+    if (sent != null) {
+      send(sent);
+    }
+    if (flapping.isFlapping(alert.breaker())) {
+      waitForStill(alert.breaker());
+    }
+  }
+
+  /** A flapping breaker is still once a whole window passes without a transition of it. */
+  private void waitForStill(String breaker) {
+    Long previous = stillTimers.remove(breaker);
+    if (previous != null) {
+      vertx.cancelTimer(previous);
+    }
+    stillTimers.put(breaker, vertx.setTimer(config.flappingWindow().toMillis(), id -> {
+      stillTimers.remove(breaker);
+      Alert ended = flapping.stillSince(breaker, System.currentTimeMillis());
+      if (ended != null) {
+        send(ended);
+      }
+    }));
+  }
+
+  private void send(Alert alert) {
+    for (AlertSink sink : sinks) {
+      sink.send(alert);
+    }
+  }
+
+  /**
+   * Null for a transition no one is paged for: into half-open or disabled, and back to open from
+   * half-open (the dependency is still down; its probes failed), which is also not flapping.
+   */
+  private static Alert toAlert(JsonObject event) {
+    String from = event.getString("from");
+    String to = event.getString("to");
+    Alert.Kind kind;
+    if ("forced_open".equals(to) || "open".equals(to) && !"half_open".equals(from)) {
+      kind = Alert.Kind.OPEN;
+    } else if ("closed".equals(to)) {
+      kind = "half_open".equals(from) ? Alert.Kind.RECOVERY : Alert.Kind.CLOSE;
+    } else {
+      return null;
+    }
+    Long at = event.getLong("at");
+    return new Alert(kind, event.getString("breaker"), event.getString("node"), from, to, event.getString("reason"),
+        at == null ? System.currentTimeMillis() : at, event.getJsonObject("window"), 1);
+  }
+
+  @Override
+  public Future<?> stop() {
+    sinks.forEach(AlertSink::close);
+    return events.unregister();
+  }
+}
