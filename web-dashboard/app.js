@@ -215,7 +215,10 @@ function addTransition(t) {
   const li = document.createElement('li');
   li.className = `to-${t.to}`;
   const at = new Date(t.at).toLocaleTimeString();
-  li.textContent = `${at} ${t.breaker}@${t.node} ${t.from} → ${t.to}: ${t.reason}`;
+  // a trip names what its calls failed with, most first
+  const failures = Array.isArray(t.errors) && t.errors.length
+    ? ` (${t.errors.map(e => `${e.class} ×${e.count}`).join(', ')})` : '';
+  li.textContent = `${at} ${t.breaker}@${t.node} ${t.from} → ${t.to}: ${t.reason}${failures}`;
   const list = $('timeline');
   list.insertBefore(li, list.firstChild);
   while (list.children.length > MAX_TIMELINE) list.removeChild(list.lastChild);

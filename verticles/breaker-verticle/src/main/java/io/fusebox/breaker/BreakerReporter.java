@@ -57,6 +57,9 @@ final class BreakerReporter {
   private Supplier<JsonObject> pool = () -> null;
   /** Intervals since {@link #lastPublished} went out unchanged. */
   private int quietIntervals;
+  private static final int TOP_ERRORS = 5;
+  /** The kinds of failure since the last transition; null until the pipeline hands them over. */
+  private ErrorClasses errors;
   /** The core's {@link CircuitBreaker#changeMark()} when the last snapshot was built. */
   private long builtMark;
 
@@ -74,10 +77,19 @@ final class BreakerReporter {
     this.thresholds = PublishedSnapshot.Thresholds.of(config);
   }
 
-  /** Logs and publishes a transition, then the snapshot it changed, then saves the new state. */
+  /**
+   * Logs and publishes a transition, then the snapshot it changed, then saves the new state. A trip
+   * carries the kinds of failure the calls met since the last transition, most counted first.
+   */
   void transition(Transition t) {
     meters.transition(t.from(), t.to());
     JsonObject event = TransitionJson.transition(t, node);
+    if (errors != null) {
+      if (t.to() == BreakerState.OPEN && !errors.isEmpty()) {
+        event.put("errors", errors.top(TOP_ERRORS));
+      }
+      errors.clear();
+    }
     if (services.jsonTransitionLog()) {
       TRANSITIONS.info(event.encode());
     } else {
@@ -95,6 +107,10 @@ final class BreakerReporter {
 
   void pool(Supplier<JsonObject> pool) {
     this.pool = pool;
+  }
+
+  void errors(ErrorClasses errors) {
+    this.errors = errors;
   }
 
   /**

@@ -122,6 +122,7 @@ public final class BreakerVerticle extends VerticleBase {
     pipeline = new CallPipeline(vertx, name, config, dependencyType, breaker, adapter, meters, fallbacks, ledger,
         services.tracing() ? services.tracer() : null, hold::held, activeProbe, family,
         keyedRule == null ? null : new KeySource(keyedRule.by()));
+    reporter.errors(pipeline.errors());
     breaker.addListener(this::onTransition);
     return adapter.ready().compose(ready -> reporter.restore()).compose(openForMillis -> {
       if (openForMillis >= 0) {

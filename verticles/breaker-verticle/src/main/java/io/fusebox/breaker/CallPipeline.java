@@ -56,6 +56,9 @@ final class CallPipeline {
   private final CallReader reader;
   /** The keys' breakers of a keyed family; null when the breaker is not keyed. */
   private final KeyedFamily family;
+  private static final String TIMEOUT_CLASS = "timeout";
+  /** What the breaker's own calls failed with since its last transition (a key's are not told apart). */
+  private final ErrorClasses errors = new ErrorClasses();
   private boolean stopping;
 
   CallPipeline(Vertx vertx, String name, BreakerConfig config, String dependencyType, CircuitBreaker breaker,
@@ -200,6 +203,9 @@ final class CallPipeline {
     }
     if (ar.succeeded()) {
       CallResult r = ar.result();
+      if (r.outcome() == Outcome.FAILURE) {
+        countError(call, ErrorClasses.ofDetail(r.detail()));
+      }
       record(call, switch (r.outcome()) {
         case SUCCESS -> Result.SUCCESS;
         case FAILURE -> Result.FAILURE;
@@ -216,13 +222,26 @@ final class CallPipeline {
         call.fail(ErrorCode.DEPENDENCY_REJECTED, name, state(call), r.detail(), 0);
       }
     } else if (ar.cause() instanceof DependencyTimeoutException timeout) {
+      countError(call, TIMEOUT_CLASS);
       record(call, Result.TIMEOUT);
       failOrFallBack(call, Trigger.TIMEOUT, ErrorCode.TIMEOUT, timeout.getMessage(), 0);
     } else {
+      countError(call, ar.cause().getClass().getSimpleName());
       record(call, Result.FAILURE);
       failOrFallBack(call, Trigger.FAILURE, ErrorCode.DEPENDENCY_FAILURE, String.valueOf(ar.cause()), 0);
     }
     finish(call);
+  }
+
+  /** Before the outcome is recorded: the failure that trips the breaker is part of the trip's evidence. */
+  private void countError(Call call, String kind) {
+    if (call.breaker == breaker) {
+      errors.count(kind);
+    }
+  }
+
+  ErrorClasses errors() {
+    return errors;
   }
 
   /** The outcome of a call that ran, told to its breaker and the meters together. */
@@ -263,6 +282,7 @@ final class CallPipeline {
     if (!settle(call)) {
       return;
     }
+    countError(call, TIMEOUT_CLASS);
     record(call, Result.TIMEOUT);
     failOrFallBack(call, Trigger.TIMEOUT, ErrorCode.TIMEOUT, "no result within the deadline", 0);
     finish(call);

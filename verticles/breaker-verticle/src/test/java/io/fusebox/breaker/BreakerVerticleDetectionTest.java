@@ -8,6 +8,7 @@ import io.fusebox.protocol.DependencyFailureException;
 import io.fusebox.protocol.FuseboxReply;
 import io.fusebox.protocol.Headers;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -59,6 +60,23 @@ class BreakerVerticleDetectionTest extends BreakerTestSupport {
   }
 
   @Test
+  void aTripCarriesTheKindsOfFailureItsCallsMetMostFirst() {
+    deploy("catalog", quiet().failureRate(0.5).minimumCalls(10).countWindow(10).callTimeout(Duration.ofMillis(300))
+        .build());
+    for (int i = 0; i < 4; i++) {
+      get("catalog", "/ok");
+      failedGet("catalog", "/status/503");
+    }
+    failedGet("catalog", "/status/500");
+    failedGet("catalog", "/status/503");
+    awaitTransitionTo("catalog", "open");
+    assertThat(transitions.get(0).getJsonArray("errors")).as("the trip's evidence: what the calls failed with")
+        .isEqualTo(new JsonArray()
+            .add(new JsonObject().put("class", "HTTP 503").put("count", 5))
+            .add(new JsonObject().put("class", "HTTP 500").put("count", 1)));
+  }
+
+  @Test
   void aHangingUpstreamTimesOutAndTripsTheBreaker() {
     deploy("inventory", quiet().consecutiveFailures(2).callTimeout(Duration.ofMillis(200)).build());
     upstream.hang();
@@ -68,6 +86,9 @@ class BreakerVerticleDetectionTest extends BreakerTestSupport {
     assertThat(failedGet("inventory", "/stock")).isInstanceOf(CallTimeoutException.class);
     assertThat(failedGet("inventory", "/stock")).isInstanceOf(CircuitOpenException.class);
     assertThat(latestSnapshot("inventory").getJsonObject("calls").getLong("timeout")).isEqualTo(2);
+    awaitTransitionTo("inventory", "open");
+    assertThat(transitions.get(0).getJsonArray("errors"))
+        .isEqualTo(new JsonArray().add(new JsonObject().put("class", "timeout").put("count", 2)));
   }
 
   @Test

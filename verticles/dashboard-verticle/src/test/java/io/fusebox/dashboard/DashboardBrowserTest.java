@@ -75,7 +75,8 @@ class DashboardBrowserTest {
     browser.await(Duration.ofSeconds(2), d -> "open".equals(stateOf("alpha")));
     assertThat(Duration.ofNanos(System.nanoTime() - transitioned)).isLessThan(Duration.ofSeconds(2));
     String timeline = browser.driver.findElement(By.id("timeline")).getText();
-    assertThat(timeline).contains("alpha@node-t closed → open: consecutive_failures 2>=2");
+    assertThat(timeline).as("the trip with what its calls failed with")
+        .contains("alpha@node-t closed → open: consecutive_failures 2>=2 (HTTP 500 ×2)");
     // the countdown comes with the snapshot published right after the transition event
     browser.await(Duration.ofSeconds(2), d -> tile("alpha").findElement(By.className("retry")).getText()
         .startsWith("half-open in"));

@@ -1,6 +1,9 @@
 package io.fusebox.platform.alerts;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * What an on-call engineer is told about one of this node's breakers.
@@ -8,10 +11,11 @@ import io.vertx.core.json.JsonObject;
  * @param from the state left, or null for a flapping alert
  * @param to the state entered (for a flapping alert, the latest one)
  * @param window the window as it was when the breaker opened (an {@code open} alert's evidence), or null
+ * @param errors the kinds of failure that tripped it, most first ({@code [{"class", "count"}]}), or null
  * @param count the transitions a flapping alert stands for; 1 otherwise
  */
 record Alert(Kind kind, String breaker, String node, String from, String to, String reason, long atEpochMillis,
-    JsonObject window, int count) {
+    JsonObject window, JsonArray errors, int count) {
 
   enum Kind {
     /** the breaker opened, or was forced open */
@@ -48,6 +52,9 @@ record Alert(Kind kind, String breaker, String node, String from, String to, Str
     if (window != null) {
       json.put("window", window);
     }
+    if (errors != null) {
+      json.put("errors", errors);
+    }
     if (kind == Kind.FLAPPING || kind == Kind.FLAPPING_ENDED) {
       json.put("count", count);
     }
@@ -58,12 +65,26 @@ record Alert(Kind kind, String breaker, String node, String from, String to, Str
   String text() {
     String where = "breaker " + breaker + " on " + node;
     return switch (kind) {
-      case OPEN -> where + " opened (" + from + " -> " + to + ")" + (reason == null ? "" : ": " + reason);
+      case OPEN -> where + " opened (" + from + " -> " + to + ")" + (reason == null ? "" : ": " + reason)
+          + errorsText();
       case RECOVERY -> where + " recovered (" + from + " -> " + to + ")";
       case CLOSE -> where + " closed (" + from + " -> " + to + ")" + (reason == null ? "" : ": " + reason);
       case FLAPPING -> where + " is flapping: " + count + " transitions, now " + to
           + "; further transitions are not alerted until it is still";
       case FLAPPING_ENDED -> where + " stopped flapping after " + count + " transitions, now " + to;
     };
+  }
+
+  /** {@code "; failures: HTTP 503 x12, timeout x3"}, or nothing. */
+  private String errorsText() {
+    if (errors == null || errors.isEmpty()) {
+      return "";
+    }
+    List<String> kinds = new ArrayList<>();
+    for (int i = 0; i < errors.size(); i++) {
+      JsonObject e = errors.getJsonObject(i);
+      kinds.add(e.getString("class") + " x" + e.getLong("count"));
+    }
+    return "; failures: " + String.join(", ", kinds);
   }
 }

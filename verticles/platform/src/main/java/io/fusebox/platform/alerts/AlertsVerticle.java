@@ -101,7 +101,7 @@ public final class AlertsVerticle extends VerticleBase {
     }
     Long at = event.getLong("at");
     return new Alert(kind, event.getString("breaker"), event.getString("node"), from, to, event.getString("reason"),
-        at == null ? System.currentTimeMillis() : at, event.getJsonObject("window"), 1);
+        at == null ? System.currentTimeMillis() : at, event.getJsonObject("window"), event.getJsonArray("errors"), 1);
   }
 
   @Override

@@ -15,6 +15,7 @@ import io.fusebox.protocol.Addresses;
 import io.fusebox.protocol.TransitionJson;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.ServerSocket;
 import java.time.Duration;
@@ -82,8 +83,14 @@ class AlertsTest {
 
   private void transition(String breaker, String node, BreakerState from, BreakerState to) {
     WindowCounts window = to == BreakerState.OPEN ? new WindowCounts(20, 12, 1) : WindowCounts.EMPTY;
-    vertx.eventBus().publish(Addresses.EVENTS, TransitionJson.transition(new Transition(breaker, from, to,
-        "reason of " + breaker, System.currentTimeMillis(), window, TransitionCause.TRIPPED), node));
+    JsonObject event = TransitionJson.transition(new Transition(breaker, from, to, "reason of " + breaker,
+        System.currentTimeMillis(), window, TransitionCause.TRIPPED), node);
+    if (to == BreakerState.OPEN) {
+      // as a breaker verticle adds to a trip
+      event.put("errors", new JsonArray().add(new JsonObject().put("class", "HTTP 503").put("count", 11))
+          .add(new JsonObject().put("class", "timeout").put("count", 1)));
+    }
+    vertx.eventBus().publish(Addresses.EVENTS, event);
   }
 
   private List<String> kinds() {
@@ -113,6 +120,7 @@ class AlertsTest {
     assertThat(trip.getString("to")).isEqualTo("open");
     assertThat(trip.getString("reason")).isEqualTo("reason of payments");
     assertThat(trip.getJsonObject("window").getInteger("failures")).isEqualTo(12);
+    assertThat(trip.getJsonArray("errors").getJsonObject(0).getString("class")).isEqualTo("HTTP 503");
     assertThat(authorizations).containsOnly("Bearer s3cret");
   }
 
@@ -126,7 +134,8 @@ class AlertsTest {
     Awaitility.await().until(() -> received.size() == 1);
     assertThat(received.get(0).fieldNames()).containsExactly("text");
     assertThat(received.get(0).getString("text"))
-        .isEqualTo("Fusebox: breaker payments on node-a opened (closed -> open): reason of payments");
+        .isEqualTo("Fusebox: breaker payments on node-a opened (closed -> open): reason of payments; failures: "
+            + "HTTP 503 x11, timeout x1");
   }
 
   @Test
@@ -145,7 +154,7 @@ class AlertsTest {
     assertThat(kinds()).containsExactly("open:payments", "open:orders");
     Awaitility.await().during(Duration.ofMillis(300)).until(() -> received.size() == 2);
     assertThat(lines()).anySatisfy(l -> assertThat(l).contains("alerts to http://127.0.0.1:" + port + ": attempt 1 of 50 failed"))
-        .anySatisfy(l -> assertThat(l).isEqualTo("alert open: breaker payments on node-a opened (closed -> open): reason of payments"))
+        .anySatisfy(l -> assertThat(l).startsWith("alert open: breaker payments on node-a opened (closed -> open): reason of payments"))
         .allSatisfy(l -> assertThat(l).doesNotContain("T0K3N").doesNotContain("s3cret"));
   }
 
