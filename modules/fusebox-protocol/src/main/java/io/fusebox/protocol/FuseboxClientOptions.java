@@ -9,7 +9,10 @@ public final class FuseboxClientOptions {
   public static final boolean DEFAULT_FAIL_FAST = false;
   /** How long to wait for a reply; longer than any breaker's call_timeout (default 10 s). */
   public static final Duration DEFAULT_SEND_TIMEOUT = Duration.ofSeconds(15);
-  /** How long a breaker instance's last report counts in the mirror; 4 snapshot intervals and a bit. */
+  /**
+   * How long a breaker instance's last report counts in the mirror at least: 4 snapshot intervals
+   * of 1 s and a bit. An instance whose snapshots say it has a longer interval counts 4 of those.
+   */
   public static final Duration DEFAULT_MIRROR_TTL = Duration.ofSeconds(5);
 
   private boolean failFast = DEFAULT_FAIL_FAST;

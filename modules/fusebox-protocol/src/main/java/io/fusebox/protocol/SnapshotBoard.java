@@ -28,6 +28,12 @@ public final class SnapshotBoard {
    * so that the same number again is the same snapshot again.
    */
   public static final String SEQUENCE_HEADER = "fusebox-snapshot-seq";
+  /**
+   * A header a breaker sends with its snapshot: its {@code snapshot_interval} in milliseconds, by
+   * which a reader that is not configured with it (a client's state mirror) knows how long a quiet
+   * instance may go unheard.
+   */
+  public static final String INTERVAL_HEADER = "fusebox-snapshot-interval-ms";
 
   /**
    * A breaker whose snapshot has not changed publishes it again only every this many intervals (a

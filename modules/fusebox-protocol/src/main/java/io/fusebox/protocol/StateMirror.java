@@ -6,6 +6,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
@@ -20,8 +21,17 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 final class StateMirror {
 
-  /** @param answeredByFallback the instance has an enabled fallback chain, so a rejection may still answer */
-  private record Instance(BreakerState state, long retryAtMillis, boolean answeredByFallback, long heardAtMillis) {
+  /**
+   * @param answeredByFallback the instance has an enabled fallback chain, so a rejection may still answer
+   * @param liveForMillis how long it counts after it was heard: the client's time-to-live, or longer
+   *     when the instance's snapshot interval says that it may go quiet for longer
+   */
+  private record Instance(BreakerState state, long retryAtMillis, boolean answeredByFallback, long heardAtMillis,
+      long liveForMillis) {
+
+    boolean liveAt(long nowMillis) {
+      return nowMillis - heardAtMillis <= liveForMillis;
+    }
   }
 
   /**
@@ -48,38 +58,54 @@ final class StateMirror {
   StateMirror(Vertx vertx, long ttlMillis) {
     this.ttlMillis = ttlMillis;
     events = vertx.eventBus().consumer(Addresses.EVENTS, m -> hearTransition(m.body()));
-    snapshots = vertx.eventBus().consumer(Addresses.SNAPSHOTS, m -> hearSnapshot(m.body()));
+    snapshots = vertx.eventBus().consumer(Addresses.SNAPSHOTS,
+        m -> hearSnapshot(m.body(), m.headers().get(SnapshotBoard.INTERVAL_HEADER)));
   }
 
   Future<Void> ready() {
     return Future.all(events.completion(), snapshots.completion()).mapEmpty();
   }
 
-  private void hearSnapshot(JsonObject json) {
+  /** @param interval the instance's {@link SnapshotBoard#INTERVAL_HEADER}, or null from an older one */
+  private void hearSnapshot(JsonObject json, String interval) {
     try {
       PublishedSnapshot s = PublishedSnapshot.fromJson(json);
-      hear(s.breaker(), s.node(), s.state(), s.core().retryAtEpochMillis(), s.fallback().answers());
+      hear(s.breaker(), s.node(), s.state(), s.core().retryAtEpochMillis(), s.fallback().answers(), liveFor(interval));
     } catch (IllegalArgumentException unreadable) {
       // a newer node's snapshot this client cannot read is simply not mirrored
+    }
+  }
+
+  /** As long as the board keeps an instance of that interval, and never less than the time-to-live. */
+  private long liveFor(String intervalMillis) {
+    try {
+      return intervalMillis == null ? ttlMillis
+          : Math.max(ttlMillis, SnapshotBoard.staleAfterMillis(Duration.ofMillis(Long.parseLong(intervalMillis))));
+    } catch (NumberFormatException unreadable) {
+      return ttlMillis;
     }
   }
 
   private void hearTransition(JsonObject json) {
     try {
       TransitionJson.Heard t = TransitionJson.read(json);
-      hear(t.breaker(), t.node(), t.to(), 0, null);
+      hear(t.breaker(), t.node(), t.to(), 0, null, 0);
     } catch (IllegalArgumentException unreadable) {
       // likewise
     }
   }
 
-  /** @param hasFallback null when the message does not say (a transition event): keep what was heard */
-  private void hear(String breaker, String node, BreakerState state, long retryAt, Boolean hasFallback) {
+  /**
+   * @param hasFallback null when the message does not say (a transition event): keep what was heard
+   * @param liveFor 0 when the message does not say: keep what was heard, or the time-to-live
+   */
+  private void hear(String breaker, String node, BreakerState state, long retryAt, Boolean hasFallback, long liveFor) {
     Mirrored mirrored = breakers.computeIfAbsent(breaker, b -> new Mirrored());
     Instance before = mirrored.instances.get(node);
     boolean fallback = hasFallback != null ? hasFallback : before != null && before.answeredByFallback;
+    long live = liveFor > 0 ? liveFor : before != null ? before.liveForMillis : ttlMillis;
     long now = clock.epochMillis();
-    mirrored.instances.put(node, new Instance(state, retryAt, fallback, now));
+    mirrored.instances.put(node, new Instance(state, retryAt, fallback, now, live));
     mirrored.summary.set(summarize(mirrored, now));
   }
 
@@ -104,8 +130,8 @@ final class StateMirror {
     BreakerState best = null;
     long validUntil = Long.MAX_VALUE;
     for (Instance i : mirrored.instances.values()) {
-      if (now - i.heardAtMillis <= ttlMillis) {
-        validUntil = Math.min(validUntil, i.heardAtMillis + ttlMillis + 1);
+      if (i.liveAt(now)) {
+        validUntil = Math.min(validUntil, i.heardAtMillis + i.liveForMillis + 1);
         if (best == null || rank(i.state) < rank(best)) {
           best = i.state;
         }
@@ -128,14 +154,14 @@ final class StateMirror {
     long soonest = Long.MAX_VALUE;
     boolean anyLive = false;
     for (Instance i : instances.values()) {
-      if (now - i.heardAtMillis > ttlMillis) {
+      if (!i.liveAt(now)) {
         continue;
       }
       anyLive = true;
       if (i.answeredByFallback) {
         return 0;
       } else if (i.state == BreakerState.FORCED_OPEN) {
-        soonest = Math.min(soonest, ttlMillis);
+        soonest = Math.min(soonest, i.liveForMillis);
       } else if (i.state == BreakerState.OPEN && i.retryAtMillis > now) {
         soonest = Math.min(soonest, i.retryAtMillis - now);
       } else {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fusebox.core.BreakerState;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -59,6 +60,21 @@ class FuseboxClientTest {
     Awaitility.await().until(() -> client.state("pay") == BreakerState.CLOSED);
     Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> client.state("pay") == BreakerState.OPEN);
     vertx.cancelTimer(reporting);
+  }
+
+  @Test
+  void anInstanceWhoseSnapshotIntervalIsLongCountsForAsLongAsItMayGoQuiet() {
+    FuseboxClient client = client(new FuseboxClientOptions().setMirrorTtl(Duration.ofMillis(200)));
+    // an interval of 300 ms: a quiet instance repeats itself every 600 ms, and counts for 1,200
+    vertx.eventBus().publish(Addresses.SNAPSHOTS, Snapshots.of("slow", "n1", BreakerState.OPEN,
+        System.currentTimeMillis() + 10_000, false).toJson(),
+        new DeliveryOptions().addHeader(SnapshotBoard.INTERVAL_HEADER, "300"));
+    Awaitility.await().until(() -> client.state("slow") == BreakerState.OPEN);
+    long heard = System.nanoTime();
+    Awaitility.await().pollInterval(Duration.ofMillis(20)).during(Duration.ofMillis(700)).atMost(Duration.ofSeconds(1))
+        .until(() -> client.state("slow") == BreakerState.OPEN);
+    Awaitility.await().atMost(Duration.ofSeconds(3)).until(() -> client.state("slow") == null);
+    assertThat(Duration.ofNanos(System.nanoTime() - heard)).isGreaterThanOrEqualTo(Duration.ofMillis(1100));
   }
 
   @Test

@@ -13,6 +13,7 @@ import io.fusebox.protocol.PublishedSnapshot;
 import io.fusebox.protocol.SnapshotBoard;
 import io.fusebox.protocol.TransitionJson;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
@@ -123,7 +124,8 @@ final class InProcessReporter {
     }
     if (publish) {
       vertx.eventBus().publish(Addresses.SNAPSHOTS, new PublishedSnapshot(snapshot, node, PublishedSnapshot.IN_PROCESS,
-          dependency, fallback.get(), thresholds, null).toJson());
+          dependency, fallback.get(), thresholds, null).toJson(),
+          new DeliveryOptions().addHeader(SnapshotBoard.INTERVAL_HEADER, Long.toString(snapshotIntervalMillis)));
     }
   }
 

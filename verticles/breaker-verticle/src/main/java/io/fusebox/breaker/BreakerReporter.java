@@ -16,6 +16,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -42,6 +43,7 @@ final class BreakerReporter {
   private final ClusterHold hold;
   private final NodeServices services;
   private final PublishedSnapshot.Thresholds thresholds;
+  private final String intervalHeader;
   private PublishedSnapshot lastPublished;
   /** What the snapshot adds to the core's figures: a keyed family's keys, a dependency's members. */
   private JsonObject lastExtras;
@@ -64,8 +66,10 @@ final class BreakerReporter {
   private long builtMark;
 
   BreakerReporter(Vertx vertx, String name, String node, String dependencyType, BreakerConfig config,
-      CircuitBreaker breaker, BreakerMeters meters, FallbackLedger ledger, ClusterHold hold, NodeServices services) {
+      Duration snapshotInterval, CircuitBreaker breaker, BreakerMeters meters, FallbackLedger ledger, ClusterHold hold,
+      NodeServices services) {
     this.vertx = vertx;
+    this.intervalHeader = Long.toString(snapshotInterval.toMillis());
     this.name = name;
     this.node = node;
     this.dependencyType = dependencyType;
@@ -197,7 +201,8 @@ final class BreakerReporter {
   /** The last snapshot, under its number: a sign of life comes under the number of what it repeats. */
   private void send() {
     vertx.eventBus().publish(Addresses.SNAPSHOTS, lastPublished.toJson().mergeIn(lastExtras),
-        new DeliveryOptions().addHeader(SnapshotBoard.SEQUENCE_HEADER, Long.toString(sequence)));
+        new DeliveryOptions().addHeader(SnapshotBoard.SEQUENCE_HEADER, Long.toString(sequence))
+            .addHeader(SnapshotBoard.INTERVAL_HEADER, intervalHeader));
   }
 
   /**

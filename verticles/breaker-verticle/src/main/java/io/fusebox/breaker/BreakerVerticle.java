@@ -113,7 +113,8 @@ public final class BreakerVerticle extends VerticleBase {
     hold = new ClusterHold(vertx, name, node, breaker, verdictRule, SnapshotBoard.staleAfterMillis(snapshotInterval));
     activeProbe = probeInterval == null ? null
         : new ActiveProbe(vertx, breaker, adapter, probeInterval, config.callTimeout().toMillis());
-    reporter = new BreakerReporter(vertx, name, node, dependencyType, config, breaker, meters, ledger, hold, services);
+    reporter = new BreakerReporter(vertx, name, node, dependencyType, config, snapshotInterval, breaker, meters, ledger,
+        hold, services);
     reporter.pool(adapter::pool);
     if (keyedRule != null) {
       family = new KeyedFamily(name, config, keyedRule, breaker, reporter::keyTransition);

@@ -43,7 +43,7 @@ class BreakerReporterTest {
       FallbackLedger ledger = new FallbackLedger(List.of("static"));
       ClusterHold alone = new ClusterHold(vertx, "orders", "n1", breaker, null, 60_000);
       BreakerReporter reporter = new BreakerReporter(vertx, "orders", "n1", "http", BreakerTestSupport.quiet().build(),
-          breaker, new BreakerMeters(services.registry(), "orders", "n1", List.of("static")), ledger, alone, services);
+          Duration.ofSeconds(1), breaker, new BreakerMeters(services.registry(), "orders", "n1", List.of("static")), ledger, alone, services);
       breaker.addListener(reporter::transition);
       return new Parts(breaker, ledger, reporter);
     });
