@@ -140,9 +140,19 @@ function render(key) {
   const fb = s.fallback || { enabled: false, types: [] };
   el.querySelector('.fallback').textContent = fb.types.length === 0 ? 'none'
     : `${fb.enabled ? 'on' : 'OFF'}: ${fb.types.join(' → ')} (${s.calls.fallback} answered)`;
+  renderOverride(el.querySelector('.override'), s.override, now);
   drawSpark(el.querySelector('.spark'), tile.history, now);
   renderKeys(el, s);
   renderMembers(el, s);
+}
+
+// Who forced the breaker open or disabled it, why, and for how much longer: next to the state.
+function renderOverride(p, o, now) {
+  p.hidden = !o;
+  if (!o) return;
+  const what = o.action === 'force_open' ? 'forced open' : 'disabled';
+  const left = o.until ? `, ${duration(o.until - now)} left` : '';
+  p.textContent = `${what} by ${o.by}${left}: ${o.reason}`;
 }
 
 // A dependency of several hosts: each member, in or ejected (for how long, how many times).
@@ -285,8 +295,14 @@ async function act(breaker, action, el) {
   result.className = 'result';
   result.textContent = `${action}…`;
   try {
+    // every action carries a reason for the audit trail; force open and disable may end by themselves
+    const request = { reason: el.querySelector('.reason').value.trim() };
+    const lasting = el.querySelector('.for').value;
+    if (lasting && (action === 'force-open' || action === 'disable')) request.for = lasting;
     const response = await fetch(`/api/breakers/${encodeURIComponent(breaker)}/${action}`, {
-      method: 'POST', headers: { Authorization: `Bearer ${token}` },
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify(request),
     });
     const body = await response.json();
     if (response.ok) {

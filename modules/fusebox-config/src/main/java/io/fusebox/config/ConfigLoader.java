@@ -17,10 +17,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
+import java.util.Set;
 
 /**
  * Reads a configuration file (YAML, or TOML by its {@code .toml} ending) into a
@@ -112,12 +114,45 @@ public final class ConfigLoader {
     if (verticleClasses != null && keyProblems.stream().noneMatch(p -> p.startsWith("fusebox.verticles"))) {
       UserVerticles.check(section(root, "fusebox").get("verticles"), verticleClasses, problems);
     }
+    List<FuseboxConfig.ApiToken> tokens = keyProblems.stream().anyMatch(p -> p.startsWith("fusebox.http"))
+        ? List.of() : tokens(section(section(root, "fusebox"), "http"), problems);
     FuseboxConfig.Alerts alerts = keyProblems.stream().anyMatch(p -> p.startsWith("fusebox.alerts"))
         ? FuseboxConfig.Alerts.NONE : alerts(section(section(root, "fusebox"), "alerts"), problems);
     if (!problems.isEmpty()) {
       throw new ConfigException(byPath(problems));
     }
-    return typed(root, services, inProcess, alerts);
+    return typed(root, services, inProcess, alerts, tokens);
+  }
+
+  /**
+   * {@code fusebox.http.tokens}, their keys' types already checked: names and tokens each unique,
+   * and {@code admin} left to {@code admin_token}.
+   */
+  private static List<FuseboxConfig.ApiToken> tokens(Map<String, Object> http, List<String> problems) {
+    List<FuseboxConfig.ApiToken> tokens = new ArrayList<>();
+    Set<String> names = new HashSet<>();
+    Set<String> secrets = new HashSet<>();
+    String adminToken = (String) value(http, "admin_token", "");
+    List<?> listed = (List<?>) value(http, "tokens", List.of());
+    for (int i = 0; i < listed.size(); i++) {
+      @SuppressWarnings("unchecked")
+      Map<String, Object> token = (Map<String, Object>) listed.get(i);
+      String path = "fusebox.http.tokens[" + i + "]";
+      String name = (String) token.get("name");
+      String secret = (String) token.get("token");
+      if (name.isBlank() || name.length() > 64 || "admin".equals(name)) {
+        problems.add(path + ".name: not allowed (got " + Spec.show(name)
+            + ", expected 1 to 64 characters other than admin, which is admin_token's)");
+      } else if (!names.add(name)) {
+        problems.add(path + ".name: used twice (got " + Spec.show(name) + ", expected a name no other token has)");
+      }
+      if (secret.length() < 16 || secret.equals(adminToken) || !secrets.add(secret)) {
+        problems.add(path + ".token: too short or used twice (got a hidden value, expected a token of at least 16"
+            + " characters that no other token has)");
+      }
+      tokens.add(new FuseboxConfig.ApiToken(name, secret, (String) token.get("role")));
+    }
+    return List.copyOf(tokens);
   }
 
   /** {@code fusebox.alerts}, its keys' types already checked; a webhook needs an http(s) URL. */
@@ -278,7 +313,7 @@ public final class ConfigLoader {
   }
 
   private static FuseboxConfig typed(Map<String, Object> root, List<FuseboxConfig.Service> services,
-      Map<String, BreakerConfig> inProcess, FuseboxConfig.Alerts alerts) {
+      Map<String, BreakerConfig> inProcess, FuseboxConfig.Alerts alerts, List<FuseboxConfig.ApiToken> tokens) {
     Map<String, Object> fusebox = section(root, "fusebox");
     Map<String, Object> http = section(fusebox, "http");
     Map<String, Object> cluster = section(fusebox, "cluster");
@@ -300,7 +335,7 @@ public final class ConfigLoader {
         new FuseboxConfig.Node((String) value(section(fusebox, "node"), "name", "node-" + ProcessHandle.current().pid())),
         new FuseboxConfig.Http((String) value(http, "host", "127.0.0.1"),
             ((Number) value(http, "port", 8080)).intValue(), (String) value(http, "admin_token", ""),
-            List.copyOf(origins)),
+            List.copyOf(origins), tokens),
         new FuseboxConfig.Cluster((Boolean) value(cluster, "enabled", false),
             (String) value(cluster, "host", "127.0.0.1"), ((Number) value(cluster, "port", 5701)).intValue(),
             List.copyOf(members)),

@@ -74,11 +74,32 @@ public record FuseboxConfig(
    * @param allowedOrigins origins besides the page's own whose pages may open the live feed
    *     ({@code /ws}), e.g. {@code https://ops.example.com}
    */
-  public record Http(String host, int port, String adminToken, List<String> allowedOrigins) {
-    /** Never shows the token. */
+  /**
+   * {@code fusebox.http}.
+   *
+   * @param adminToken the token of an operator named {@code admin}; empty for none
+   * @param tokens named tokens, each a {@code viewer} (reads the audit trail) or an {@code operator}
+   *     (also acts on breakers)
+   */
+  public record Http(String host, int port, String adminToken, List<String> allowedOrigins, List<ApiToken> tokens) {
+
+    public Http(String host, int port, String adminToken, List<String> allowedOrigins) {
+      this(host, port, adminToken, allowedOrigins, List.of());
+    }
+
+    /** Never shows a token. */
     @Override
     public String toString() {
-      return "Http[host=" + host + ", port=" + port + ", adminToken=" + (adminToken.isEmpty() ? "none" : "set") + "]";
+      return "Http[host=" + host + ", port=" + port + ", adminToken=" + (adminToken.isEmpty() ? "none" : "set")
+          + ", tokens=" + tokens + "]";
+    }
+  }
+
+  /** A named token of {@code fusebox.http.tokens}: who acts, by what right. */
+  public record ApiToken(String name, String token, String role) {
+    @Override
+    public String toString() {
+      return name + " (" + role + ")";
     }
   }
 

@@ -65,6 +65,20 @@ class BrokenConfigTest {
             "fusebox: { alerts: { flapping: { transitions: 1 }, sinks: [ { type: pager } ] } }", Map.of(), List.of(
             "fusebox.alerts.flapping.transitions: out of range (got 1, expected an integer in 2..1000)",
             "fusebox.alerts.sinks[0].type: unknown value (got \"pager\", expected one of log, webhook)")),
+        Arguments.of("named tokens: admin taken, a name twice, a short token, an unknown role",
+            "fusebox: { http: { tokens: [ { name: admin, token: aaaaaaaaaaaaaaaaaaaa, role: operator },"
+                + " { name: alice, token: bbbbbbbbbbbbbbbbbbbb, role: viewer },"
+                + " { name: alice, token: short, role: operator }, { name: bob, token: cccccccccccccccccccc, role: root } ] } }",
+            Map.of(), List.of(
+            "fusebox.http.tokens[3].role: unknown value (got \"root\", expected one of viewer, operator)")),
+        Arguments.of("named tokens: admin taken, a name twice, a short token",
+            "fusebox: { http: { tokens: [ { name: admin, token: aaaaaaaaaaaaaaaaaaaa, role: operator },"
+                + " { name: alice, token: bbbbbbbbbbbbbbbbbbbb, role: viewer },"
+                + " { name: alice, token: short, role: operator } ] } }",
+            Map.of(), List.of(
+            "fusebox.http.tokens[0].name: not allowed (got \"admin\", expected 1 to 64 characters other than admin, which is admin_token's)",
+            "fusebox.http.tokens[2].name: used twice (got \"alice\", expected a name no other token has)",
+            "fusebox.http.tokens[2].token: too short or used twice (got a hidden value, expected a token of at least 16 characters that no other token has)")),
         Arguments.of("verticle without a class", "fusebox: { verticles: [ { instances: 2 } ] }", Map.of(), List.of(
             "fusebox.verticles[0].class: missing (got nothing, expected a string)")),
         Arguments.of("secret of the wrong type is not shown", "fusebox: { http: { admin_token: 123456 } }", Map.of(), List.of(
@@ -94,7 +108,7 @@ class BrokenConfigTest {
             "fusebox.store.url: missing (got nothing, expected a Redis URL such as redis://127.0.0.1:6379 for a redis store)")),
         Arguments.of("many mistakes at once, sorted by path", "fusebox: { http: { port: -1, hots: x }, bridge: { enabled: maybe } }", Map.of(), List.of(
             "fusebox.bridge.enabled: wrong type (got \"maybe\", expected true or false)",
-            "fusebox.http.hots: unknown key (got hots, expected one of host, port, admin_token, allowed_origins)",
+            "fusebox.http.hots: unknown key (got hots, expected one of host, port, admin_token, allowed_origins, tokens)",
             "fusebox.http.port: out of range (got -1, expected an integer in 0..65535)")),
         Arguments.of("a key problem in one breaker and a rule problem in another", """
             circuit_breakers:

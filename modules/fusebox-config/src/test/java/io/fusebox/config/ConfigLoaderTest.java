@@ -202,6 +202,21 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void namedTokensTakeTheirRolesAndNeverShowTheirSecrets() throws Exception {
+    FuseboxConfig c = load("""
+        fusebox:
+          http:
+            tokens:
+              - { name: alice, token: alice-secret-0123456789, role: operator }
+              - { name: ops-dashboard, token: viewer-secret-0123456789, role: viewer }
+        """, Map.of());
+    assertThat(c.http().tokens()).containsExactly(
+        new FuseboxConfig.ApiToken("alice", "alice-secret-0123456789", "operator"),
+        new FuseboxConfig.ApiToken("ops-dashboard", "viewer-secret-0123456789", "viewer"));
+    assertThat(c.toString()).contains("alice (operator)").doesNotContain("secret-0123456789");
+  }
+
+  @Test
   void alertsTakeTheirSinksAndFlappingAndKeepWebhookSecretsOutOfToString() throws Exception {
     FuseboxConfig c = load("""
         fusebox:

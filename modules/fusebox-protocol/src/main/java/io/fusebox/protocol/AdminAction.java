@@ -19,6 +19,9 @@ public enum AdminAction {
   FALLBACK_ON,
   FALLBACK_OFF;
 
+  /** The longest reason an admin action may carry, for the audit trail and the override it shows. */
+  public static final int MAX_REASON = 500;
+
   /**
    * Applies the action to a breaker's core, for every kind of breaker alike.
    *

@@ -4,6 +4,7 @@ import io.fusebox.protocol.Addresses;
 import io.fusebox.protocol.AdminAction;
 import io.fusebox.protocol.ErrorCode;
 import io.fusebox.protocol.FuseboxError;
+import io.fusebox.protocol.PublishedSnapshot;
 import io.fusebox.protocol.SnapshotBoard;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -20,6 +21,7 @@ import java.util.List;
 public final class AdminVerticle extends VerticleBase {
 
   private static final String KNOWN = "list, get, " + AdminAction.wireNames();
+  private static final List<String> AUDIT_FIELDS = List.of("by", "reason", "until");
 
   private final Duration snapshotInterval;
   private SnapshotBoard board;
@@ -64,6 +66,22 @@ public final class AdminVerticle extends VerticleBase {
       return;
     }
     JsonObject apply = new JsonObject().put("action", action);
+    String unaudited = auditProblem(request, (String) action);
+    if (unaudited == null && request.containsKey("until")
+        && instances.stream().anyMatch(i -> PublishedSnapshot.IN_PROCESS.equals(i.getString("kind")))) {
+      unaudited = "breaker '" + name + "' runs in process somewhere, and an in-process breaker keeps no expiry:"
+          + " force it open or disable it without one, and close it when done";
+    }
+    if (unaudited != null) {
+      fail(message, ErrorCode.BAD_REQUEST, name, unaudited);
+      return;
+    }
+    // who and why travel with the action, so that every instance shows them next to the state they force
+    for (String field : AUDIT_FIELDS) {
+      if (request.containsKey(field)) {
+        apply.put(field, request.getValue(field));
+      }
+    }
     if (request.containsKey("key")) {
       String problem = keyProblem(request.getValue("key"), (String) action, instances);
       if (problem != null) {
@@ -75,6 +93,30 @@ public final class AdminVerticle extends VerticleBase {
     vertx.eventBus().publish(Addresses.adminApply(name), apply);
     JsonObject reply = new JsonObject().put("action", action).put("breaker", name).put("instances", instances.size());
     message.reply(apply.containsKey("key") ? reply.put("key", apply.getString("key")) : reply);
+  }
+
+  /**
+   * What is wrong with an action's {@code by}, {@code reason} and {@code until}, all optional here
+   * (the HTTP API requires a reason of its callers), or null: an expiry only for a mode that lasts.
+   */
+  private static String auditProblem(JsonObject request, String action) {
+    Object by = request.getValue("by");
+    Object reason = request.getValue("reason");
+    Object until = request.getValue("until");
+    if (by != null && !(by instanceof String b && b.length() <= 64)) {
+      return "by must be a name of at most 64 characters";
+    }
+    if (reason != null && !(reason instanceof String r && r.length() <= AdminAction.MAX_REASON)) {
+      return "reason must be a text of at most " + AdminAction.MAX_REASON + " characters";
+    }
+    if (until != null) {
+      boolean lasting = AdminAction.FORCE_OPEN.wireName().equals(action) || AdminAction.DISABLE.wireName().equals(action);
+      if (!lasting || !(until instanceof Number) || request.containsKey("key")) {
+        return "until (when the breaker returns to automatic) goes only with force_open or disable of a whole breaker,"
+            + " as epoch milliseconds";
+      }
+    }
+    return null;
   }
 
   /** Why an action cannot take this key, or null when it can: a keyed family's key of bounded length. */

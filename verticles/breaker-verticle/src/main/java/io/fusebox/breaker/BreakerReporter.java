@@ -60,6 +60,8 @@ final class BreakerReporter {
   /** Intervals since {@link #lastPublished} went out unchanged. */
   private int quietIntervals;
   private static final int TOP_ERRORS = 5;
+  private Supplier<AdminOverride> override = () -> null;
+  private JsonObject restoredOverride;
   /** The kinds of failure since the last transition; null until the pipeline hands them over. */
   private ErrorClasses errors;
   /** The core's {@link CircuitBreaker#changeMark()} when the last snapshot was built. */
@@ -117,6 +119,15 @@ final class BreakerReporter {
     this.errors = errors;
   }
 
+  void override(Supplier<AdminOverride> override) {
+    this.override = override;
+  }
+
+  /** The override saved before the restart, as {@link #restore()} found it; null when none. */
+  JsonObject restoredOverride() {
+    return restoredOverride;
+  }
+
   /**
    * A key's transition, published on {@code fusebox.events} with its key. Logged at debug: a family
    * of thousands of keys would flood the log; the events, the snapshot and the metrics say it.
@@ -164,6 +175,10 @@ final class BreakerReporter {
     JsonObject members = pool.get();
     if (members != null) {
       extras.put("pool", members);
+    }
+    AdminOverride inForce = override.get();
+    if (inForce != null) {
+      extras.put("override", inForce.toJson());
     }
     return extras;
   }
@@ -219,8 +234,9 @@ final class BreakerReporter {
   /** Saves the breaker's state, off the call path; a store that cannot write keeps it for later. */
   void persist() {
     BreakerSnapshot s = breaker.snapshot();
+    AdminOverride inForce = override.get();
     services.store().save(new BreakerRecord(name, node, s.state().wireName(), s.sinceEpochMillis(), s.retryAtEpochMillis(),
-        s.backoffLevel(), ledger.enabled())).onFailure(e -> LOG.warn("could not save the state of breaker {}: {}", name,
+        s.backoffLevel(), ledger.enabled(), inForce == null ? null : inForce.toJson())).onFailure(e -> LOG.warn("could not save the state of breaker {}: {}", name,
         e.getMessage()));
   }
 
@@ -236,6 +252,7 @@ final class BreakerReporter {
   }
 
   private long restore(BreakerRecord saved) {
+    restoredOverride = saved.override();
     BreakerState state = BreakerState.fromWireName(saved.state());
     long remainingMillis = Math.max(0, saved.openUntilEpochMillis() - System.currentTimeMillis());
     if (state == BreakerState.HALF_OPEN) {

@@ -59,6 +59,9 @@ public final class BreakerVerticle extends VerticleBase {
   private ClusterHold hold;
   private ActiveProbe activeProbe;
   private BreakerReporter reporter;
+  /** A forced-open or disabled mode's who, why and until when; null when none is in force. */
+  private AdminOverride override;
+  private long overrideTimer = -1;
   private CallPipeline pipeline;
   private KeyedFamily family;
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
@@ -124,10 +127,15 @@ public final class BreakerVerticle extends VerticleBase {
         services.tracing() ? services.tracer() : null, hold::held, activeProbe, family,
         keyedRule == null ? null : new KeySource(keyedRule.by()));
     reporter.errors(pipeline.errors());
+    reporter.override(() -> override);
     breaker.addListener(this::onTransition);
     return adapter.ready().compose(ready -> reporter.restore()).compose(openForMillis -> {
       if (openForMillis >= 0) {
         vertx.setTimer(Math.max(1, openForMillis), id -> tick());
+      }
+      AdminOverride restored = AdminOverride.fromJson(reporter.restoredOverride());
+      if (restored != null && (breaker.state() == BreakerState.FORCED_OPEN || breaker.state() == BreakerState.DISABLED)) {
+        override(restored);
       }
       consumers.add(vertx.eventBus().consumer(Addresses.call(name), pipeline::onCall));
       consumers.add(vertx.eventBus().<JsonObject>consumer(Addresses.adminApply(name), this::onAdmin));
@@ -183,11 +191,36 @@ public final class BreakerVerticle extends VerticleBase {
     if (family != null && action == AdminAction.RESET) {
       family.forgetAll();
     }
+    // the override first, so that the transition it causes is saved and published with it
+    if (action == AdminAction.FORCE_OPEN || action == AdminAction.DISABLE) {
+      override(AdminOverride.of(action, message.body(), System.currentTimeMillis()));
+    } else if (action == AdminAction.CLOSE || action == AdminAction.RESET) {
+      override(null);
+    }
     if (!action.applyTo(breaker)) {
       ledger.enabled(action == AdminAction.FALLBACK_ON);
-      reporter.persist();
     }
+    reporter.persist();
     reporter.publishSnapshot();
+  }
+
+  /** Puts {@code next} in force (null: none), with a timer for its end when it has one. */
+  private void override(AdminOverride next) {
+    if (overrideTimer != -1) {
+      vertx.cancelTimer(overrideTimer);
+      overrideTimer = -1;
+    }
+    override = next;
+    if (next != null && next.untilEpochMillis() > 0) {
+      overrideTimer = vertx.setTimer(Math.max(1, next.untilEpochMillis() - System.currentTimeMillis()), id -> {
+        overrideTimer = -1;
+        LOG.info("breaker {}: {} by {} ran out ({}); back to automatic", name, next.action(), next.by(), next.reason());
+        override = null;
+        AdminAction.CLOSE.applyTo(breaker);
+        reporter.persist();
+        reporter.publishSnapshot();
+      });
+    }
   }
 
   /** Answers every call still waiting or running, then closes the pool. */

@@ -77,6 +77,30 @@ class RestartTest extends BreakerTestSupport {
     assertThat(failedGet(name, "/x")).isInstanceOf(CircuitOpenException.class);
   }
 
+  private void anOverrideSurvivesWithItsWhoWhyAndEnd(Supplier<StateStore> store) {
+    String name = "override-" + UUID.randomUUID().toString().substring(0, 8);
+    String first = deployWith(name, quiet().build(), store.get());
+    long until = System.currentTimeMillis() + 3_000;
+    vertx.eventBus().publish(Addresses.adminApply(name), new JsonObject().put("action", "force_open")
+        .put("by", "alice").put("reason", "db migration").put("until", until));
+    awaitTransitionTo(name, "forced_open");
+    StateStore reader = store.get();
+    Awaitility.await("the override saved").until(() -> {
+      BreakerRecord saved = await(reader.load(name, "node-test"));
+      return saved != null && saved.override() != null && "alice".equals(saved.override().getString("by"));
+    });
+    await(vertx.undeploy(first));
+    transitions.clear();
+    deployWith(name, quiet().build(), store.get());
+    JsonObject override = latestSnapshot(name).getJsonObject("override");
+    assertThat(override).as("who, why and until when, after the restart").isNotNull();
+    assertThat(override.getString("by")).isEqualTo("alice");
+    assertThat(override.getString("reason")).isEqualTo("db migration");
+    assertThat(override.getLong("until")).isEqualTo(until);
+    awaitTransitionTo(name, "closed");
+    assertThat(System.currentTimeMillis()).as("it ran out when it was to, not a fresh term later").isLessThan(until + 2_500);
+  }
+
   private Supplier<StateStore> fileStore() throws Exception {
     Path file = Files.createTempDirectory(Files.createDirectories(Path.of("target")).toAbsolutePath(), "restart")
         .resolve("breakers.json");
@@ -96,6 +120,11 @@ class RestartTest extends BreakerTestSupport {
   @Test
   void withAFileStoreForcedModeAndFallbackSwitchSurvive() throws Exception {
     forcedModeAndTheFallbackSwitchSurvive(fileStore());
+  }
+
+  @Test
+  void withAFileStoreAnOverrideSurvivesWithItsEnd() throws Exception {
+    anOverrideSurvivesWithItsWhoWhyAndEnd(fileStore());
   }
 
   @Test

@@ -1,5 +1,6 @@
 package io.fusebox.dashboard;
 
+import io.fusebox.core.Durations;
 import io.fusebox.protocol.Addresses;
 import io.fusebox.protocol.AdminAction;
 import io.fusebox.protocol.FuseboxError;
@@ -12,12 +13,14 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.time.Duration;
 import java.util.List;
 
 /**
- * The REST API: snapshots of every breaker in the cluster, and admin actions that need the bearer
- * token (401 without it or with a wrong one, 403 when no token is configured). Errors are
- * {@code {"error","detail"}}.
+ * The REST API: snapshots of every breaker in the cluster, admin actions that need an operator's
+ * token and a reason (401 without a token of ours, 403 for a viewer's or when none is configured,
+ * 400 without a reason), and the audit trail of those actions, which needs any token of ours.
+ * Errors are {@code {"error","detail"}}.
  */
 final class BreakerApi {
 
@@ -25,20 +28,25 @@ final class BreakerApi {
   /** Where long answers are written, off the event loop. */
   private final WorkerExecutor writer;
   private final SnapshotBoard board;
-  private final BearerToken token;
+  private final ApiTokens tokens;
   private final AdminThrottle throttle = new AdminThrottle();
+  private final AuditTrail audit = new AuditTrail();
 
-  BreakerApi(Vertx vertx, WorkerExecutor writer, SnapshotBoard board, BearerToken token) {
+  /** The longest an override may be given to last. */
+  static final Duration MAX_FOR = Duration.ofDays(7);
+
+  BreakerApi(Vertx vertx, WorkerExecutor writer, SnapshotBoard board, ApiTokens tokens) {
     this.vertx = vertx;
     this.writer = writer;
     this.board = board;
-    this.token = token;
+    this.tokens = tokens;
   }
 
   void mount(Router router) {
     router.get("/api/breakers").handler(this::list);
     router.get("/api/breakers/:name").handler(this::get);
     router.post("/api/breakers/:name/:action").handler(this::act);
+    router.get("/api/audit").handler(this::audit);
     router.route("/api/*").handler(ctx -> error(ctx, 404, "not_found", "no such endpoint: " + ctx.request().method() + " " + ctx.normalizedPath()));
   }
 
@@ -64,22 +72,12 @@ final class BreakerApi {
   }
 
   private void act(RoutingContext ctx) {
-    String address = ctx.request().remoteAddress().host();
-    long wait = throttle.waitSeconds(address);
-    if (wait > 0) {
-      ctx.response().putHeader("Retry-After", Long.toString(wait));
-      error(ctx, 429, "too_many_attempts", "too many refused admin requests from " + address + "; retry in " + wait + " s");
+    ApiTokens.Caller caller = caller(ctx, "admin actions");
+    if (caller == null) {
       return;
     }
-    if (!token.configured()) {
-      throttle.refused(address, ctx.normalizedPath(), "admin is off");
-      error(ctx, 403, "admin_disabled", "admin actions are off: no admin token is configured (fusebox.http.admin_token)");
-      return;
-    }
-    if (!token.matches(ctx.request().getHeader("Authorization"))) {
-      throttle.refused(address, ctx.normalizedPath(), "missing or wrong bearer token");
-      ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"fusebox\"");
-      error(ctx, 401, "unauthorized", "admin actions need the header Authorization: Bearer <admin token>");
+    if (caller.role() != ApiTokens.Role.OPERATOR) {
+      error(ctx, 403, "forbidden", caller.name() + " is a viewer: admin actions need an operator's token");
       return;
     }
     AdminAction action = AdminAction.fromUrlName(ctx.pathParam("action")).orElse(null);
@@ -88,22 +86,126 @@ final class BreakerApi {
           + AdminAction.urlNames() + ")");
       return;
     }
-    JsonObject request = new JsonObject().put("action", action.wireName()).put("breaker", ctx.pathParam("name"));
+    JsonObject body = body(ctx);
+    String reason = param(ctx, body, "reason");
+    if (reason == null || reason.isBlank()) {
+      error(ctx, 400, "reason_required", "an admin action needs a reason, for the audit trail: ?reason=... or"
+          + " {\"reason\": \"...\"}");
+      return;
+    }
+    if (reason.length() > AdminAction.MAX_REASON) {
+      error(ctx, 400, "bad_request", "the reason is longer than " + AdminAction.MAX_REASON + " characters");
+      return;
+    }
+    JsonObject request = new JsonObject().put("action", action.wireName()).put("breaker", ctx.pathParam("name"))
+        .put("by", caller.name()).put("reason", reason.strip());
+    String lasting = param(ctx, body, "for");
+    if (lasting != null) {
+      Duration duration;
+      try {
+        duration = Durations.parse(lasting);
+      } catch (IllegalArgumentException e) {
+        duration = Duration.ZERO;
+      }
+      if (duration.compareTo(Duration.ofSeconds(1)) < 0 || duration.compareTo(MAX_FOR) > 0) {
+        error(ctx, 400, "bad_request", "for must be a duration from 1s to 7d, such as 30m (got " + lasting + ")");
+        return;
+      }
+      request.put("until", System.currentTimeMillis() + duration.toMillis());
+    }
     // a keyed family's key: ?key=acme (the admin handler checks it)
-    String key = ctx.queryParams().get("key");
+    String key = param(ctx, body, "key");
     if (key != null) {
       request.put("key", key);
     }
+    JsonObject entry = new JsonObject().put("at", System.currentTimeMillis()).put("by", caller.name())
+        .put("action", action.wireName()).put("breaker", ctx.pathParam("name")).put("reason", request.getString("reason"));
+    if (request.containsKey("until")) {
+      entry.put("until", request.getLong("until"));
+    }
+    if (key != null) {
+      entry.put("key", key);
+    }
     vertx.eventBus().<JsonObject>request(Addresses.ADMIN, request)
-        .onSuccess(reply -> json(ctx, 200, reply.body()))
+        .onSuccess(reply -> {
+          audit.record(entry.put("result", "applied").put("instances", reply.body().getInteger("instances")));
+          json(ctx, 200, reply.body());
+        })
         .onFailure(failure -> {
           if (failure instanceof ReplyException re && re.failureCode() > 0) {
             FuseboxError e = FuseboxError.parse(re.failureCode(), re.getMessage());
+            audit.record(entry.put("result", e.code().error()));
             error(ctx, re.failureCode(), e.code().error(), e.detail());
           } else {
+            audit.record(entry.put("result", "unavailable"));
             error(ctx, 503, "unavailable", "the admin handler did not answer: " + failure.getMessage());
           }
         });
+  }
+
+  /** {@code GET /api/audit?limit=100}: this node's admin actions, newest first. */
+  private void audit(RoutingContext ctx) {
+    if (caller(ctx, "the audit trail") == null) {
+      return;
+    }
+    int limit = 100;
+    String asked = ctx.queryParams().get("limit");
+    if (asked != null) {
+      try {
+        limit = Integer.parseInt(asked);
+      } catch (NumberFormatException e) {
+        limit = -1;
+      }
+      if (limit < 1 || limit > AuditTrail.KEPT) {
+        error(ctx, 400, "bad_request", "limit must be a number from 1 to " + AuditTrail.KEPT + " (got " + asked + ")");
+        return;
+      }
+    }
+    json(ctx, 200, new JsonObject().put("entries", audit.newest(limit)));
+  }
+
+  /**
+   * Who a request comes from, or null once it is answered: 429 while its address is slowed down, 403
+   * when no token is configured, 401 without a token of ours (which counts against the address).
+   */
+  private ApiTokens.Caller caller(RoutingContext ctx, String what) {
+    String address = ctx.request().remoteAddress().host();
+    long wait = throttle.waitSeconds(address);
+    if (wait > 0) {
+      ctx.response().putHeader("Retry-After", Long.toString(wait));
+      error(ctx, 429, "too_many_attempts", "too many refused admin requests from " + address + "; retry in " + wait + " s");
+      return null;
+    }
+    if (!tokens.configured()) {
+      throttle.refused(address, ctx.normalizedPath(), "admin is off");
+      error(ctx, 403, "admin_disabled", what + " are off: no token is configured (fusebox.http.admin_token or"
+          + " fusebox.http.tokens)");
+      return null;
+    }
+    ApiTokens.Caller caller = tokens.identify(ctx.request().getHeader("Authorization"));
+    if (caller == null) {
+      throttle.refused(address, ctx.normalizedPath(), "missing or wrong bearer token");
+      ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"fusebox\"");
+      error(ctx, 401, "unauthorized", what + " need the header Authorization: Bearer <token>");
+      return null;
+    }
+    return caller;
+  }
+
+  /** A JSON body's object, or an empty one (none, or not an object: the parameters may be in the query). */
+  private static JsonObject body(RoutingContext ctx) {
+    try {
+      JsonObject body = ctx.body().asJsonObject();
+      return body == null ? new JsonObject() : body;
+    } catch (RuntimeException notAnObject) {
+      return new JsonObject();
+    }
+  }
+
+  /** A parameter from the JSON body, else from the query; null when neither has it as text. */
+  private static String param(RoutingContext ctx, JsonObject body, String name) {
+    Object value = body.getValue(name);
+    return value instanceof String text ? text : ctx.queryParams().get(name);
   }
 
   static void json(RoutingContext ctx, int status, JsonObject body) {

@@ -44,7 +44,7 @@ public final class DashboardVerticle extends VerticleBase {
    * @param allowedOrigins origins besides its own whose pages may open {@code /ws}
    * @param localBreakers breakers deployed on this node, which {@code /health} expects to report
    */
-  public record Settings(String host, int port, String adminToken, List<String> allowedOrigins,
+  public record Settings(String host, int port, ApiTokens tokens, List<String> allowedOrigins,
       Duration snapshotInterval, String node, int localBreakers) {
     @Override
     public String toString() {
@@ -85,7 +85,7 @@ public final class DashboardVerticle extends VerticleBase {
     router.get("/health").handler(HealthCheckHandler.createWithHealthChecks(healthChecks()));
     router.route("/api/*").handler(BodyHandler.create().setBodyLimit(16 * 1024));
     new ControlApi(vertx).mount(router);
-    new BreakerApi(vertx, writer, board, new BearerToken(settings.adminToken())).mount(router);
+    new BreakerApi(vertx, writer, board, settings.tokens()).mount(router);
     router.route("/*").handler(ctx -> {
       ctx.response().putHeader("Content-Security-Policy",
           "default-src 'self'; connect-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'");

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebElement;
 
@@ -164,8 +165,17 @@ class DashboardBrowserTest {
     browser.driver.findElement(By.id("token")).sendKeys("s3cret");
     browser.driver.findElement(By.id("unlock")).click();
     tile("alpha").findElement(By.cssSelector("button[data-action='force-open']")).click();
+    browser.await(Duration.ofSeconds(5), d -> tile("alpha").findElement(By.className("result")).getText()
+        .contains("400 reason_required"));
+    assertThat(stateOf("alpha")).as("no reason, no action").isEqualTo("closed");
+
+    tile("alpha").findElement(By.className("reason")).sendKeys("db migration");
+    new Select(tile("alpha").findElement(By.className("for"))).selectByValue("1h");
+    tile("alpha").findElement(By.cssSelector("button[data-action='force-open']")).click();
     browser.await(Duration.ofSeconds(5), d -> "forced_open".equals(stateOf("alpha")));
     assertThat(tile("alpha").findElement(By.className("result")).getText()).contains("done on 1 instance(s)");
+    browser.await(Duration.ofSeconds(5), d -> tile("alpha").findElement(By.className("override")).getText()
+        .matches("forced open by admin, (59 m \\d+ s|1 h 0 m) left: db migration"));
     browser.screenshot("admin-forced-open");
     tile("alpha").findElement(By.cssSelector("button[data-action='close']")).click();
     browser.await(Duration.ofSeconds(5), d -> "closed".equals(stateOf("alpha")));

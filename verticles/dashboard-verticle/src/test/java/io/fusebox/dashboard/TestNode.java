@@ -41,11 +41,18 @@ final class TestNode implements AutoCloseable {
   final FlakyHttpServer upstream;
   final List<JsonObject> transitions = new CopyOnWriteArrayList<>();
   private final String adminToken;
+  private final List<ApiTokens.Named> namedTokens;
   private String dashboardId;
   private int port;
 
   TestNode(String adminToken) {
+    this(adminToken, List.of());
+  }
+
+  /** With {@code namedTokens} besides the admin token: viewers and operators of their own names. */
+  TestNode(String adminToken, List<ApiTokens.Named> namedTokens) {
     this.adminToken = adminToken;
+    this.namedTokens = namedTokens;
     upstream = await(FlakyHttpServer.start(vertx));
     vertx.eventBus().<JsonObject>consumer(Addresses.EVENTS, m -> transitions.add(m.body()));
     await(vertx.deployVerticle(new AdminVerticle(SNAPSHOT_INTERVAL)));
@@ -88,7 +95,7 @@ final class TestNode implements AutoCloseable {
 
   /** Starts the dashboard, letting pages of {@code allowedOrigins} open its live feed too. */
   TestNode dashboard(int wantedPort, List<String> allowedOrigins) {
-    DashboardVerticle dashboard = new DashboardVerticle(new DashboardVerticle.Settings("127.0.0.1", wantedPort, adminToken,
+    DashboardVerticle dashboard = new DashboardVerticle(new DashboardVerticle.Settings("127.0.0.1", wantedPort, ApiTokens.of(adminToken, namedTokens),
         allowedOrigins, SNAPSHOT_INTERVAL, "node-t", 0), registry);
     dashboardId = await(vertx.deployVerticle(dashboard));
     port = dashboard.port();

@@ -4,6 +4,7 @@ import io.fusebox.breaker.AdminVerticle;
 import io.fusebox.breaker.BreakerVerticle;
 import io.fusebox.breaker.NodeServices;
 import io.fusebox.config.FuseboxConfig;
+import io.fusebox.dashboard.ApiTokens;
 import io.fusebox.dashboard.DashboardVerticle;
 import io.fusebox.metrics.PrometheusNames;
 import io.fusebox.platform.alerts.AlertsVerticle;
@@ -119,7 +120,7 @@ public final class FuseboxNode {
               ? service.dependency().get("base_url") : service.dependencyType(), service.preset())));
     }
     FuseboxConfig.Http http = config.http();
-    DashboardVerticle.Settings dashboard = new DashboardVerticle.Settings(http.host(), http.port(), http.adminToken(), http.allowedOrigins(),
+    DashboardVerticle.Settings dashboard = new DashboardVerticle.Settings(http.host(), http.port(), apiTokens(http), http.allowedOrigins(),
         config.snapshotInterval(), nodeName, config.services().size());
     return Future.all(breakers)
         .compose(ok -> vertx.deployVerticle(new DashboardVerticle(dashboard, (PrometheusMeterRegistry) services.registry())))
@@ -128,6 +129,11 @@ public final class FuseboxNode {
         .compose(ok -> deployUserVerticles())
         .onSuccess(ok -> LOG.info("node {} is up with {} breaker(s), deployed in {} ms", nodeName,
             config.services().size(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started)));
+  }
+
+  private static ApiTokens apiTokens(FuseboxConfig.Http http) {
+    return ApiTokens.of(http.adminToken(), http.tokens().stream()
+        .map(t -> new ApiTokens.Named(t.name(), t.token(), ApiTokens.Role.of(t.role()))).toList());
   }
 
   private Future<Void> deployUserVerticles() {

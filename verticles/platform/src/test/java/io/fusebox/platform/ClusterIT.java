@@ -64,11 +64,11 @@ class ClusterIT {
           assertThat(LaunchedNode.run(a, "call", "echo", "{\"path\":\"/spread\"}", "--bridge", bridge).exitCode()).isZero();
         }
 
-        var forced = http.postAbs("http://127.0.0.1:" + httpA + "/api/breakers/echo/force-open")
+        var forced = http.postAbs("http://127.0.0.1:" + httpA + "/api/breakers/echo/force-open?reason=test")
             .putHeader("Authorization", "Bearer " + TOKEN).send().await(10, TimeUnit.SECONDS);
         assertThat(forced.statusCode()).isEqualTo(200);
         awaitStates(http, httpA, Map.of("node-b", "forced_open", "node-c", "forced_open"));
-        var closed = http.postAbs("http://127.0.0.1:" + httpA + "/api/breakers/echo/close")
+        var closed = http.postAbs("http://127.0.0.1:" + httpA + "/api/breakers/echo/close?reason=test")
             .putHeader("Authorization", "Bearer " + TOKEN).send().await(10, TimeUnit.SECONDS);
         assertThat(closed.statusCode()).isEqualTo(200);
         awaitStates(http, httpA, Map.of("node-b", "closed", "node-c", "closed"));

@@ -77,8 +77,13 @@ class InProcessBreakerNodeTest {
         .anyMatch(l -> l.startsWith("circuit_breaker_requests_total{") && l.contains("name=\"catalog\"")
             && l.contains("result=\"failure\"") && l.endsWith(" 2.0")));
 
+    var lasting = await(web.post(http, "127.0.0.1", "/api/breakers/catalog/force-open?reason=test&for=10m")
+        .putHeader("Authorization", "Bearer " + TOKEN).send());
+    assertThat(lasting.statusCode()).as("an in-process breaker keeps no expiry, so it is refused one").isEqualTo(400);
+    assertThat(lasting.bodyAsJsonObject().getString("detail")).contains("in-process breaker keeps no expiry");
+
     status.set(200);
-    assertThat(await(web.post(http, "127.0.0.1", "/api/breakers/catalog/close")
+    assertThat(await(web.post(http, "127.0.0.1", "/api/breakers/catalog/close?reason=test")
         .putHeader("Authorization", "Bearer " + TOKEN).send()).statusCode()).isLessThan(300);
     Awaitility.await().until(() -> "closed".equals(instance(web, http).getString("state")));
     assertThat(await(node.vertx().eventBus().<JsonObject>request("app.catalog", "")).body().getInteger("status"))

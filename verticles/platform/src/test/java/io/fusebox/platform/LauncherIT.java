@@ -152,7 +152,7 @@ class LauncherIT {
       try (LaunchedNode node = LaunchedNode.start(dir, "run", "--conf", "fusebox.yaml")) {
         node.awaitOutput("node durable is up", Duration.ofSeconds(30));
         awaitListed(http, httpPort, "echo");
-        assertThat(http.postAbs("http://127.0.0.1:" + httpPort + "/api/breakers/echo/force-open")
+        assertThat(http.postAbs("http://127.0.0.1:" + httpPort + "/api/breakers/echo/force-open?reason=test")
             .putHeader("Authorization", "Bearer t0ken").send().await(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
         node.awaitOutput("transition closed->forced_open", Duration.ofSeconds(5));
         assertThat(node.terminate()).as("the state is saved on the way down").isEqualTo(143);
