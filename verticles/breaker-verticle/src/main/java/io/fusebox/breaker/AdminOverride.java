@@ -11,8 +11,14 @@ import io.vertx.core.json.JsonObject;
  */
 record AdminOverride(String action, String by, String reason, long atEpochMillis, long untilEpochMillis) {
 
-  /** From an admin request that forces or disables; its {@code by}, {@code reason}, {@code until}. */
+  /**
+   * From an admin request that forces or disables: its {@code by}, {@code reason}, {@code until};
+   * null when it says none of them (code on the event bus may act without).
+   */
   static AdminOverride of(AdminAction action, JsonObject request, long nowMillis) {
+    if (!request.containsKey("by") && !request.containsKey("reason") && !request.containsKey("until")) {
+      return null;
+    }
     Object until = request.getValue("until");
     return new AdminOverride(action.wireName(), request.getString("by", "unknown"), request.getString("reason", ""),
         nowMillis, until instanceof Number n ? n.longValue() : 0);
