@@ -64,9 +64,8 @@ class RestartTest extends BreakerTestSupport {
     vertx.eventBus().publish(Addresses.adminApply(name), new JsonObject().put("action", "force_open"));
     vertx.eventBus().publish(Addresses.adminApply(name), new JsonObject().put("action", "fallback_off"));
     awaitTransitionTo(name, "forced_open");
-    StateStore reader = store.get();
     Awaitility.await("the forced mode and the switch saved").until(() -> {
-      BreakerRecord saved = await(reader.load(name, "node-test"));
+      BreakerRecord saved = savedNow(store, name);
       return saved != null && "forced_open".equals(saved.state()) && !saved.fallbackEnabled();
     });
     await(vertx.undeploy(first));
@@ -84,9 +83,8 @@ class RestartTest extends BreakerTestSupport {
     vertx.eventBus().publish(Addresses.adminApply(name), new JsonObject().put("action", "force_open")
         .put("by", "alice").put("reason", "db migration").put("until", until));
     awaitTransitionTo(name, "forced_open");
-    StateStore reader = store.get();
     Awaitility.await("the override saved").until(() -> {
-      BreakerRecord saved = await(reader.load(name, "node-test"));
+      BreakerRecord saved = savedNow(store, name);
       return saved != null && saved.override() != null && "alice".equals(saved.override().getString("by"));
     });
     await(vertx.undeploy(first));
@@ -99,6 +97,16 @@ class RestartTest extends BreakerTestSupport {
     assertThat(override.getLong("until")).isEqualTo(until);
     awaitTransitionTo(name, "closed");
     assertThat(System.currentTimeMillis()).as("it ran out when it was to, not a fresh term later").isLessThan(until + 2_500);
+  }
+
+  /** What the store holds now, through a store of its own: a file store reads its file once and keeps it. */
+  private static BreakerRecord savedNow(Supplier<StateStore> store, String name) {
+    StateStore reader = store.get();
+    try {
+      return await(reader.load(name, "node-test"));
+    } finally {
+      await(reader.close());
+    }
   }
 
   private Supplier<StateStore> fileStore() throws Exception {
