@@ -246,10 +246,13 @@ final class NodeProcess implements AutoCloseable {
     return instances.getJsonObject(0);
   }
 
-  /** An admin action on a breaker through the REST API, with the node's token; fails unless it is done. */
+  /**
+   * An admin action on a breaker through the REST API, with the node's token and the suite's reason
+   * for the audit trail; fails unless it is done.
+   */
   void admin(String breaker, String action) throws Exception {
     HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort
-            + "/api/breakers/" + breaker + "/" + action)).timeout(Duration.ofSeconds(10))
+            + "/api/breakers/" + breaker + "/" + action + "?reason=reliability%20suite")).timeout(Duration.ofSeconds(10))
         .header("Authorization", "Bearer " + ADMIN_TOKEN).POST(HttpRequest.BodyPublishers.noBody()).build());
     if (response.statusCode() != 200) {
       throw new IllegalStateException(action + " " + breaker + " answered " + response.statusCode() + ": " + response.body());
