@@ -75,7 +75,7 @@ class PoolWaiterRaceTest {
   }
 
   /**
-   * Holds for Vert.x 5.0.7 (fixed upstream in 5.1.3, vert-x3/vert.x#6169): when this fails after an
+   * Holds for Vert.x 5.0.7 (fixed upstream in 5.1.3, eclipse-vertx/vert.x#6169): when this fails after an
    * upgrade, {@link HttpExchange} may use the pool's acquisition timeout again.
    */
   @Test
