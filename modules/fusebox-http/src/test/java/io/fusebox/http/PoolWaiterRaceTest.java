@@ -57,7 +57,8 @@ class PoolWaiterRaceTest {
         .requestHandler(request -> upstream.setTimer(1 + ThreadLocalRandom.current().nextLong(3),
             id -> request.response().end("ok")))
         .listen(0, "127.0.0.1"));
-    client = vertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(server.actualPort()),
+    client = vertx.createHttpClient(
+        new HttpClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(server.actualPort()),
         new PoolOptions().setHttp1MaxSize(POOL).setMaxWaitQueueSize(-1));
     vertx.exceptionHandler(e -> unhandled.incrementAndGet());
   }
