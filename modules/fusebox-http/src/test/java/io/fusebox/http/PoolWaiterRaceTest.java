@@ -68,9 +68,9 @@ class PoolWaiterRaceTest {
 
   /**
    * The drivers go first (their timers stall the loops), then the upstream. A pool that completed a
-   * waiter twice may never finish closing (a CI run and a local one waited over 30 s for it: the
-   * exception escapes the pool's task chain), so the client gets 5 s, and Vert.x is only waited for
-   * when the client closed; otherwise its idle loops are left to the JVM's end.
+   * waiter twice may never finish closing (a CI run and a local one waited over 30 s for it; why was
+   * not traced), so the client gets 5 s, and Vert.x is only waited for when the client closed;
+   * otherwise its idle loops are left to the JVM's end.
    */
   @AfterEach
   void stop() throws Exception {
