@@ -118,8 +118,14 @@ final class BreakerApi {
     if (key != null) {
       request.put("key", key);
     }
-    // the trail keeps the request as sent, when it was sent and how it went
-    JsonObject entry = request.copy().put("at", System.currentTimeMillis());
+    JsonObject entry = new JsonObject().put("at", System.currentTimeMillis()).put("by", caller.name())
+        .put("action", action.wireName()).put("breaker", ctx.pathParam("name")).put("reason", request.getString("reason"));
+    if (request.containsKey("until")) {
+      entry.put("until", request.getLong("until"));
+    }
+    if (key != null) {
+      entry.put("key", key);
+    }
     vertx.eventBus().<JsonObject>request(Addresses.ADMIN, request)
         .onSuccess(reply -> {
           audit.record(entry.put("result", "applied").put("instances", reply.body().getInteger("instances")));
