@@ -97,6 +97,8 @@ final class BreakerApi {
       error(ctx, 400, "bad_request", "the reason is longer than " + AdminAction.MAX_REASON + " characters");
       return;
     }
+    // one clock read: the trail's until - at is exactly the duration asked for
+    long now = System.currentTimeMillis();
     JsonObject request = new JsonObject().put("action", action.wireName()).put("breaker", ctx.pathParam("name"))
         .put("by", caller.name()).put("reason", reason.strip());
     String lasting = param(ctx, body, "for");
@@ -111,21 +113,15 @@ final class BreakerApi {
         error(ctx, 400, "bad_request", "for must be a duration from 1s to 7d, such as 30m (got " + lasting + ")");
         return;
       }
-      request.put("until", System.currentTimeMillis() + duration.toMillis());
+      request.put("until", now + duration.toMillis());
     }
     // a keyed family's key: ?key=acme (the admin handler checks it)
     String key = param(ctx, body, "key");
     if (key != null) {
       request.put("key", key);
     }
-    JsonObject entry = new JsonObject().put("at", System.currentTimeMillis()).put("by", caller.name())
-        .put("action", action.wireName()).put("breaker", ctx.pathParam("name")).put("reason", request.getString("reason"));
-    if (request.containsKey("until")) {
-      entry.put("until", request.getLong("until"));
-    }
-    if (key != null) {
-      entry.put("key", key);
-    }
+    // the trail keeps the request as sent, when it was sent and how it went
+    JsonObject entry = request.copy().put("at", now);
     vertx.eventBus().<JsonObject>request(Addresses.ADMIN, request)
         .onSuccess(reply -> {
           audit.record(entry.put("result", "applied").put("instances", reply.body().getInteger("instances")));
