@@ -55,10 +55,11 @@ public final class CircuitBreaker {
   private static final TransitionListener[] NO_LISTENERS = new TransitionListener[0];
 
   private final String name;
-  private final BreakerRules rules;
-  private final OutcomeWindow window;
+  /** Swapped whole by {@link #reconfigure}, never changed. */
+  private BreakerRules rules;
+  private OutcomeWindow window;
   /** Null when that detector is disabled. */
-  private final ConsecutiveFailureDetector consecutive;
+  private ConsecutiveFailureDetector consecutive;
   /** Null for a keyed family's key, whose calls the family counts. */
   private final Tally tally;
   /** The tally's histogram, null with it: one load less on the record path. */
@@ -389,6 +390,30 @@ public final class CircuitBreaker {
   }
 
   /**
+   * Judges by {@code config} from now on and keeps everything the breaker knows: its state, how
+   * long it stays open, its backoff level, its counts and latencies, and what its window holds,
+   * moved into a window of the new shape (see {@link OutcomeWindow#replayInto}). A run of
+   * consecutive failures is kept while that rule stays on. A half-open period keeps its probes; the
+   * next one has the new number. Tells no listener: the state did not change. Only for a breaker
+   * made on its own, not for a keyed family's key.
+   */
+  public void reconfigure(BreakerConfig config) {
+    BreakerRules next = BreakerRules.forBreaker(config, rules.clock, System.nanoTime());
+    OutcomeWindow nextWindow = next.newWindow();
+    window.replayInto(nextWindow);
+    ConsecutiveFailureDetector nextConsecutive = next.newConsecutiveDetector();
+    if (nextConsecutive != null && consecutive != null) {
+      nextConsecutive.continueRun(consecutive);
+    }
+    rules = next;
+    window = nextWindow;
+    consecutive = nextConsecutive;
+    if (state != BreakerState.HALF_OPEN) {
+      probes = null;
+    }
+  }
+
+  /**
    * Puts back a state saved before a restart: an open breaker stays open for {@code remainingNanos}
    * more at backoff level {@code backoffLevel}. Tells no listener, since nothing changed.
    */
@@ -450,7 +475,7 @@ public final class CircuitBreaker {
   }
 
   private void freshProbes() {
-    if (probes == null) {
+    if (probes == null || probes.permits() != rules.permittedProbes) {
       probes = new HalfOpenProbes(rules.permittedProbes);
     } else {
       probes.clear();

@@ -65,6 +65,11 @@ final class ConsecutiveFailureDetector {
         : "consecutive_failures " + run + ">=" + needed + " (threshold " + threshold + ", raised over the window's noise)";
   }
 
+  /** Takes over the run of failures that {@code previous} had counted, for a new threshold. */
+  void continueRun(ConsecutiveFailureDetector previous) {
+    run = previous.run;
+  }
+
   void reset() {
     run = 0;
     needed = threshold;

@@ -56,6 +56,16 @@ final class CountWindow implements OutcomeWindow {
   public void refresh() {
   }
 
+  /** Outcome by outcome, oldest first; into a time window, all land in its current bucket. */
+  @Override
+  public void replayInto(OutcomeWindow target) {
+    int oldest = calls == outcomes.length ? next : 0;
+    for (int i = 0; i < calls; i++) {
+      byte outcome = outcomes[(oldest + i) % outcomes.length];
+      target.record((outcome & FAILURE) != 0, (outcome & SLOW) != 0);
+    }
+  }
+
   @Override
   public void clear() {
     next = 0;

@@ -29,6 +29,10 @@ final class HalfOpenProbes {
     Arrays.fill(deadlines, FREE);
   }
 
+  int permits() {
+    return deadlines.length;
+  }
+
   /** Takes a free slot whose lease ends at {@code deadlineNanos}; 0 when every slot is taken. */
   int tryAcquire(long deadlineNanos) {
     if (inFlight == deadlines.length) {

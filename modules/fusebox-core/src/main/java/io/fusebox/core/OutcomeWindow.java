@@ -18,4 +18,23 @@ interface OutcomeWindow {
   void refresh();
 
   void clear();
+
+  /**
+   * Records what this window holds into {@code target}, a fresh window of another shape or size,
+   * oldest first, so that a target smaller than this keeps the most recent outcomes.
+   */
+  void replayInto(OutcomeWindow target);
+
+  /**
+   * Records {@code calls} outcomes of which {@code failures} failed and {@code slow} were slow,
+   * spread evenly, for a window whose outcomes are known only as counts: whatever part of them a
+   * smaller target keeps has the same rates.
+   */
+  static void replayCounts(OutcomeWindow target, int calls, int failures, int slow) {
+    for (long i = 0; i < calls; i++) {
+      boolean failure = (i + 1) * failures / calls > i * failures / calls;
+      boolean slowCall = (i + 1) * slow / calls > i * slow / calls;
+      target.record(failure, slowCall);
+    }
+  }
 }

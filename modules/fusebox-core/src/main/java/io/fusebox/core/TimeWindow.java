@@ -92,6 +92,45 @@ final class TimeWindow implements OutcomeWindow {
     return totalSlow;
   }
 
+  /**
+   * Into a time window, each bucket goes to the target's bucket of the same age (to within a
+   * bucket), and buckets older than the target's span are dropped; into a count window, bucket by
+   * bucket, oldest first, each bucket's outcomes spread evenly.
+   */
+  @Override
+  public void replayInto(OutcomeWindow target) {
+    refresh();
+    int buckets = counts.length / COUNTS;
+    for (int age = buckets - 1; age >= 0; age--) {
+      int at = Math.floorMod(head - age * COUNTS, counts.length);
+      int calls = counts[at + CALLS];
+      if (calls == 0) {
+        continue;
+      }
+      if (target instanceof TimeWindow time) {
+        time.add((long) age * bucketSeconds, calls, counts[at + FAILURES], counts[at + SLOW]);
+      } else {
+        OutcomeWindow.replayCounts(target, calls, counts[at + FAILURES], counts[at + SLOW]);
+      }
+    }
+  }
+
+  /** Adds counts to the bucket that holds outcomes {@code ageSeconds} old, if the window reaches that far. */
+  private void add(long ageSeconds, int calls, int failures, int slow) {
+    refresh();
+    long age = ageSeconds / bucketSeconds;
+    if (age >= counts.length / COUNTS) {
+      return;
+    }
+    int at = Math.floorMod(head - (int) age * COUNTS, counts.length);
+    counts[at + CALLS] += calls;
+    counts[at + FAILURES] += failures;
+    counts[at + SLOW] += slow;
+    totalCalls += calls;
+    totalFailures += failures;
+    totalSlow += slow;
+  }
+
   @Override
   public void clear() {
     Arrays.fill(counts, 0);
