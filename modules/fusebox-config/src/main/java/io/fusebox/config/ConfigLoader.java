@@ -320,6 +320,7 @@ public final class ConfigLoader {
     Map<String, Object> store = section(fusebox, "store");
     Map<String, Object> bridge = section(fusebox, "bridge");
     Map<String, Object> tracing = section(fusebox, "tracing");
+    Map<String, Object> reload = section(fusebox, "reload");
     List<FuseboxConfig.UserVerticle> verticles = new ArrayList<>();
     for (Object v : (List<?>) value(fusebox, "verticles", List.of())) {
       @SuppressWarnings("unchecked")
@@ -356,7 +357,10 @@ public final class ConfigLoader {
         List.copyOf(verticles),
         List.copyOf(services),
         Map.copyOf(inProcess),
-        alerts);
+        alerts,
+        new FuseboxConfig.Reload((Boolean) value(reload, "watch", false), reload.get("interval") != null
+            ? Durations.parse((String) reload.get("interval")) : FuseboxConfig.Reload.DEFAULT_INTERVAL),
+        ConfigVersion.of(root));
   }
 
   private static FuseboxConfig.Verdict verdict(Map<String, Object> service, String path, List<String> problems) {

@@ -11,6 +11,9 @@ import java.util.Map;
  *
  * @param inProcess the breakers of {@code circuit_breakers.in_process}: no dependency, no call
  *     address; Vert.x code in the node holds them (fusebox-vertx's {@code FuseboxBreaker.create(vertx, name)})
+ * @param reload {@code fusebox.reload}: whether the node reloads the file by itself when it changes
+ * @param version a hash of everything the file says once environment overrides are applied: equal
+ *     files have equal versions, whatever their layout or key order
  */
 public record FuseboxConfig(
     Node node,
@@ -24,7 +27,18 @@ public record FuseboxConfig(
     List<UserVerticle> verticles,
     List<Service> services,
     Map<String, BreakerConfig> inProcess,
-    Alerts alerts) {
+    Alerts alerts,
+    Reload reload,
+    String version) {
+
+  /**
+   * {@code fusebox.reload}: with {@code watch}, the node checks the file every {@code interval}
+   * and reloads it when its content changed.
+   */
+  public record Reload(boolean watch, Duration interval) {
+    public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(2);
+    public static final Reload OFF = new Reload(false, DEFAULT_INTERVAL);
+  }
 
   /**
    * {@code fusebox.alerts}: where this node reports its own breakers' transitions, and when a

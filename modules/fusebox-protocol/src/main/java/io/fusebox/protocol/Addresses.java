@@ -29,6 +29,15 @@ public final class Addresses {
    */
   public static final String CONTROL_PREFIX = "fusebox.control.";
 
+  /**
+   * Request/reply, local to a node: {@code {"by", "reason"}} reads the node's configuration file
+   * again and brings its breakers to it; the reply says what changed.
+   */
+  public static final String RELOAD = "fusebox.reload";
+
+  /** Publish: one {@code config_changed} event each time a node's breakers took a new configuration. */
+  public static final String CONFIG = "fusebox.config";
+
   private Addresses() {
   }
 

@@ -7,6 +7,10 @@ package io.fusebox.protocol;
 public enum ErrorCode {
   /** The operation is malformed for this adapter. Not counted. */
   BAD_REQUEST(400, "bad_request"),
+  /** A reloaded configuration file has problems; the node changed nothing. */
+  INVALID_CONFIG(400, "invalid_config"),
+  /** A reload was asked for while another was under way. */
+  RELOAD_IN_PROGRESS(409, "reload_in_progress"),
   /** No breaker of that name is known to the node (admin actions). */
   UNKNOWN_BREAKER(404, "unknown_breaker"),
   /** The dependency answered with an error that is the caller's fault (bad SQL...). Not counted. */

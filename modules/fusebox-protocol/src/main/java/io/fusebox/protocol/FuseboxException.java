@@ -26,13 +26,13 @@ public class FuseboxException extends RuntimeException {
   /** Maps an error to its exception type. */
   public static FuseboxException of(FuseboxError error) {
     return switch (error.code()) {
-      case BAD_REQUEST, UNKNOWN_BREAKER -> new BadRequestException(error);
+      case BAD_REQUEST, UNKNOWN_BREAKER, INVALID_CONFIG -> new BadRequestException(error);
       case DEPENDENCY_REJECTED -> new DependencyRejectedException(error);
       case HALF_OPEN_FULL, BULKHEAD_FULL -> new TooManyCallsException(error);
       case DEPENDENCY_FAILURE -> new DependencyFailureException(error);
       case CIRCUIT_OPEN -> new CircuitOpenException(error);
       case TIMEOUT -> new CallTimeoutException(error);
-      case READ_ONLY, SHUTTING_DOWN, INTERNAL -> new FuseboxException(error);
+      case READ_ONLY, SHUTTING_DOWN, INTERNAL, RELOAD_IN_PROGRESS -> new FuseboxException(error);
     };
   }
 }

@@ -42,7 +42,9 @@ final class BreakerReporter {
   private final FallbackLedger ledger;
   private final ClusterHold hold;
   private final NodeServices services;
-  private final PublishedSnapshot.Thresholds thresholds;
+  private PublishedSnapshot.Thresholds thresholds;
+  /** The hash of the configuration the breaker runs, when the node knows it: snapshots show it. */
+  private String configVersion;
   private final String intervalHeader;
   private PublishedSnapshot lastPublished;
   /** What the snapshot adds to the core's figures: a keyed family's keys, a dependency's members. */
@@ -105,6 +107,12 @@ final class BreakerReporter {
     vertx.eventBus().publish(Addresses.EVENTS, event);
     publishSnapshot();
     persist();
+  }
+
+  /** Judged against a new configuration from now on (the caller publishes the snapshot). */
+  void reconfigure(BreakerConfig config, String version) {
+    thresholds = PublishedSnapshot.Thresholds.of(config);
+    configVersion = version;
   }
 
   void family(KeyedFamily family) {
@@ -215,7 +223,11 @@ final class BreakerReporter {
 
   /** The last snapshot, under its number: a sign of life comes under the number of what it repeats. */
   private void send() {
-    vertx.eventBus().publish(Addresses.SNAPSHOTS, lastPublished.toJson().mergeIn(lastExtras),
+    JsonObject json = lastPublished.toJson().mergeIn(lastExtras);
+    if (configVersion != null) {
+      json.put("config_version", configVersion);
+    }
+    vertx.eventBus().publish(Addresses.SNAPSHOTS, json,
         new DeliveryOptions().addHeader(SnapshotBoard.SEQUENCE_HEADER, Long.toString(sequence))
             .addHeader(SnapshotBoard.INTERVAL_HEADER, intervalHeader));
   }

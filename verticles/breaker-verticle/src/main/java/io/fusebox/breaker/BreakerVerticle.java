@@ -15,6 +15,7 @@ import io.fusebox.protocol.Addresses;
 import io.fusebox.protocol.AdminAction;
 import io.fusebox.protocol.SnapshotBoard;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -23,6 +24,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,15 +41,15 @@ public final class BreakerVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(BreakerVerticle.class);
 
   private final String name;
-  private final BreakerConfig config;
+  /** The next three are swapped by {@link #reconfigure}. */
+  private BreakerConfig config;
+  private JsonObject dependency;
+  private Duration probeInterval;
   private final String dependencyType;
-  private final JsonObject dependency;
   private final String node;
   private final Duration snapshotInterval;
   private final List<Map<String, Object>> fallbackConfig;
   private final NodeServices services;
-  /** Null unless the verticle probes a half-open dependency itself ({@code recovery.probe}). */
-  private final Duration probeInterval;
   /** {@code cluster_verdict}, or null when this instance judges alone. */
   private final FuseboxConfig.Verdict verdictRule;
   /** {@code keyed}, or null when the breaker is not a keyed family. */
@@ -65,11 +67,37 @@ public final class BreakerVerticle extends VerticleBase {
   private CallPipeline pipeline;
   private KeyedFamily family;
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
+  /** The breaker's call address; {@link #drain} unregisters it before the rest. */
+  private MessageConsumer<Object> calls;
+  /** The hash of the node's configuration this breaker runs, shown in its snapshots; null when unknown. */
+  private String configVersion;
 
   public BreakerVerticle(FuseboxConfig.Service service, String node, Duration snapshotInterval, NodeServices services) {
+    this(service, node, snapshotInterval, services, null);
+  }
+
+  /** @param configVersion the hash of the node's configuration, for snapshots; null when unknown */
+  public BreakerVerticle(FuseboxConfig.Service service, String node, Duration snapshotInterval, NodeServices services,
+      String configVersion) {
     this(service.name(), service.breaker(), service.dependencyType(), new JsonObject(service.dependency()), node,
-        snapshotInterval, null, service.fallback(), service.keyed() == null ? service.probeInterval() : null,
-        service.verdict(), service.keyed(), services);
+        snapshotInterval, null, service.fallback(), probeInterval(service), service.verdict(), service.keyed(), services);
+    this.configVersion = configVersion;
+  }
+
+  /** Null unless the verticle probes a half-open dependency itself: {@code recovery.probe}, never for a keyed family. */
+  private static Duration probeInterval(FuseboxConfig.Service service) {
+    return service.keyed() == null ? service.probeInterval() : null;
+  }
+
+  /**
+   * Whether a running breaker of {@code current} can take {@code next} by {@link #reconfigure}:
+   * the same kind of dependency, fallback chain, cluster verdict and no keyed family (whose keys
+   * share rules made once). Any other change replaces the verticle.
+   */
+  public static boolean reconfigurable(FuseboxConfig.Service current, FuseboxConfig.Service next) {
+    return current.name().equals(next.name()) && Objects.equals(current.dependencyType(), next.dependencyType())
+        && current.fallback().equals(next.fallback()) && Objects.equals(current.verdict(), next.verdict())
+        && current.keyed() == null && next.keyed() == null;
   }
 
   /** A service of the configuration with an adapter made by the caller (benchmarks, exotic dependencies). */
@@ -118,7 +146,8 @@ public final class BreakerVerticle extends VerticleBase {
         : new ActiveProbe(vertx, breaker, adapter, probeInterval, config.callTimeout().toMillis());
     reporter = new BreakerReporter(vertx, name, node, dependencyType, config, snapshotInterval, breaker, meters, ledger,
         hold, services);
-    reporter.pool(adapter::pool);
+    reporter.reconfigure(config, configVersion);
+    reporter.pool(() -> adapter.pool());
     if (keyedRule != null) {
       family = new KeyedFamily(name, config, keyedRule, breaker, reporter::keyTransition);
       reporter.family(family);
@@ -137,7 +166,8 @@ public final class BreakerVerticle extends VerticleBase {
       if (restored != null && (breaker.state() == BreakerState.FORCED_OPEN || breaker.state() == BreakerState.DISABLED)) {
         override(restored);
       }
-      consumers.add(vertx.eventBus().consumer(Addresses.call(name), pipeline::onCall));
+      calls = vertx.eventBus().consumer(Addresses.call(name), pipeline::onCall);
+      consumers.add(calls);
       consumers.add(vertx.eventBus().<JsonObject>consumer(Addresses.adminApply(name), this::onAdmin));
       consumers.addAll(hold.listen());
       long every = snapshotInterval.toMillis();
@@ -148,6 +178,61 @@ public final class BreakerVerticle extends VerticleBase {
       });
       return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
     }).onSuccess(ok -> reporter.publishSnapshot());
+  }
+
+  /**
+   * Swaps in {@code next} on the verticle's own event loop, without a redeploy (see
+   * {@link #reconfigurable}): the breaker keeps its state and window ({@link CircuitBreaker#reconfigure}),
+   * later calls run by the new call timeout and bulkhead, and a changed dependency gets a new pool
+   * once it is ready; the old pool is closed a call timeout later, when every call on it has had
+   * its reply. {@code version} alone changes when only the rest of the file changed.
+   */
+  public Future<Void> reconfigure(FuseboxConfig.Service next, String version) {
+    Promise<Void> done = Promise.promise();
+    context.runOnContext(v -> swap(next, version).onComplete(done));
+    return done.future();
+  }
+
+  private Future<Void> swap(FuseboxConfig.Service next, String version) {
+    JsonObject nextDependency = new JsonObject(next.dependency());
+    boolean newPool = !nextDependency.equals(dependency);
+    DependencyAdapter nextAdapter = newPool ? Adapters.factory(dependencyType).create(vertx, nextDependency) : adapter;
+    return nextAdapter.ready().onFailure(e -> nextAdapter.close()).map(ready -> {
+      DependencyAdapter previous = adapter;
+      long previousTimeout = config.callTimeout().toMillis();
+      config = next.breaker();
+      dependency = nextDependency;
+      adapter = nextAdapter;
+      probeInterval = probeInterval(next);
+      configVersion = version;
+      breaker.reconfigure(config);
+      if (activeProbe != null) {
+        activeProbe.stop();
+      }
+      activeProbe = probeInterval == null ? null
+          : new ActiveProbe(vertx, breaker, adapter, probeInterval, config.callTimeout().toMillis());
+      if (activeProbe != null && breaker.state() == BreakerState.HALF_OPEN) {
+        activeProbe.onHalfOpen();
+      }
+      pipeline.reconfigure(config, adapter, activeProbe);
+      reporter.reconfigure(config, version);
+      reporter.publishSnapshot();
+      if (newPool) {
+        vertx.setTimer(previousTimeout + 1_000, id -> previous.close());
+      }
+      return null;
+    });
+  }
+
+  /**
+   * Stops taking calls (new ones go to other instances, or find no handler) and completes once
+   * every call in flight or waiting has had its one reply: what a removed breaker does before it
+   * is undeployed.
+   */
+  public Future<Void> drain() {
+    Promise<Void> done = Promise.promise();
+    context.runOnContext(v -> calls.unregister().compose(ok -> pipeline.idle()).onComplete(done));
+    return done.future();
   }
 
   /** Moves time-driven state along, except that an instance held open by the cluster does not probe. */

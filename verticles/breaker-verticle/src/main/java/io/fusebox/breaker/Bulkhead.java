@@ -9,14 +9,28 @@ import java.util.ArrayDeque;
  */
 final class Bulkhead {
 
-  private final int maxConcurrent;
-  private final int maxWaiting;
+  private int maxConcurrent;
+  private int maxWaiting;
   private final ArrayDeque<Call> waiting = new ArrayDeque<>();
   private int inFlight;
 
   Bulkhead(int maxConcurrent, int maxWaiting) {
     this.maxConcurrent = maxConcurrent;
     this.maxWaiting = maxWaiting;
+  }
+
+  /**
+   * New bounds for later calls: calls beyond them already in flight or waiting keep their place,
+   * and fewer start until they are within them.
+   */
+  void resize(int maxConcurrent, int maxWaiting) {
+    this.maxConcurrent = maxConcurrent;
+    this.maxWaiting = maxWaiting;
+  }
+
+  /** Whether no call is in flight or waiting. */
+  boolean idle() {
+    return inFlight == 0 && waiting.isEmpty();
   }
 
   boolean hasSlot() {

@@ -19,6 +19,7 @@ import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Scope;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
 import java.util.function.BooleanSupplier;
@@ -37,10 +38,11 @@ final class CallPipeline {
 
   private final Vertx vertx;
   private final String name;
-  private final BreakerConfig config;
+  /** These four are swapped by {@link #reconfigure}, between calls. */
+  private BreakerConfig config;
   private final String dependencyType;
   private final CircuitBreaker breaker;
-  private final DependencyAdapter adapter;
+  private DependencyAdapter adapter;
   private final BreakerMeters meters;
   private final FallbackChain fallbacks;
   private final CacheFallback cache;
@@ -50,10 +52,13 @@ final class CallPipeline {
   /** Whether the cluster keeps this instance open while another one probes. */
   private final BooleanSupplier heldOpen;
   /** Null unless the verticle probes a half-open dependency itself. */
-  private final ActiveProbe activeProbe;
+  private ActiveProbe activeProbe;
   private final Bulkhead bulkhead;
   private final RunningCalls running;
-  private final CallReader reader;
+  private CallReader reader;
+  private final KeySource keySource;
+  /** Completed once no call is in flight or waiting, when someone waits for that; else null. */
+  private Promise<Void> whenIdle;
   /** The keys' breakers of a keyed family; null when the breaker is not keyed. */
   private final KeyedFamily family;
   private static final String TIMEOUT_CLASS = "timeout";
@@ -80,7 +85,40 @@ final class CallPipeline {
     this.bulkhead = new Bulkhead(config.bulkhead().maxConcurrentCalls(), config.bulkhead().maxWaitQueue());
     this.running = new RunningCalls(vertx, this::onDeadline);
     this.family = family;
+    this.keySource = keySource;
     this.reader = new CallReader(name, config.callTimeout().toMillis(), adapter, tracer, breaker, keySource);
+  }
+
+  /**
+   * Runs later calls by {@code config} on {@code adapter}; calls already admitted finish as they
+   * started, on the adapter they started on. A larger bulkhead starts waiting calls at once.
+   */
+  void reconfigure(BreakerConfig config, DependencyAdapter adapter, ActiveProbe activeProbe) {
+    this.config = config;
+    this.adapter = adapter;
+    this.activeProbe = activeProbe;
+    bulkhead.resize(config.bulkhead().maxConcurrentCalls(), config.bulkhead().maxWaitQueue());
+    reader = new CallReader(name, config.callTimeout().toMillis(), adapter, tracer, breaker, keySource);
+    startWaiting();
+  }
+
+  /** Completes once every call in flight or waiting has had its one reply. */
+  Future<Void> idle() {
+    if (bulkhead.idle()) {
+      return Future.succeededFuture();
+    }
+    if (whenIdle == null) {
+      whenIdle = Promise.promise();
+    }
+    return whenIdle.future();
+  }
+
+  private void tellIfIdle() {
+    if (whenIdle != null && bulkhead.idle()) {
+      Promise<Void> told = whenIdle;
+      whenIdle = null;
+      told.complete();
+    }
   }
 
   void onCall(Message<Object> message) {
@@ -295,12 +333,18 @@ final class CallPipeline {
     meters.call(Result.TIMEOUT);
     call.settled = true;
     failOrFallBack(call, Trigger.TIMEOUT, ErrorCode.TIMEOUT, detail, 0);
+    tellIfIdle();
   }
 
   /** Frees the call's slot and starts waiting calls in it. */
   private void finish(Call call) {
     running.remove(call);
     bulkhead.free();
+    startWaiting();
+    tellIfIdle();
+  }
+
+  private void startWaiting() {
     for (Call next = bulkhead.next(); next != null; next = bulkhead.next()) {
       vertx.cancelTimer(next.timerId);
       next.timerId = Call.NO_TIMER;

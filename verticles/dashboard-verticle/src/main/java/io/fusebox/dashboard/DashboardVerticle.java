@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.IntSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,10 +43,11 @@ public final class DashboardVerticle extends VerticleBase {
 
   /**
    * @param allowedOrigins origins besides its own whose pages may open {@code /ws}
-   * @param localBreakers breakers deployed on this node, which {@code /health} expects to report
+   * @param localBreakers how many breakers run on this node now (a reload changes it), which
+   *     {@code /health} expects to report
    */
   public record Settings(String host, int port, ApiTokens tokens, List<String> allowedOrigins,
-      Duration snapshotInterval, String node, int localBreakers) {
+      Duration snapshotInterval, String node, IntSupplier localBreakers) {
     @Override
     public String toString() {
       return "Settings[" + host + ":" + port + ", node=" + node + "]";
@@ -169,8 +171,9 @@ public final class DashboardVerticle extends VerticleBase {
             .onComplete(ar -> promise.complete(ar.succeeded() ? Status.OK() : Status.KO())))
         .register("breakers", promise -> {
           long reporting = board.onNode(settings.node());
-          JsonObject data = new JsonObject().put("deployed", settings.localBreakers()).put("reporting", reporting);
-          promise.complete(reporting >= settings.localBreakers() ? Status.OK(data) : Status.KO(data));
+          int deployed = settings.localBreakers().getAsInt();
+          JsonObject data = new JsonObject().put("deployed", deployed).put("reporting", reporting);
+          promise.complete(reporting >= deployed ? Status.OK(data) : Status.KO(data));
         });
   }
 

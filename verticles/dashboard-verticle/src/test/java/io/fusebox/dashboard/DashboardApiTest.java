@@ -217,7 +217,7 @@ class DashboardApiTest {
   @Test
   void healthIsDownWhenAnExpectedBreakerDoesNotReport() {
     DashboardVerticle strict = new DashboardVerticle(new DashboardVerticle.Settings("127.0.0.1", 0, ApiTokens.of("", List.of()), List.of(), TestNode.SNAPSHOT_INTERVAL,
-        "node-t", 5), node.registry);
+        "node-t", () -> 5), node.registry);
     await(node.vertx.deployVerticle(strict));
     HttpResponse<Buffer> health = Awaitility.await("both breakers reporting to the new dashboard")
         .until(() -> await(http.getAbs("http://127.0.0.1:" + strict.port() + "/health").send()),

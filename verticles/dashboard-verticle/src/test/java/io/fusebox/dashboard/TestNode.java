@@ -96,7 +96,7 @@ final class TestNode implements AutoCloseable {
   /** Starts the dashboard, letting pages of {@code allowedOrigins} open its live feed too. */
   TestNode dashboard(int wantedPort, List<String> allowedOrigins) {
     DashboardVerticle dashboard = new DashboardVerticle(new DashboardVerticle.Settings("127.0.0.1", wantedPort, ApiTokens.of(adminToken, namedTokens),
-        allowedOrigins, SNAPSHOT_INTERVAL, "node-t", 0), registry);
+        allowedOrigins, SNAPSHOT_INTERVAL, "node-t", () -> 0), registry);
     dashboardId = await(vertx.deployVerticle(dashboard));
     port = dashboard.port();
     return this;

@@ -172,7 +172,8 @@ public final class Fusebox {
     }
     FuseboxNode node;
     try {
-      node = FuseboxNode.start(config, userClasses).await(60, TimeUnit.SECONDS);
+      node = FuseboxNode.start(config, Path.of(line.option("--conf", DEFAULT_CONF)), System.getenv(), userClasses)
+          .await(60, TimeUnit.SECONDS);
     } catch (Exception e) {
       err.println("fusebox could not start: " + e.getMessage());
       return FAILED;

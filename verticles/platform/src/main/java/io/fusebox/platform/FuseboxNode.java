@@ -1,7 +1,6 @@
 package io.fusebox.platform;
 
 import io.fusebox.breaker.AdminVerticle;
-import io.fusebox.breaker.BreakerVerticle;
 import io.fusebox.breaker.NodeServices;
 import io.fusebox.config.FuseboxConfig;
 import io.fusebox.dashboard.ApiTokens;
@@ -29,6 +28,7 @@ import io.vertx.tracing.opentelemetry.OpenTelemetryTracingFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,23 +44,40 @@ public final class FuseboxNode {
   private final Vertx vertx;
   private final FuseboxConfig config;
   private final ClassLoader userClasses;
+  /** Where {@link BreakerFleet} reloads the configuration from; null when the node has no file. */
+  private final Path file;
+  private final Map<String, String> env;
   private final NodeServices services;
   /** Null when tracing is off. */
   private final OpenTelemetrySdk openTelemetry;
 
-  private FuseboxNode(Vertx vertx, FuseboxConfig config, ClassLoader userClasses, NodeServices services,
-      OpenTelemetrySdk openTelemetry) {
+  private FuseboxNode(Vertx vertx, FuseboxConfig config, Path file, Map<String, String> env, ClassLoader userClasses,
+      NodeServices services, OpenTelemetrySdk openTelemetry) {
     this.vertx = vertx;
     this.config = config;
+    this.file = file;
+    this.env = env;
     this.userClasses = userClasses;
     this.services = services;
     this.openTelemetry = openTelemetry;
   }
 
   /**
+   * A node that cannot reload its configuration, having no file to read it from.
+   *
    * @param userClasses where the classes of {@code fusebox.verticles} are found
    */
   public static Future<FuseboxNode> start(FuseboxConfig config, ClassLoader userClasses) {
+    return start(config, null, Map.of(), userClasses);
+  }
+
+  /**
+   * @param file where {@code config} was read, and a reload reads it again
+   * @param env the environment its overrides and placeholders came from, for a reload
+   * @param userClasses where the classes of {@code fusebox.verticles} are found
+   */
+  public static Future<FuseboxNode> start(FuseboxConfig config, Path file, Map<String, String> env,
+      ClassLoader userClasses) {
     PrometheusMeterRegistry registry = PrometheusNames.registry();
     // Vert.x's own event-bus, HTTP and pool metrics land in the same registry; they must be enabled
     // when Vert.x is created
@@ -82,7 +99,7 @@ public final class FuseboxNode {
     }
     OpenTelemetrySdk tracing = openTelemetry;
     return vertx.compose(started -> {
-      FuseboxNode node = new FuseboxNode(started, config, userClasses,
+      FuseboxNode node = new FuseboxNode(started, config, file, env, userClasses,
           new NodeServices(registry, tracing, config.jsonTransitionLog(), store(started, config.store())), tracing);
       return node.deploy().map(node)
           .recover(failure -> node.vertx.close().transform(closed -> Future.failedFuture(failure)));
@@ -112,17 +129,11 @@ public final class FuseboxNode {
   }
 
   private Future<Void> deployBreakers(String nodeName, long started) {
-    List<Future<?>> breakers = new ArrayList<>();
-    breakers.add(vertx.deployVerticle(new AdminVerticle(config.snapshotInterval())));
-    for (FuseboxConfig.Service service : config.services()) {
-      breakers.add(vertx.deployVerticle(new BreakerVerticle(service, nodeName, config.snapshotInterval(), services))
-          .onSuccess(id -> LOG.info("breaker {} protects {} ({})", service.name(), service.dependency().get("base_url") != null
-              ? service.dependency().get("base_url") : service.dependencyType(), service.preset())));
-    }
+    BreakerFleet fleet = new BreakerFleet(config, file, env, userClasses, services);
     FuseboxConfig.Http http = config.http();
     DashboardVerticle.Settings dashboard = new DashboardVerticle.Settings(http.host(), http.port(), apiTokens(http), http.allowedOrigins(),
-        config.snapshotInterval(), nodeName, config.services().size());
-    return Future.all(breakers)
+        config.snapshotInterval(), nodeName, fleet::running);
+    return Future.all(vertx.deployVerticle(new AdminVerticle(config.snapshotInterval())), vertx.deployVerticle(fleet))
         .compose(ok -> vertx.deployVerticle(new DashboardVerticle(dashboard, (PrometheusMeterRegistry) services.registry())))
         .compose(ok -> config.bridge().enabled() ? vertx.deployVerticle(new BridgeVerticle(config.bridge()))
             : Future.succeededFuture())
