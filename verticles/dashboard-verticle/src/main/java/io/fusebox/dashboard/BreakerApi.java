@@ -15,6 +15,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.BiConsumer;
 
 /**
  * The REST API: snapshots of every breaker in the cluster, admin actions that need an operator's
@@ -46,6 +47,7 @@ final class BreakerApi {
     router.get("/api/breakers").handler(this::list);
     router.get("/api/breakers/:name").handler(this::get);
     router.post("/api/breakers/:name/:action").handler(this::act);
+    router.post("/api/reload").handler(this::reload);
     router.get("/api/audit").handler(this::audit);
     router.route("/api/*").handler(ctx -> error(ctx, 404, "not_found", "no such endpoint: " + ctx.request().method() + " " + ctx.normalizedPath()));
   }
@@ -71,13 +73,40 @@ final class BreakerApi {
     }
   }
 
-  private void act(RoutingContext ctx) {
+  /** An admin request's operator and reason. */
+  private record Authorised(ApiTokens.Caller caller, String reason) {
+  }
+
+  /**
+   * The operator and the reason of an admin request, or null once it is refused: not an operator's
+   * token (401, 403), no reason or one too long (400).
+   */
+  private Authorised authorise(RoutingContext ctx, JsonObject body) {
     ApiTokens.Caller caller = caller(ctx, "admin actions");
     if (caller == null) {
-      return;
+      return null;
     }
     if (caller.role() != ApiTokens.Role.OPERATOR) {
       error(ctx, 403, "forbidden", caller.name() + " is a viewer: admin actions need an operator's token");
+      return null;
+    }
+    String reason = param(ctx, body, "reason");
+    if (reason == null || reason.isBlank()) {
+      error(ctx, 400, "reason_required", "an admin action needs a reason, for the audit trail: ?reason=... or"
+          + " {\"reason\": \"...\"}");
+      return null;
+    }
+    if (reason.length() > AdminAction.MAX_REASON) {
+      error(ctx, 400, "bad_request", "the reason is longer than " + AdminAction.MAX_REASON + " characters");
+      return null;
+    }
+    return new Authorised(caller, reason.strip());
+  }
+
+  private void act(RoutingContext ctx) {
+    JsonObject body = body(ctx);
+    Authorised who = authorise(ctx, body);
+    if (who == null) {
       return;
     }
     AdminAction action = AdminAction.fromUrlName(ctx.pathParam("action")).orElse(null);
@@ -86,21 +115,10 @@ final class BreakerApi {
           + AdminAction.urlNames() + ")");
       return;
     }
-    JsonObject body = body(ctx);
-    String reason = param(ctx, body, "reason");
-    if (reason == null || reason.isBlank()) {
-      error(ctx, 400, "reason_required", "an admin action needs a reason, for the audit trail: ?reason=... or"
-          + " {\"reason\": \"...\"}");
-      return;
-    }
-    if (reason.length() > AdminAction.MAX_REASON) {
-      error(ctx, 400, "bad_request", "the reason is longer than " + AdminAction.MAX_REASON + " characters");
-      return;
-    }
     // one clock read: the trail's until - at is exactly the duration asked for
     long now = System.currentTimeMillis();
     JsonObject request = new JsonObject().put("action", action.wireName()).put("breaker", ctx.pathParam("name"))
-        .put("by", caller.name()).put("reason", reason.strip());
+        .put("by", who.caller().name()).put("reason", who.reason());
     String lasting = param(ctx, body, "for");
     if (lasting != null) {
       Duration duration;
@@ -120,11 +138,37 @@ final class BreakerApi {
     if (key != null) {
       request.put("key", key);
     }
-    // the trail keeps the request as sent, when it was sent and how it went
-    JsonObject entry = request.copy().put("at", now);
-    vertx.eventBus().<JsonObject>request(Addresses.ADMIN, request)
+    forward(ctx, Addresses.ADMIN, request, now, (entry, reply) -> entry.put("instances", reply.getInteger("instances")));
+  }
+
+  /**
+   * {@code POST /api/reload?reason=...}: this node reads its configuration file again and brings its
+   * breakers to it; the answer says what changed, or why the file was refused (400
+   * {@code invalid_config}: nothing changed).
+   */
+  private void reload(RoutingContext ctx) {
+    Authorised who = authorise(ctx, body(ctx));
+    if (who == null) {
+      return;
+    }
+    JsonObject request = new JsonObject().put("action", "reload").put("by", who.caller().name())
+        .put("reason", who.reason());
+    forward(ctx, Addresses.RELOAD, request, System.currentTimeMillis(), (entry, reply) -> entry
+        .put("version", reply.getString("version")).put("changed", reply.getJsonArray("changed"))
+        .put("added", reply.getJsonArray("added")).put("removed", reply.getJsonArray("removed")));
+  }
+
+  /**
+   * Sends an admin request, answers with its reply and records it in the trail as sent at
+   * {@code at}, with how it went and, when applied, what {@code applied} takes from the reply.
+   */
+  private void forward(RoutingContext ctx, String address, JsonObject request, long at,
+      BiConsumer<JsonObject, JsonObject> applied) {
+    JsonObject entry = request.copy().put("at", at);
+    vertx.eventBus().<JsonObject>request(address, request)
         .onSuccess(reply -> {
-          audit.record(entry.put("result", "applied").put("instances", reply.body().getInteger("instances")));
+          applied.accept(entry.put("result", "applied"), reply.body());
+          audit.record(entry);
           json(ctx, 200, reply.body());
         })
         .onFailure(failure -> {

@@ -15,8 +15,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The {@code fusebox} command: {@code run}, {@code validate}, {@code presets}, {@code call} and
- * {@code help}. One rule for exit codes: 0 done; 1 the command was right but what it did failed (a
+ * The {@code fusebox} command: {@code run}, {@code validate}, {@code presets}, {@code call},
+ * {@code reload} and {@code help}. One rule for exit codes: 0 done; 1 the command was right but what it did failed (a
  * node that cannot start, a call answered with an error, a bridge that cannot be reached); 2 what
  * the user typed or wrote is wrong (an unknown command or option, a bad value, an operation that is
  * not JSON, an invalid configuration).
@@ -38,6 +38,7 @@ public final class Fusebox {
         validate   check a configuration file and list every problem in it
         presets    print the presets' values
         call       send one operation to a breaker through a node's TCP bridge
+        reload     make a running node read its configuration file again
         help       print this, or a command's usage: fusebox help <command>
 
       exit codes: 0 done, 1 failed, 2 bad usage or bad configuration
@@ -66,6 +67,14 @@ public final class Fusebox {
             --timeout-ms N      the call's deadline, sent to the breaker (default: the breaker's call_timeout)
             --verbose           print how the call was answered (outcome, fallback, staleness) to stderr
           Prints the reply's body; a fallback's answer is always flagged on stderr.
+          """,
+      "reload", """
+          usage: fusebox reload --reason TEXT [--url URL] [--token TOKEN]
+            --reason TEXT   why, for the audit trail (required)
+            --url URL       the node's HTTP address (default http://127.0.0.1:8080)
+            --token TOKEN   an operator's token (default: the environment variable FUSEBOX_TOKEN)
+          The node validates the whole file first: a refused file changes nothing (exit 2, every
+          problem listed). Changed breakers keep their state; SIGHUP to the node does the same.
           """,
       "help", """
           usage: fusebox help [COMMAND]
@@ -107,6 +116,8 @@ public final class Fusebox {
         }
         case "call" -> CallCommand.run(CommandLine.parse(rest, Set.of("--bridge", "--timeout-ms"),
             Set.of("--verbose"), 2), out, err);
+        case "reload" -> ReloadCommand.run(CommandLine.parse(rest, Set.of("--reason", "--url", "--token"), Set.of(), 0),
+            System.getenv(), out, err);
         default -> throw new IllegalStateException(command);
       };
     } catch (UsageException e) {
@@ -178,6 +189,7 @@ public final class Fusebox {
       err.println("fusebox could not start: " + e.getMessage());
       return FAILED;
     }
+    node.reloadOnSighup();
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       try {

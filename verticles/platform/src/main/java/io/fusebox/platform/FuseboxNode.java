@@ -8,6 +8,7 @@ import io.fusebox.dashboard.DashboardVerticle;
 import io.fusebox.metrics.PrometheusNames;
 import io.fusebox.platform.alerts.AlertsVerticle;
 import io.fusebox.platform.bridge.BridgeVerticle;
+import io.fusebox.protocol.Addresses;
 import io.fusebox.store.FileStateStore;
 import io.fusebox.store.MemoryStateStore;
 import io.fusebox.store.RedisStateStore;
@@ -32,6 +33,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import sun.misc.Signal;
 
 /**
  * A running Fusebox node: the admin handler, one breaker verticle per service, the HTTP server
@@ -164,6 +166,19 @@ public final class FuseboxNode {
           .onSuccess(id -> LOG.info("deployed {} x{}", v.className(), v.instances())));
     }
     return Future.all(deployed).mapEmpty();
+  }
+
+  /**
+   * Makes SIGHUP reload the configuration file, as {@code fusebox reload} does; the outcome is
+   * logged. Where the signal cannot be handled (it is the JVM's, or the platform has none), says so.
+   */
+  public void reloadOnSighup() {
+    try {
+      Signal.handle(new Signal("HUP"), signal -> vertx.eventBus().request(Addresses.RELOAD,
+          new JsonObject().put("by", "SIGHUP").put("reason", "SIGHUP to process " + ProcessHandle.current().pid())));
+    } catch (IllegalArgumentException e) {
+      LOG.warn("SIGHUP cannot reload the configuration here ({}); use fusebox reload", e.getMessage());
+    }
   }
 
   public Vertx vertx() {
