@@ -33,6 +33,9 @@ final class BreakerApi {
   private final AdminThrottle throttle = new AdminThrottle();
   private final AuditTrail audit = new AuditTrail();
 
+  /** What a reload request from this API says it came through, so that its event is not audited twice. */
+  private static final String VIA_API = "api";
+
   /** The longest an override may be given to last. */
   static final Duration MAX_FOR = Duration.ofDays(7);
 
@@ -152,10 +155,24 @@ final class BreakerApi {
       return;
     }
     JsonObject request = new JsonObject().put("action", "reload").put("by", who.caller().name())
-        .put("reason", who.reason());
+        .put("reason", who.reason()).put("via", VIA_API);
     forward(ctx, Addresses.RELOAD, request, System.currentTimeMillis(), (entry, reply) -> entry
         .put("version", reply.getString("version")).put("changed", reply.getJsonArray("changed"))
         .put("added", reply.getJsonArray("added")).put("removed", reply.getJsonArray("removed")));
+  }
+
+  /**
+   * A reload of this node's configuration that did not come through this API (SIGHUP, the file
+   * watch): recorded in the trail as the API records its own.
+   */
+  void heardReload(JsonObject configChanged) {
+    if (!VIA_API.equals(configChanged.getString("via"))) {
+      audit.record(new JsonObject().put("action", "reload").put("by", configChanged.getString("by"))
+          .put("reason", configChanged.getString("reason")).put("at", configChanged.getLong("at"))
+          .put("result", "applied").put("version", configChanged.getString("version"))
+          .put("changed", configChanged.getJsonArray("changed")).put("added", configChanged.getJsonArray("added"))
+          .put("removed", configChanged.getJsonArray("removed")));
+    }
   }
 
   /**

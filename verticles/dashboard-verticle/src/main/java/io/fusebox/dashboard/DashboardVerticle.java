@@ -87,7 +87,8 @@ public final class DashboardVerticle extends VerticleBase {
     router.get("/health").handler(HealthCheckHandler.createWithHealthChecks(healthChecks()));
     router.route("/api/*").handler(BodyHandler.create().setBodyLimit(16 * 1024));
     new ControlApi(vertx).mount(router);
-    new BreakerApi(vertx, writer, board, settings.tokens()).mount(router);
+    BreakerApi api = new BreakerApi(vertx, writer, board, settings.tokens());
+    api.mount(router);
     router.route("/*").handler(ctx -> {
       ctx.response().putHeader("Content-Security-Policy",
           "default-src 'self'; connect-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'");
@@ -96,11 +97,13 @@ public final class DashboardVerticle extends VerticleBase {
 
     var events = vertx.eventBus().<JsonObject>consumer(Addresses.EVENTS, m -> feeds.forEach(f -> f.transition(m.body())));
     var ping = vertx.eventBus().consumer(healthAddress(), m -> m.reply("pong"));
+    // reloads that did not come through this API (SIGHUP, the file watch) reach the trail this way
+    var reloads = vertx.eventBus().<JsonObject>localConsumer(Addresses.CONFIG, m -> api.heardReload(m.body()));
     server = vertx.createHttpServer(new HttpServerOptions()
         .setMaxWebSocketFrameSize(MAX_WEBSOCKET_BYTES)
         .setMaxWebSocketMessageSize(MAX_WEBSOCKET_BYTES))
         .requestHandler(router);
-    return Future.all(board.ready(), events.completion(), ping.completion())
+    return Future.all(board.ready(), events.completion(), ping.completion(), reloads.completion())
         .compose(ok -> server.listen(settings.port(), settings.host())
             .recover(e -> Future.failedFuture(PortTaken.explain(e, "the dashboard (fusebox.http.port)",
                 settings.host(), settings.port()))))

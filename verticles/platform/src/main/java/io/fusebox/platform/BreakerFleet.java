@@ -108,6 +108,7 @@ final class BreakerFleet extends VerticleBase {
     JsonObject body = message.body() == null ? new JsonObject() : message.body();
     String by = body.getString("by", "unknown");
     String reason = body.getString("reason", "");
+    String via = body.getString("via", "node");
     if (reloading) {
       fail(message, ErrorCode.RELOAD_IN_PROGRESS, "a reload is under way; ask again when it ends");
       return;
@@ -117,7 +118,7 @@ final class BreakerFleet extends VerticleBase {
       return;
     }
     reloading = true;
-    read().compose(next -> apply(next, by, reason)).onComplete(ar -> {
+    read().compose(next -> apply(next, by, reason, via)).onComplete(ar -> {
       reloading = false;
       if (ar.succeeded()) {
         message.reply(ar.result());
@@ -159,7 +160,7 @@ final class BreakerFleet extends VerticleBase {
   }
 
   /** Brings the breakers to {@code next}; the reply names what changed and what needs a restart. */
-  private Future<JsonObject> apply(FuseboxConfig next, String by, String reason) {
+  private Future<JsonObject> apply(FuseboxConfig next, String by, String reason, String via) {
     Map<String, FuseboxConfig.Service> wanted = new LinkedHashMap<>();
     next.services().forEach(s -> wanted.put(s.name(), s));
     JsonArray added = new JsonArray();
@@ -205,7 +206,7 @@ final class BreakerFleet extends VerticleBase {
           .put("restart_needed", restartNeeded(previous, next));
       if (!Objects.equals(previous.version(), next.version())) {
         vertx.eventBus().publish(Addresses.CONFIG, result.copy().put("event", "config_changed").put("by", by)
-            .put("reason", reason).put("at", System.currentTimeMillis()));
+            .put("reason", reason).put("via", via).put("at", System.currentTimeMillis()));
       }
       LOG.info("reload by {} ({}): version {} -> {}, added {}, removed {}, changed {}{}", by, reason, previous.version(),
           next.version(), added, removed, changed, failed.isEmpty() ? "" : ", failed " + failed);
