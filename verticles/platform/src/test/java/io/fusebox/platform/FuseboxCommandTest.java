@@ -102,7 +102,7 @@ class FuseboxCommandTest {
       assertThat(fusebox(help)).isZero();
       assertThat(out.toString()).startsWith("usage: fusebox <command>").contains("exit codes: 0 done, 1 failed, 2 bad usage");
     }
-    for (String command : new String[] {"run", "validate", "presets", "call"}) {
+    for (String command : new String[] {"run", "validate", "presets", "call", "reload"}) {
       out.reset();
       assertThat(fusebox(command, "--help")).isZero();
       assertThat(out.toString()).startsWith("usage: fusebox " + command);
@@ -165,6 +165,15 @@ class FuseboxCommandTest {
     assertThat(fusebox("call", "catalog", "{\"path\":\"/\"}", "--bridge", "127.0.0.1:1")).isEqualTo(1);
     assertThat(err.toString()).contains("cannot call catalog through the bridge at 127.0.0.1:1")
         .contains("fusebox.bridge.enabled: true");
+  }
+
+  @Test
+  void reloadNeedsAReasonAndSaysWhenTheNodeCannotBeReached() {
+    assertThat(fusebox("reload", "--token", "t")).isEqualTo(2);
+    assertThat(err.toString()).contains("fusebox reload: needs --reason");
+    err.reset();
+    assertThat(fusebox("reload", "--reason", "test", "--token", "t", "--url", "http://127.0.0.1:1")).isEqualTo(1);
+    assertThat(err.toString()).contains("cannot reach http://127.0.0.1:1").contains("is the node running?");
   }
 
   @Test

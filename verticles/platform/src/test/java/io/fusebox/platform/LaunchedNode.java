@@ -121,6 +121,11 @@ final class LaunchedNode implements AutoCloseable {
     signal("CONT");
   }
 
+  /** SIGHUP, which makes the node reload its configuration file. */
+  void hangUp() throws Exception {
+    signal("HUP");
+  }
+
   private void signal(String name) throws Exception {
     Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
     assertThat(kill.waitFor()).as("kill -" + name).isZero();

@@ -192,6 +192,43 @@ class LauncherIT {
     }
   }
 
+  @Test
+  void sighupAndFuseboxReloadMakeARunningNodeReadItsFileAgain() throws Exception {
+    int httpPort = LaunchedNode.freePort();
+    Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "reload");
+    String node = """
+        fusebox:
+          node: { name: reloaded }
+          http: { port: %d, admin_token: reload-token-0123456789 }
+        circuit_breakers:
+          services:
+            first: { dependency: { type: http, base_url: "http://127.0.0.1:1" } }
+        """.formatted(httpPort);
+    Path file = dir.resolve("fusebox.yaml");
+    Files.writeString(file, node);
+    try (LaunchedNode running = LaunchedNode.start(dir, "run", "--conf", "fusebox.yaml")) {
+      running.awaitOutput("node reloaded is up with 1 breaker(s)", Duration.ofSeconds(30));
+      String second = node + "    second: { dependency: { type: http, base_url: \"http://127.0.0.1:2\" } }\n";
+      Files.writeString(file, second);
+      running.hangUp();
+      running.awaitOutput("reload by SIGHUP", Duration.ofSeconds(10));
+      running.awaitOutput("breaker second protects http://127.0.0.1:2", Duration.ofSeconds(5));
+
+      String url = "http://127.0.0.1:" + httpPort;
+      Files.writeString(file, second.replace("127.0.0.1:2\"", "127.0.0.1:2\", pool_size: 0"));
+      LaunchedNode.Result refused = LaunchedNode.run(dir, "reload", "--url", url, "--token", "reload-token-0123456789",
+          "--reason", "a typo");
+      assertThat(refused.exitCode()).isEqualTo(2);
+      assertThat(refused.output()).contains("invalid_config").contains("circuit_breakers.services.second.dependency.pool_size");
+
+      Files.writeString(file, node);
+      LaunchedNode.Result applied = LaunchedNode.run(dir, "reload", "--url", url, "--token", "reload-token-0123456789",
+          "--reason", "second is gone");
+      assertThat(applied.exitCode()).as(applied.output()).isZero();
+      assertThat(new JsonObject(applied.output()).getJsonArray("removed")).containsExactly("second");
+    }
+  }
+
   /** Waits until the node's API lists the breaker, which it does once the breaker has reported. */
   private static void awaitListed(WebClient http, int port, String breaker) {
     Awaitility.await(breaker + " listed").atMost(Duration.ofSeconds(10)).until(() -> http.getAbs(

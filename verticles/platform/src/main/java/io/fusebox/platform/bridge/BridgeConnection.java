@@ -180,8 +180,10 @@ final class BridgeConnection {
 
   private void onRegister(JsonObject frame) {
     Object address = frame.getValue("address");
-    if (!(address instanceof String name) || !(Addresses.EVENTS.equals(name) || Addresses.SNAPSHOTS.equals(name))) {
-      refuse("access_denied: register may only listen to " + Addresses.EVENTS + " or " + Addresses.SNAPSHOTS + " (got "
+    if (!(address instanceof String name) || !(Addresses.EVENTS.equals(name) || Addresses.SNAPSHOTS.equals(name)
+        || Addresses.CONFIG.equals(name))) {
+      refuse("access_denied: register may only listen to " + Addresses.EVENTS + ", " + Addresses.SNAPSHOTS + " or "
+          + Addresses.CONFIG + " (got "
           + describe(address) + ")");
       return;
     }

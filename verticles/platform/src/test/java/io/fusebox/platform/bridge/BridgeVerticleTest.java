@@ -92,7 +92,7 @@ class BridgeVerticleTest {
         new Object[] {new JsonObject().put("type", "publish").put("address", Addresses.call("echo")).toBuffer(),
             "access_denied: publish is not allowed"},
         new Object[] {new JsonObject().put("type", "register").put("address", Addresses.ADMIN).toBuffer(),
-            "access_denied: register may only listen to fusebox.events or fusebox.snapshots"},
+            "access_denied: register may only listen to fusebox.events, fusebox.snapshots or fusebox.config"},
         new Object[] {new JsonObject().put("type", "unregister").put("address", Addresses.EVENTS).toBuffer(),
             "unknown_address: unregister of an address this connection does not listen to"},
         new Object[] {Buffer.buffer(deep.toString()), "the frame is not JSON"},
