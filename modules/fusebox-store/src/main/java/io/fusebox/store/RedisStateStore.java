@@ -107,8 +107,14 @@ public final class RedisStateStore implements StateStore {
       }
       return Future.succeededFuture(new BreakerRecord(json.getString("breaker"), json.getString("node"),
           json.getString("state"), Long.parseLong(json.getString("since")), Long.parseLong(json.getString("open_until")),
-          Integer.parseInt(json.getString("backoff_level")), Boolean.parseBoolean(json.getString("fallback_enabled"))));
+          Integer.parseInt(json.getString("backoff_level")), Boolean.parseBoolean(json.getString("fallback_enabled")),
+          override(json.getString("override"))));
     });
+  }
+
+  /** The override field as saved: its JSON, or {@code "null"} (a hash field cannot be absent once written). */
+  private static JsonObject override(String saved) {
+    return saved == null || "null".equals(saved) ? null : new JsonObject(saved);
   }
 
   /** States still waiting for Redis. */

@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fusebox.testkit.FaultProxy;
 import io.fusebox.testkit.TestServices;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import java.time.Duration;
+import java.util.UUID;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -28,6 +30,21 @@ class RedisStateStoreTest {
     await(store.save(record));
     assertThat(await(store.load("orders", "node-a"))).isEqualTo(record);
     assertThat(await(store.load("nothing", "node-a"))).isNull();
+  }
+
+  @Test
+  void anOverrideRoundTripsAndIsGoneOnceCleared() {
+    TestServices.Redis redis = TestServices.redis();
+    String prefix = "fusebox:test:" + UUID.randomUUID() + ":";
+    RedisStateStore store = new RedisStateStore(vertx, "redis://" + redis.host() + ":" + redis.port(), prefix);
+    JsonObject override = new JsonObject().put("action", "force_open").put("by", "alice").put("reason", "db migration")
+        .put("at", 1000L).put("until", 2000L);
+    BreakerRecord forced = new BreakerRecord("orders", "node-a", "forced_open", 1000L, 0L, 0, true, override);
+    await(store.save(forced));
+    assertThat(await(store.load("orders", "node-a"))).isEqualTo(forced);
+    BreakerRecord closed = new BreakerRecord("orders", "node-a", "closed", 3000L, 0L, 0, true);
+    await(store.save(closed));
+    assertThat(await(store.load("orders", "node-a"))).isEqualTo(closed);
   }
 
   @Test
