@@ -38,11 +38,22 @@ public final class Addresses {
   /** Publish: one {@code config_changed} event each time a node's breakers took a new configuration. */
   public static final String CONFIG = "fusebox.config";
 
+  /**
+   * Request/reply: {@code fusebox.history.<node>} answers for that node's breaker instances,
+   * {@code {"query": "minutes", "breaker", "from", "to"}} with their one-minute history and
+   * {@code {"query": "transitions", "since", "breaker"}} with their transitions.
+   */
+  public static final String HISTORY_PREFIX = "fusebox.history.";
+
   private Addresses() {
   }
 
   public static String call(String breaker) {
     return CALL_PREFIX + breaker;
+  }
+
+  public static String history(String node) {
+    return HISTORY_PREFIX + node;
   }
 
   public static String adminApply(String breaker) {

@@ -87,6 +87,8 @@ public final class DashboardVerticle extends VerticleBase {
     router.get("/health").handler(HealthCheckHandler.createWithHealthChecks(healthChecks()));
     router.route("/api/*").handler(BodyHandler.create().setBodyLimit(16 * 1024));
     new ControlApi(vertx).mount(router);
+    // before BreakerApi, whose catch-all answers every other /api path with 404
+    new HistoryApi(vertx, board, settings.node()).mount(router);
     BreakerApi api = new BreakerApi(vertx, writer, board, settings.tokens());
     api.mount(router);
     router.route("/*").handler(ctx -> {

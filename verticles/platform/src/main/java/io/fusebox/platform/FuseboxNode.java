@@ -9,7 +9,11 @@ import io.fusebox.metrics.PrometheusNames;
 import io.fusebox.platform.alerts.AlertsVerticle;
 import io.fusebox.platform.bridge.BridgeVerticle;
 import io.fusebox.protocol.Addresses;
+import io.fusebox.dashboard.history.HistoryVerticle;
+import io.fusebox.store.FileHistoryStore;
 import io.fusebox.store.FileStateStore;
+import io.fusebox.store.HistoryStore;
+import io.fusebox.store.RedisHistoryStore;
 import io.fusebox.store.MemoryStateStore;
 import io.fusebox.store.RedisStateStore;
 import io.fusebox.store.StateStore;
@@ -50,11 +54,13 @@ public final class FuseboxNode {
   private final Path file;
   private final Map<String, String> env;
   private final NodeServices services;
+  private final HistoryStore history;
   /** Null when tracing is off. */
   private final OpenTelemetrySdk openTelemetry;
 
   private FuseboxNode(Vertx vertx, FuseboxConfig config, Path file, Map<String, String> env, ClassLoader userClasses,
-      NodeServices services, OpenTelemetrySdk openTelemetry) {
+      NodeServices services, HistoryStore history, OpenTelemetrySdk openTelemetry) {
+    this.history = history;
     this.vertx = vertx;
     this.config = config;
     this.file = file;
@@ -102,10 +108,23 @@ public final class FuseboxNode {
     OpenTelemetrySdk tracing = openTelemetry;
     return vertx.compose(started -> {
       FuseboxNode node = new FuseboxNode(started, config, file, env, userClasses,
-          new NodeServices(registry, tracing, config.jsonTransitionLog(), store(started, config.store())), tracing);
+          new NodeServices(registry, tracing, config.jsonTransitionLog(), store(started, config.store())),
+          historyStore(started, config.store()), tracing);
       return node.deploy().map(node)
           .recover(failure -> node.vertx.close().transform(closed -> Future.failedFuture(failure)));
     });
+  }
+
+  /**
+   * Where the breakers' history survives restarts: beside a file store's state file (in
+   * {@code history/}), under a Redis store's prefix, nowhere with a memory store.
+   */
+  private static HistoryStore historyStore(Vertx vertx, FuseboxConfig.Store store) {
+    return switch (store.type()) {
+      case "file" -> new FileHistoryStore(vertx, Path.of(store.path()).toAbsolutePath().getParent().resolve("history"));
+      case "redis" -> new RedisHistoryStore(vertx, store.url(), store.prefix());
+      default -> HistoryStore.NONE;
+    };
   }
 
   /** Where breaker states survive restarts: {@code fusebox.store}. */
@@ -123,10 +142,12 @@ public final class FuseboxNode {
     // in-process breakers that the user's verticles create find the node's name, registry and their config here
     NodeContext.install(vertx, new NodeContext(nodeName, services.registry(), config.snapshotInterval(),
         config.inProcess()));
-    // alerts first, so that they hear the breakers' first transitions
-    return (config.alerts().sinks().isEmpty() ? Future.succeededFuture()
+    // history and alerts first, so that they hear the breakers' first snapshots and transitions
+    return vertx.deployVerticle(new HistoryVerticle(nodeName, history))
+        .compose(ok -> config.alerts().sinks().isEmpty() ? Future.succeededFuture()
         : vertx.deployVerticle(new AlertsVerticle(config.alerts(), nodeName))
-            .onSuccess(id -> LOG.info("alerts go to {}", config.alerts().sinks())))
+            .onSuccess(id -> LOG.info("alerts go to {}", config.alerts().sinks()))
+            .mapEmpty())
         .compose(ok -> deployBreakers(nodeName, started));
   }
 
@@ -187,7 +208,7 @@ public final class FuseboxNode {
 
   /** Closes the state store (a file or Redis store writes what it still holds), undeploys everything (breakers answer the calls they hold), closes Vert.x, flushes spans. */
   public Future<Void> stop() {
-    return services.store().close().transform(closed -> vertx.close()).eventually(() -> {
+    return services.store().close().transform(closed -> history.close()).transform(closed -> vertx.close()).eventually(() -> {
       if (openTelemetry != null) {
         openTelemetry.close();
       }

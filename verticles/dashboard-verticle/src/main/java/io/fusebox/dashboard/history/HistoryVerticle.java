@@ -1,0 +1,154 @@
+package io.fusebox.dashboard.history;
+
+import io.fusebox.protocol.Addresses;
+import io.fusebox.store.HistoryStore;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The last 24 hours of this node's breaker instances: a minute of each (calls by outcome, rates,
+ * latency quantiles, time in each state) and every transition, heard on {@code fusebox.snapshots}
+ * and {@code fusebox.events}, kept in bounded memory and appended to the node's history store at
+ * each minute's end, read back at start. Answers {@code fusebox.history.<node>} for the API, which
+ * merges the nodes of a cluster. Not on any call's path: a breaker only publishes, as it always does.
+ */
+public final class HistoryVerticle extends VerticleBase {
+
+  /** The transitions kept, newest first out when more come: a day of a flapping breaker or two. */
+  static final int TRANSITIONS_KEPT = 10_000;
+  /** Snapshots published at a minute's end are heard this long after it, before the minute closes. */
+  private static final long CLOSE_DELAY_MILLIS = 300;
+
+  private final String node;
+  private final HistoryStore store;
+  private final Map<String, BreakerHistory> breakers = new HashMap<>();
+  private final ArrayDeque<JsonObject> transitions = new ArrayDeque<>();
+  /** Transitions heard since the last append. */
+  private final List<JsonObject> unsaved = new ArrayList<>();
+  private final List<MessageConsumer<?>> consumers = new ArrayList<>();
+  private long minuteStart;
+
+  public HistoryVerticle(String node, HistoryStore store) {
+    this.node = node;
+    this.store = store;
+  }
+
+  @Override
+  public Future<?> start() {
+    long now = System.currentTimeMillis();
+    minuteStart = now - now % Minute.MILLIS;
+    return store.load(node, now - HistoryStore.KEPT_MILLIS).compose(rows -> {
+      restore(rows);
+      consumers.add(vertx.eventBus().<JsonObject>consumer(Addresses.SNAPSHOTS, m -> heardSnapshot(m.body())));
+      consumers.add(vertx.eventBus().<JsonObject>consumer(Addresses.EVENTS, m -> heardTransition(m.body())));
+      consumers.add(vertx.eventBus().<JsonObject>consumer(Addresses.history(node), this::answer));
+      scheduleClose();
+      return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
+    });
+  }
+
+  private void restore(List<JsonObject> rows) {
+    for (JsonObject row : rows) {
+      try {
+        if ("minute".equals(row.getString("type"))) {
+          breakers.computeIfAbsent(row.getString("breaker"), b -> new BreakerHistory()).minutes.add(Minute.fromJson(row));
+        } else if ("transition".equals(row.getString("type"))) {
+          keep(row);
+        }
+      } catch (RuntimeException notARow) {
+        // a row of another version or a torn one: the rest still count
+      }
+    }
+  }
+
+  private void heardSnapshot(JsonObject snapshot) {
+    if (node.equals(snapshot.getString("node")) && snapshot.getString("breaker") != null) {
+      breakers.computeIfAbsent(snapshot.getString("breaker"), b -> new BreakerHistory()).heard(snapshot, minuteStart);
+    }
+  }
+
+  /** A breaker's own transitions; a keyed family's keys' are too many to keep and are not. */
+  private void heardTransition(JsonObject event) {
+    String breaker = event.getString("breaker");
+    if (!node.equals(event.getString("node")) || breaker == null || event.containsKey("key") || event.getString("to") == null) {
+      return;
+    }
+    breakers.computeIfAbsent(breaker, b -> new BreakerHistory())
+        .transition(event.getString("to"), event.getLong("at", System.currentTimeMillis()), minuteStart);
+    keep(event);
+    unsaved.add(event);
+  }
+
+  private void keep(JsonObject transition) {
+    transitions.addLast(transition);
+    if (transitions.size() > TRANSITIONS_KEPT) {
+      transitions.removeFirst();
+    }
+  }
+
+  private void scheduleClose() {
+    long delay = minuteStart + Minute.MILLIS + CLOSE_DELAY_MILLIS - System.currentTimeMillis();
+    vertx.setTimer(Math.max(1, delay), id -> {
+      closeMinute();
+      scheduleClose();
+    });
+  }
+
+  /** Ends the minute for every breaker, appends what it kept, and drops what is older than a day. */
+  private void closeMinute() {
+    List<JsonObject> rows = new ArrayList<>(unsaved);
+    unsaved.clear();
+    breakers.forEach((name, history) -> {
+      Minute m = history.close(minuteStart);
+      if (m != null) {
+        rows.add(m.toJson().put("type", "minute").put("breaker", name));
+      }
+    });
+    minuteStart += Minute.MILLIS;
+    long cutoff = minuteStart - HistoryStore.KEPT_MILLIS;
+    while (!transitions.isEmpty() && transitions.peekFirst().getLong("at", 0L) < cutoff) {
+      transitions.removeFirst();
+    }
+    store.append(node, rows);
+  }
+
+  private void answer(Message<JsonObject> request) {
+    JsonObject q = request.body() == null ? new JsonObject() : request.body();
+    long now = System.currentTimeMillis();
+    String breaker = q.getString("breaker");
+    if ("transitions".equals(q.getString("query"))) {
+      long since = q.getLong("since", now - HistoryStore.KEPT_MILLIS);
+      JsonArray found = new JsonArray();
+      for (Iterator<JsonObject> it = transitions.descendingIterator(); it.hasNext(); ) {
+        JsonObject t = it.next();
+        if (t.getLong("at", 0L) < since) {
+          break;
+        }
+        if (breaker == null || breaker.equals(t.getString("breaker"))) {
+          found.add(t);
+        }
+      }
+      request.reply(new JsonObject().put("node", node).put("transitions", found));
+      return;
+    }
+    BreakerHistory history = breaker == null ? null : breakers.get(breaker);
+    JsonArray minutes = new JsonArray();
+    if (history != null) {
+      long from = q.getLong("from", now - HistoryStore.KEPT_MILLIS) / Minute.MILLIS;
+      long to = q.getLong("to", now) / Minute.MILLIS;
+      history.minutes.between(from, to).forEach(m -> minutes.add(m.toJson()));
+    }
+    request.reply(new JsonObject().put("node", node).put("minutes", minutes)
+        .put("thresholds", history == null ? null : history.thresholds()));
+  }
+}
