@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * A node's history as JSON lines, one file per node and hour ({@code <dir>/<node>/2026120314.jsonl},
  * UTC), appended to and never rewritten: an hour's file older than the history is deleted whole,
  * so the files stay bounded without compaction. A line that cannot be read (a crash mid-append) is
- * skipped.
+ * skipped; each append starts on a new line, so the next one is whole.
  */
 public final class FileHistoryStore implements HistoryStore {
 
@@ -48,7 +48,8 @@ public final class FileHistoryStore implements HistoryStore {
     }
     // rows of one append are of one minute: one hour's file
     String file = Path.of(nodeDir(node), HOUR.format(Instant.ofEpochMilli(rows.get(0).getLong("at"))) + SUFFIX).toString();
-    Buffer lines = Buffer.buffer();
+    // a newline first: a line torn by a crash mid-append then ends there, and takes no row with it
+    Buffer lines = Buffer.buffer("\n");
     rows.forEach(row -> lines.appendString(row.encode()).appendString("\n"));
     return fs.mkdirs(nodeDir(node))
         .compose(v -> fs.open(file, new OpenOptions().setAppend(true).setCreate(true)))

@@ -55,6 +55,7 @@ public final class FuseboxNode {
   private final Map<String, String> env;
   private final NodeServices services;
   private final HistoryStore history;
+  private String historyDeployment;
   /** Null when tracing is off. */
   private final OpenTelemetrySdk openTelemetry;
 
@@ -144,6 +145,10 @@ public final class FuseboxNode {
         config.inProcess()));
     // history and alerts first, so that they hear the breakers' first snapshots and transitions
     return vertx.deployVerticle(new HistoryVerticle(nodeName, history))
+        .compose(id -> {
+          historyDeployment = id;
+          return Future.succeededFuture();
+        })
         .compose(ok -> config.alerts().sinks().isEmpty() ? Future.succeededFuture()
         : vertx.deployVerticle(new AlertsVerticle(config.alerts(), nodeName))
             .onSuccess(id -> LOG.info("alerts go to {}", config.alerts().sinks()))
@@ -206,9 +211,16 @@ public final class FuseboxNode {
     return vertx;
   }
 
-  /** Closes the state store (a file or Redis store writes what it still holds), undeploys everything (breakers answer the calls they hold), closes Vert.x, flushes spans. */
+  /**
+   * Stops the history (it keeps the minute under way), closes the stores (a file or Redis state store
+   * writes what it still holds), undeploys everything (breakers answer the calls they hold), closes
+   * Vert.x, flushes spans.
+   */
   public Future<Void> stop() {
-    return services.store().close().transform(closed -> history.close()).transform(closed -> vertx.close()).eventually(() -> {
+    // the history first, so that it appends the minute under way while its store is open
+    Future<Void> historyStopped = historyDeployment == null ? Future.succeededFuture() : vertx.undeploy(historyDeployment);
+    return historyStopped.transform(stopped -> services.store().close()).transform(closed -> history.close())
+        .transform(closed -> vertx.close()).eventually(() -> {
       if (openTelemetry != null) {
         openTelemetry.close();
       }

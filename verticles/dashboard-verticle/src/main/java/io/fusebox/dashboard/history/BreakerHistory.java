@@ -66,12 +66,12 @@ final class BreakerHistory {
   }
 
   /**
-   * Ends the minute that started at {@code minuteStart} and starts the next one.
+   * Ends the minute that started at {@code minuteStart} at {@code end} (its end, or earlier when
+   * the node stops) and starts the next one.
    *
    * @return the minute, stored; null when it was quiet, and not stored
    */
-  Minute close(long minuteStart) {
-    long end = minuteStart + Minute.MILLIS;
+  Minute close(long minuteStart, long end) {
     if (state != -1) {
       accrue(end, minuteStart);
     }

@@ -37,6 +37,7 @@ public final class HistoryVerticle extends VerticleBase {
   private final List<JsonObject> unsaved = new ArrayList<>();
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
   private long minuteStart;
+  private long closeTimer = -1;
 
   public HistoryVerticle(String node, HistoryStore store) {
     this.node = node;
@@ -98,18 +99,21 @@ public final class HistoryVerticle extends VerticleBase {
 
   private void scheduleClose() {
     long delay = minuteStart + Minute.MILLIS + CLOSE_DELAY_MILLIS - System.currentTimeMillis();
-    vertx.setTimer(Math.max(1, delay), id -> {
-      closeMinute();
+    closeTimer = vertx.setTimer(Math.max(1, delay), id -> {
+      closeMinute(minuteStart + Minute.MILLIS);
       scheduleClose();
     });
   }
 
-  /** Ends the minute for every breaker, appends what it kept, and drops what is older than a day. */
-  private void closeMinute() {
+  /**
+   * Ends the minute at {@code end} for every breaker, appends what it kept, and drops what is older
+   * than a day.
+   */
+  private Future<Void> closeMinute(long end) {
     List<JsonObject> rows = new ArrayList<>(unsaved);
     unsaved.clear();
     breakers.forEach((name, history) -> {
-      Minute m = history.close(minuteStart);
+      Minute m = history.close(minuteStart, end);
       if (m != null) {
         rows.add(m.toJson().put("type", "minute").put("breaker", name));
       }
@@ -119,7 +123,14 @@ public final class HistoryVerticle extends VerticleBase {
     while (!transitions.isEmpty() && transitions.peekFirst().getLong("at", 0L) < cutoff) {
       transitions.removeFirst();
     }
-    store.append(node, rows);
+    return store.append(node, rows);
+  }
+
+  /** Keeps the minute under way too: a node that restarts within it adds the rest to it. */
+  @Override
+  public Future<?> stop() {
+    vertx.cancelTimer(closeTimer);
+    return closeMinute(Math.min(System.currentTimeMillis(), minuteStart + Minute.MILLIS));
   }
 
   private void answer(Message<JsonObject> request) {

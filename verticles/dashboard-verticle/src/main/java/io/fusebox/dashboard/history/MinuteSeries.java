@@ -27,11 +27,22 @@ final class MinuteSeries {
   private int next;
   private int size;
 
+  /**
+   * Appends a minute; one older than the last is dropped, and a second part of the last one (a
+   * node stopped mid-minute and started again within it) is added to it.
+   */
   void add(Minute m) {
     if (minute == null) {
       allocate();
-    } else if (size > 0 && m.epochMinute() <= minute[(next - 1 + CAPACITY) % CAPACITY]) {
-      return;
+    } else if (size > 0) {
+      int last = (next - 1 + CAPACITY) % CAPACITY;
+      if (m.epochMinute() == minute[last]) {
+        addTo(last, m);
+        return;
+      }
+      if (m.epochMinute() < minute[last]) {
+        return;
+      }
     }
     minute[next] = m.epochMinute();
     for (int o = 0; o < calls.length; o++) {
@@ -47,6 +58,20 @@ final class MinuteSeries {
     }
     next = (next + 1) % CAPACITY;
     size = Math.min(size + 1, CAPACITY);
+  }
+
+  private void addTo(int slot, Minute m) {
+    for (int o = 0; o < calls.length; o++) {
+      calls[o][slot] += m.calls()[o];
+    }
+    failureRate[slot] = m.failureRate();
+    slowCallRate[slot] = m.slowCallRate();
+    p50[slot] = m.p50();
+    p95[slot] = m.p95();
+    p99[slot] = m.p99();
+    for (int s = 0; s < stateMillis.length; s++) {
+      stateMillis[s][slot] = (char) Math.min(Character.MAX_VALUE, stateMillis[s][slot] + m.stateMillis()[s]);
+    }
   }
 
   private void allocate() {
