@@ -217,9 +217,12 @@ public final class FuseboxNode {
    * Vert.x, flushes spans.
    */
   public Future<Void> stop() {
-    // the history first, so that it appends the minute under way while its store is open
-    Future<Void> historyStopped = historyDeployment == null ? Future.succeededFuture() : vertx.undeploy(historyDeployment);
-    return historyStopped.transform(stopped -> services.store().close()).transform(closed -> history.close())
+    // the history first, which appends the minute under way while its store is still open (Vert.x's
+    // close would shut a Redis client meanwhile); then on from a thread of no event loop, since
+    // undeploy answers on one that vertx.close() stops before it could answer there
+    Future<Void> historyKept = historyDeployment == null ? Future.succeededFuture() : Future.fromCompletionStage(
+        vertx.undeploy(historyDeployment).toCompletionStage().handleAsync((stopped, failure) -> null));
+    return historyKept.transform(kept -> services.store().close()).transform(closed -> history.close())
         .transform(closed -> vertx.close()).eventually(() -> {
       if (openTelemetry != null) {
         openTelemetry.close();
