@@ -57,6 +57,33 @@ function receive(msg) {
     upsert(msg);
   } else if (msg.type === 'transition') {
     addTransition(msg);
+  } else if (msg.type === 'config_changed') {
+    showReload(msg);
+  }
+}
+
+// A node took a new configuration: which breakers it changed, and who asked.
+function showReload(r) {
+  const banner = $('config-banner');
+  banner.hidden = false;
+  const parts = [['added', r.added], ['removed', r.removed], ['changed', r.changed]]
+    .filter(([, names]) => names && names.length).map(([what, names]) => `${what} ${names.join(', ')}`);
+  banner.textContent = `${new Date(r.at || Date.now()).toLocaleTimeString()} ${r.node}: configuration ${r.version}`
+    + ` (was ${r.previous_version})${r.by ? ` by ${r.by}` : ''}${r.reason ? `: ${r.reason}` : ''}`
+    + (parts.length ? ` · ${parts.join(' · ')}` : ' · no breaker changed')
+    + (r.restart_needed && r.restart_needed.length ? ` · needs a restart for ${r.restart_needed.join(', ')}` : '');
+}
+
+async function reloadConfiguration() {
+  const response = await fetch(`/api/reload?reason=${encodeURIComponent($('reload-reason').value.trim())}`, {
+    method: 'POST', headers: { Authorization: `Bearer ${token}` },
+  });
+  const body = await response.json();
+  if (response.ok) {
+    showReload({ ...body, by: 'you', reason: $('reload-reason').value.trim() });
+    adminStatus(`reload applied: version ${body.version}`, false);
+  } else {
+    adminStatus(`reload refused (${response.status} ${body.error}): ${body.detail}`, true);
   }
 }
 
@@ -96,6 +123,7 @@ function createTile(key, s) {
   el.dataset.breaker = s.breaker;
   el.dataset.node = s.node;
   el.querySelector('.name').textContent = s.breaker;
+  el.querySelector('.name').addEventListener('click', () => openDetail(s.breaker));
   el.dataset.kind = s.kind || 'verticle';
   // an in-process breaker (fusebox-vertx) has no call address: say so next to its node
   el.querySelector('.node').textContent = s.kind === 'in_process' ? `${s.node} · in process` : s.node;
@@ -221,7 +249,13 @@ function drawSpark(canvas, history, now) {
   ctx.stroke();
 }
 
+const shownTransitions = new Set();
+
 function addTransition(t) {
+  // the log loaded at start and the live feed may both bring the same one
+  const id = `${t.breaker}@${t.node}@${t.at}@${t.to}`;
+  if (shownTransitions.has(id)) return;
+  shownTransitions.add(id);
   const li = document.createElement('li');
   li.className = `to-${t.to}`;
   const at = new Date(t.at).toLocaleTimeString();
@@ -233,7 +267,7 @@ function addTransition(t) {
   list.insertBefore(li, list.firstChild);
   while (list.children.length > MAX_TIMELINE) list.removeChild(list.lastChild);
   const tile = tiles.get(`${t.breaker}@${t.node}`);
-  if (tile && tile.snap) {
+  if (tile && tile.snap && t.at >= tile.snap.since) {
     tile.snap = { ...tile.snap, state: t.to, since: t.at };
     dirty.add(`${t.breaker}@${t.node}`);
   }
@@ -285,6 +319,7 @@ function frame() {
     tiles.forEach((_, key) => render(key));
     reorder(now);
   }
+  refreshDetail([...tiles.values()].filter((t) => t.snap).map((t) => t.snap));
   if (!socket && reconnectAt > now) {
     setStatus('reconnecting', `disconnected, reconnecting in ${Math.ceil((reconnectAt - now) / 1000)} s (attempt ${attempts})`);
   }
@@ -329,6 +364,8 @@ function unlock() {
   const value = $('token').value.trim();
   token = value === '' ? null : value;
   document.querySelectorAll('.tile .admin').forEach((a) => { a.hidden = token === null; });
+  $('reload-bar').hidden = token === null;
+  if (detail.breaker) loadDetail();
   adminStatus(token === null ? 'admin locked' : 'admin unlocked: actions use this token', false);
 }
 
@@ -360,6 +397,20 @@ $('token').addEventListener('keydown', (e) => { if (e.key === 'Enter') unlock();
 ['filter', 'state-filter', 'sort'].forEach((id) => $(id).addEventListener('input', () => { orderKey = ''; reorder(Date.now()); }));
 $('error-rate').addEventListener('input', () => { $('error-rate-value').textContent = `${$('error-rate').value}%`; });
 $('apply-demo').addEventListener('click', applyDemo);
+$('reload').addEventListener('click', reloadConfiguration);
+
+// The timeline starts with the day's transitions from the history, oldest first, then goes on live.
+async function loadTimeline() {
+  try {
+    const response = await fetch(`/api/transitions?limit=${MAX_TIMELINE}`);
+    const body = await response.json();
+    body.transitions.slice().reverse().forEach(addTransition);
+  } catch (e) {
+    // a node without history: the timeline starts now
+  }
+}
 setInterval(frame, RENDER_EVERY_MS);
 setupDemo();
+loadTimeline();
 connect();
+if (location.hash.startsWith('#detail=')) openDetail(decodeURIComponent(location.hash.slice('#detail='.length)));

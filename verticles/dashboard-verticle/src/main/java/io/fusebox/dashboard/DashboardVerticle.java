@@ -91,13 +91,17 @@ public final class DashboardVerticle extends VerticleBase {
     new HistoryApi(vertx, board, settings.node()).mount(router);
     BreakerApi api = new BreakerApi(vertx, writer, board, settings.tokens());
     api.mount(router);
+    // the chart library of the detail view, from its WebJar: the page works offline
+    router.get("/webjars/*").handler(StaticHandler.create("META-INF/resources/webjars"));
     router.route("/*").handler(ctx -> {
       ctx.response().putHeader("Content-Security-Policy",
           "default-src 'self'; connect-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'");
       ctx.next();
     }).handler(StaticHandler.create("webroot"));
 
-    var events = vertx.eventBus().<JsonObject>consumer(Addresses.EVENTS, m -> feeds.forEach(f -> f.transition(m.body())));
+    var events = vertx.eventBus().<JsonObject>consumer(Addresses.EVENTS, m -> feeds.forEach(f -> f.event(m.body())));
+    // every node's reloads, for the page's banner
+    var configs = vertx.eventBus().<JsonObject>consumer(Addresses.CONFIG, m -> feeds.forEach(f -> f.event(m.body())));
     var ping = vertx.eventBus().consumer(healthAddress(), m -> m.reply("pong"));
     // reloads that did not come through this API (SIGHUP, the file watch) reach the trail this way
     var reloads = vertx.eventBus().<JsonObject>localConsumer(Addresses.CONFIG, m -> api.heardReload(m.body()));
@@ -105,7 +109,8 @@ public final class DashboardVerticle extends VerticleBase {
         .setMaxWebSocketFrameSize(MAX_WEBSOCKET_BYTES)
         .setMaxWebSocketMessageSize(MAX_WEBSOCKET_BYTES))
         .requestHandler(router);
-    return Future.all(board.ready(), events.completion(), ping.completion(), reloads.completion())
+    return Future.all(List.of(board.ready(), events.completion(), configs.completion(), ping.completion(),
+            reloads.completion()))
         .compose(ok -> server.listen(settings.port(), settings.host())
             .recover(e -> Future.failedFuture(PortTaken.explain(e, "the dashboard (fusebox.http.port)",
                 settings.host(), settings.port()))))

@@ -56,7 +56,8 @@ final class WebSocketFeed {
     flush();
   }
 
-  void transition(JsonObject event) {
+  /** A transition or a reload ({@code config_changed}), sent in order, the oldest dropped beyond the bound. */
+  void event(JsonObject event) {
     if (pendingTransitions.size() == MAX_PENDING_TRANSITIONS) {
       pendingTransitions.pollFirst();
     }

@@ -205,7 +205,7 @@ final class BreakerFleet extends VerticleBase {
           .put("failed", failed)
           .put("restart_needed", restartNeeded(previous, next));
       if (!Objects.equals(previous.version(), next.version())) {
-        vertx.eventBus().publish(Addresses.CONFIG, result.copy().put("event", "config_changed").put("by", by)
+        vertx.eventBus().publish(Addresses.CONFIG, result.copy().put("type", "config_changed").put("by", by)
             .put("reason", reason).put("via", via).put("at", System.currentTimeMillis()));
       }
       LOG.info("reload by {} ({}): version {} -> {}, added {}, removed {}, changed {}{}", by, reason, previous.version(),
