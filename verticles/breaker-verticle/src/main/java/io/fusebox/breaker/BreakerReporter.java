@@ -92,6 +92,15 @@ final class BreakerReporter {
   void transition(Transition t) {
     meters.transition(t.from(), t.to());
     JsonObject event = TransitionJson.transition(t, node);
+    if (t.to() == BreakerState.OPEN && event.getJsonObject("window") != null) {
+      // the evidence: the latencies the calls had, and which configuration judged them
+      BreakerSnapshot now = breaker.snapshot();
+      event.getJsonObject("window").put("latency_ms", new JsonObject().put("p50", now.p50Millis())
+          .put("p95", now.p95Millis()).put("p99", now.p99Millis()));
+    }
+    if (configVersion != null) {
+      event.put("config_version", configVersion);
+    }
     if (errors != null) {
       if (t.to() == BreakerState.OPEN && !errors.isEmpty()) {
         event.put("errors", errors.top(TOP_ERRORS));

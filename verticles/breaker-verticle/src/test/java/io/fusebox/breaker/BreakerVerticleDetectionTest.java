@@ -54,9 +54,13 @@ class BreakerVerticleDetectionTest extends BreakerTestSupport {
     }
     awaitTransitionTo("search", "open");
     assertThat(transitions.get(0).getString("reason")).isEqualTo("failure_rate 0.50>=0.50");
-    assertThat(transitions.get(0).getJsonObject("window")).as("the trip carries the window that tripped it")
+    JsonObject window = transitions.get(0).getJsonObject("window").copy();
+    JsonObject latency = (JsonObject) window.remove("latency_ms");
+    assertThat(window).as("the trip carries the window that tripped it")
         .isEqualTo(new JsonObject().put("calls", 10).put("failures", 5).put("slow_calls", 0)
             .put("failure_rate", 0.5).put("slow_call_rate", 0.0));
+    assertThat(latency.getDouble("p50")).as("and the latencies its calls had").isPositive()
+        .isLessThanOrEqualTo(latency.getDouble("p99"));
   }
 
   @Test

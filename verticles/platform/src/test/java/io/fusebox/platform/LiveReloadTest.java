@@ -159,6 +159,9 @@ class LiveReloadTest {
     long retryAt = open.getLong("retry_at");
     String first = open.getString("config_version");
     assertThat(first).hasSize(12);
+    JsonObject trip = await(web.get(httpPort, "127.0.0.1", "/api/transitions?breaker=payments").send())
+        .bodyAsJsonObject().getJsonArray("transitions").getJsonObject(0);
+    assertThat(trip.getString("config_version")).as("a trip names the configuration that judged it").isEqualTo(first);
 
     // 200 callers on search, and slow calls on legacy in flight when legacy is removed
     AtomicInteger sent = new AtomicInteger();

@@ -13,9 +13,10 @@ import java.util.List;
  * @param window the window as it was when the breaker opened (an {@code open} alert's evidence), or null
  * @param errors the kinds of failure that tripped it, most first ({@code [{"class", "count"}]}), or null
  * @param count the transitions a flapping alert stands for; 1 otherwise
+ * @param configVersion the configuration the breaker ran when it changed state, or null
  */
 record Alert(Kind kind, String breaker, String node, String from, String to, String reason, long atEpochMillis,
-    JsonObject window, JsonArray errors, int count) {
+    JsonObject window, JsonArray errors, int count, String configVersion) {
 
   enum Kind {
     /** the breaker opened, or was forced open */
@@ -58,6 +59,9 @@ record Alert(Kind kind, String breaker, String node, String from, String to, Str
     if (kind == Kind.FLAPPING || kind == Kind.FLAPPING_ENDED) {
       json.put("count", count);
     }
+    if (configVersion != null) {
+      json.put("config_version", configVersion);
+    }
     return json;
   }
 
@@ -66,7 +70,7 @@ record Alert(Kind kind, String breaker, String node, String from, String to, Str
     String where = "breaker " + breaker + " on " + node;
     return switch (kind) {
       case OPEN -> where + " opened (" + from + " -> " + to + ")" + (reason == null ? "" : ": " + reason)
-          + errorsText();
+          + errorsText() + (configVersion == null ? "" : "; config " + configVersion);
       case RECOVERY -> where + " recovered (" + from + " -> " + to + ")";
       case CLOSE -> where + " closed (" + from + " -> " + to + ")" + (reason == null ? "" : ": " + reason);
       case FLAPPING -> where + " is flapping: " + count + " transitions, now " + to

@@ -101,7 +101,8 @@ public final class AlertsVerticle extends VerticleBase {
     }
     Long at = event.getLong("at");
     return new Alert(kind, event.getString("breaker"), event.getString("node"), from, to, event.getString("reason"),
-        at == null ? System.currentTimeMillis() : at, event.getJsonObject("window"), event.getJsonArray("errors"), 1);
+        at == null ? System.currentTimeMillis() : at, event.getJsonObject("window"), event.getJsonArray("errors"), 1,
+        event.getString("config_version"));
   }
 
   @Override

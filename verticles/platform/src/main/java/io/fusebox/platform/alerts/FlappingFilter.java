@@ -52,7 +52,7 @@ final class FlappingFilter {
     b.recent.clear();
     b.flapping = transitions;
     return new Alert(Alert.Kind.FLAPPING, alert.breaker(), alert.node(), null, alert.to(),
-        transitions + " transitions within " + windowMillis / 1000 + " s", now, null, null, transitions);
+        transitions + " transitions within " + windowMillis / 1000 + " s", now, null, null, transitions, null);
   }
 
   boolean isFlapping(String breaker) {
@@ -71,7 +71,7 @@ final class FlappingFilter {
     }
     breakers.remove(breaker);
     return new Alert(Alert.Kind.FLAPPING_ENDED, breaker, b.last.node(), null, b.last.to(), null, nowMillis, null,
-        null, b.flapping);
+        null, b.flapping, null);
   }
 
   /**

@@ -88,7 +88,7 @@ class AlertsTest {
     if (to == BreakerState.OPEN) {
       // as a breaker verticle adds to a trip
       event.put("errors", new JsonArray().add(new JsonObject().put("class", "HTTP 503").put("count", 11))
-          .add(new JsonObject().put("class", "timeout").put("count", 1)));
+          .add(new JsonObject().put("class", "timeout").put("count", 1))).put("config_version", "02eab5379b6b");
     }
     vertx.eventBus().publish(Addresses.EVENTS, event);
   }
@@ -135,7 +135,7 @@ class AlertsTest {
     assertThat(received.get(0).fieldNames()).containsExactly("text");
     assertThat(received.get(0).getString("text"))
         .isEqualTo("Fusebox: breaker payments on node-a opened (closed -> open): reason of payments; failures: "
-            + "HTTP 503 x11, timeout x1");
+            + "HTTP 503 x11, timeout x1; config 02eab5379b6b");
   }
 
   @Test

@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
 class FlappingFilterTest {
 
   private static Alert open(String breaker, long at) {
-    return new Alert(Alert.Kind.OPEN, breaker, "n", "closed", "open", null, at, null, null, 1);
+    return new Alert(Alert.Kind.OPEN, breaker, "n", "closed", "open", null, at, null, null, 1, null);
   }
 
   @Test
