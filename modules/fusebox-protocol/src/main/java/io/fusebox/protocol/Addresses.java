@@ -45,6 +45,12 @@ public final class Addresses {
    */
   public static final String HISTORY_PREFIX = "fusebox.history.";
 
+  /**
+   * Send, local to a node: one entry of its audit trail ({@code {"at", "by", "action", "reason",
+   * "result", ...}}), which the node's history keeps and saves.
+   */
+  public static final String AUDIT = "fusebox.audit";
+
   private Addresses() {
   }
 

@@ -4,6 +4,8 @@ import io.fusebox.core.Durations;
 import io.fusebox.protocol.Addresses;
 import io.fusebox.protocol.AdminAction;
 import io.fusebox.protocol.FuseboxError;
+import io.fusebox.dashboard.history.AuditTrail;
+import io.fusebox.dashboard.history.HistoryVerticle;
 import io.fusebox.protocol.SnapshotBoard;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
@@ -31,16 +33,15 @@ final class BreakerApi {
   private final SnapshotBoard board;
   private final ApiTokens tokens;
   private final AdminThrottle throttle = new AdminThrottle();
-  private final AuditTrail audit = new AuditTrail();
-
-  /** What a reload request from this API says it came through, so that its event is not audited twice. */
-  private static final String VIA_API = "api";
+  /** Asks the nodes' history, where the audit trail is kept. */
+  private final HistoryApi history;
 
   /** The longest an override may be given to last. */
   static final Duration MAX_FOR = Duration.ofDays(7);
 
-  BreakerApi(Vertx vertx, WorkerExecutor writer, SnapshotBoard board, ApiTokens tokens) {
+  BreakerApi(Vertx vertx, WorkerExecutor writer, SnapshotBoard board, ApiTokens tokens, HistoryApi history) {
     this.vertx = vertx;
+    this.history = history;
     this.writer = writer;
     this.board = board;
     this.tokens = tokens;
@@ -155,24 +156,10 @@ final class BreakerApi {
       return;
     }
     JsonObject request = new JsonObject().put("action", "reload").put("by", who.caller().name())
-        .put("reason", who.reason()).put("via", VIA_API);
+        .put("reason", who.reason()).put("via", HistoryVerticle.VIA_API);
     forward(ctx, Addresses.RELOAD, request, System.currentTimeMillis(), (entry, reply) -> entry
         .put("version", reply.getString("version")).put("changed", reply.getJsonArray("changed"))
         .put("added", reply.getJsonArray("added")).put("removed", reply.getJsonArray("removed")));
-  }
-
-  /**
-   * A reload of this node's configuration that did not come through this API (SIGHUP, the file
-   * watch): recorded in the trail as the API records its own.
-   */
-  void heardReload(JsonObject configChanged) {
-    if (!VIA_API.equals(configChanged.getString("via"))) {
-      audit.record(new JsonObject().put("action", "reload").put("by", configChanged.getString("by"))
-          .put("reason", configChanged.getString("reason")).put("at", configChanged.getLong("at"))
-          .put("result", "applied").put("version", configChanged.getString("version"))
-          .put("changed", configChanged.getJsonArray("changed")).put("added", configChanged.getJsonArray("added"))
-          .put("removed", configChanged.getJsonArray("removed")));
-    }
   }
 
   /**
@@ -185,22 +172,30 @@ final class BreakerApi {
     vertx.eventBus().<JsonObject>request(address, request)
         .onSuccess(reply -> {
           applied.accept(entry.put("result", "applied"), reply.body());
-          audit.record(entry);
+          audit(entry);
           json(ctx, 200, reply.body());
         })
         .onFailure(failure -> {
           if (failure instanceof ReplyException re && re.failureCode() > 0) {
             FuseboxError e = FuseboxError.parse(re.failureCode(), re.getMessage());
-            audit.record(entry.put("result", e.code().error()));
+            audit(entry.put("result", e.code().error()));
             error(ctx, re.failureCode(), e.code().error(), e.detail());
           } else {
-            audit.record(entry.put("result", "unavailable"));
+            audit(entry.put("result", "unavailable"));
             error(ctx, 503, "unavailable", "the admin handler did not answer: " + failure.getMessage());
           }
         });
   }
 
-  /** {@code GET /api/audit?limit=100}: this node's admin actions, newest first. */
+  /** Hands an entry to this node's history, which keeps and saves the trail. */
+  private void audit(JsonObject entry) {
+    vertx.eventBus().send(Addresses.AUDIT, entry);
+  }
+
+  /**
+   * {@code GET /api/audit?limit=100}: the admin actions and reloads of every node, newest first,
+   * each with the node whose API took it.
+   */
   private void audit(RoutingContext ctx) {
     if (caller(ctx, "the audit trail") == null) {
       return;
@@ -218,7 +213,7 @@ final class BreakerApi {
         return;
       }
     }
-    json(ctx, 200, new JsonObject().put("entries", audit.newest(limit)));
+    history.audit(limit).onSuccess(entries -> json(ctx, 200, entries));
   }
 
   /**

@@ -88,9 +88,9 @@ public final class DashboardVerticle extends VerticleBase {
     router.route("/api/*").handler(BodyHandler.create().setBodyLimit(16 * 1024));
     new ControlApi(vertx).mount(router);
     // before BreakerApi, whose catch-all answers every other /api path with 404
-    new HistoryApi(vertx, board, settings.node()).mount(router);
-    BreakerApi api = new BreakerApi(vertx, writer, board, settings.tokens());
-    api.mount(router);
+    HistoryApi history = new HistoryApi(vertx, board, settings.node());
+    history.mount(router);
+    new BreakerApi(vertx, writer, board, settings.tokens(), history).mount(router);
     // the chart library of the detail view, from its WebJar: the page works offline
     router.get("/webjars/*").handler(StaticHandler.create("META-INF/resources/webjars"));
     router.route("/*").handler(ctx -> {
@@ -103,14 +103,11 @@ public final class DashboardVerticle extends VerticleBase {
     // every node's reloads, for the page's banner
     var configs = vertx.eventBus().<JsonObject>consumer(Addresses.CONFIG, m -> feeds.forEach(f -> f.event(m.body())));
     var ping = vertx.eventBus().consumer(healthAddress(), m -> m.reply("pong"));
-    // reloads that did not come through this API (SIGHUP, the file watch) reach the trail this way
-    var reloads = vertx.eventBus().<JsonObject>localConsumer(Addresses.CONFIG, m -> api.heardReload(m.body()));
     server = vertx.createHttpServer(new HttpServerOptions()
         .setMaxWebSocketFrameSize(MAX_WEBSOCKET_BYTES)
         .setMaxWebSocketMessageSize(MAX_WEBSOCKET_BYTES))
         .requestHandler(router);
-    return Future.all(List.of(board.ready(), events.completion(), configs.completion(), ping.completion(),
-            reloads.completion()))
+    return Future.all(board.ready(), events.completion(), configs.completion(), ping.completion())
         .compose(ok -> server.listen(settings.port(), settings.host())
             .recover(e -> Future.failedFuture(PortTaken.explain(e, "the dashboard (fusebox.http.port)",
                 settings.host(), settings.port()))))

@@ -124,9 +124,7 @@ final class HistoryApi {
       BreakerApi.error(ctx, 400, "bad_request", "limit must be from 1 to " + MAX_TRANSITIONS + " (got " + limit + ")");
       return;
     }
-    Set<String> nodes = new TreeSet<>();
-    board.all().forEach(s -> nodes.add(s.getString("node")));
-    nodes.add(node);
+    Set<String> nodes = nodes();
     JsonObject query = new JsonObject().put("query", "transitions").put("since", since);
     String breaker = ctx.queryParams().get("breaker");
     if (breaker != null) {
@@ -139,6 +137,25 @@ final class HistoryApi {
       BreakerApi.json(ctx, 200, new JsonObject().put("since", since).put("unreachable", answers.unreachable())
           .put("transitions", new JsonArray(new ArrayList<>(all.subList(0, (int) Math.min(limit, all.size()))))));
     });
+  }
+
+  /** Every node's audit trail, merged newest first: {@code {"entries": [...], "unreachable": [...]}}. */
+  Future<JsonObject> audit(int limit) {
+    return ask(nodes(), new JsonObject().put("query", "audit").put("limit", limit)).map(answers -> {
+      List<JsonObject> all = new ArrayList<>();
+      answers.answered().forEach(a -> a.getJsonArray("entries", new JsonArray()).forEach(e -> all.add((JsonObject) e)));
+      all.sort(Comparator.comparingLong((JsonObject e) -> e.getLong("at", 0L)).reversed());
+      return new JsonObject().put("entries", new JsonArray(new ArrayList<>(all.subList(0, Math.min(limit, all.size())))))
+          .put("unreachable", answers.unreachable());
+    });
+  }
+
+  /** The nodes the board knows, and this one. */
+  private Set<String> nodes() {
+    Set<String> nodes = new TreeSet<>();
+    board.all().forEach(s -> nodes.add(s.getString("node")));
+    nodes.add(node);
+    return nodes;
   }
 
   private record Answers(List<JsonObject> answered, JsonArray unreachable) {

@@ -3,7 +3,6 @@ package io.fusebox.dashboard;
 import static io.fusebox.dashboard.TestNode.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fusebox.dashboard.history.HistoryVerticle;
 import io.fusebox.dashboard.history.Minute;
 import io.fusebox.protocol.Addresses;
 import io.fusebox.store.HistoryStore;
@@ -57,7 +56,7 @@ class DetailViewBrowserTest {
   void theDetailViewDrawsTheDayAndShowsTripsOverridesAuditAndReloads() throws Exception {
     try (TestNode node = new TestNode("s3cret").breaker("orders", TestNode.quiet().build()).dashboard(0);
         Browser browser = new Browser()) {
-      await(node.vertx.deployVerticle(new HistoryVerticle("node-t", kept())));
+      node.history(kept());
       node.awaitListed("orders");
       browser.driver.get(node.url("/"));
       browser.await(Duration.ofSeconds(10), d -> d.findElements(By.cssSelector("#timeline li")).size() > 0);

@@ -6,9 +6,11 @@ import io.fusebox.breaker.NodeServices;
 import io.fusebox.config.FuseboxConfig;
 import io.fusebox.core.BreakerConfig;
 import io.fusebox.core.BreakerConfigBuilder;
+import io.fusebox.dashboard.history.HistoryVerticle;
 import io.fusebox.demo.FlakyHttpServer;
 import io.fusebox.metrics.PrometheusNames;
 import io.fusebox.protocol.Addresses;
+import io.fusebox.store.HistoryStore;
 import io.fusebox.testkit.BreakerHarness;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
@@ -43,6 +45,7 @@ final class TestNode implements AutoCloseable {
   private final String adminToken;
   private final List<ApiTokens.Named> namedTokens;
   private String dashboardId;
+  private String historyId;
   private int port;
 
   TestNode(String adminToken) {
@@ -56,6 +59,14 @@ final class TestNode implements AutoCloseable {
     upstream = await(FlakyHttpServer.start(vertx));
     vertx.eventBus().<JsonObject>consumer(Addresses.EVENTS, m -> transitions.add(m.body()));
     await(vertx.deployVerticle(new AdminVerticle(SNAPSHOT_INTERVAL)));
+    historyId = await(vertx.deployVerticle(new HistoryVerticle("node-t", HistoryStore.NONE)));
+  }
+
+  /** The node's history restored from {@code store} instead of starting empty. */
+  TestNode history(HistoryStore store) {
+    await(vertx.undeploy(historyId));
+    historyId = await(vertx.deployVerticle(new HistoryVerticle("node-t", store)));
+    return this;
   }
 
   TestNode breaker(String name, BreakerConfig config) {

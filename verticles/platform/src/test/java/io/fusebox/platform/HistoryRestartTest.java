@@ -22,7 +22,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * A node's history and transitions log, still there after the node restarts, with a file store and
+ * A node's history, transitions log and audit trail, still there after the node restarts, with a file store and
  * with a Redis store. The minute under way when the node stops is kept too, which is what lets
  * this test run without waiting for a minute to end.
  */
@@ -60,7 +60,7 @@ class HistoryRestartTest {
     String config = """
         fusebox:
           node: { name: historic }
-          http: { port: %d }
+          http: { port: %d, admin_token: history-token-0123456 }
           snapshot_interval: 100ms
           store: %s
         circuit_breakers:
@@ -82,9 +82,16 @@ class HistoryRestartTest {
           .getJsonArray("instances").getJsonObject(0);
       return "open".equals(s.getString("state")) && s.getJsonObject("calls").getInteger("failure") == 3;
     });
+    assertThat(await(web.post(http, "127.0.0.1", "/api/breakers/orders/reset").addQueryParam("reason", "after the fix")
+        .putHeader("Authorization", "Bearer history-token-0123456").send()).statusCode()).isEqualTo(200);
     await(node.stop());
 
     node = start(config);
+    JsonObject audited = await(web.get(http, "127.0.0.1", "/api/audit").putHeader("Authorization",
+        "Bearer history-token-0123456").send()).bodyAsJsonObject().getJsonArray("entries").getJsonObject(0);
+    assertThat(audited.getString("action")).as("the audit trail kept across the restart").isEqualTo("reset");
+    assertThat(audited.getString("reason")).isEqualTo("after the fix");
+    assertThat(audited.getString("node")).isEqualTo("historic");
     JsonObject history = await(web.get(http, "127.0.0.1", "/api/breakers/orders/history").send()).bodyAsJsonObject();
     JsonArray minutes = history.getJsonArray("minutes");
     int success = 0;

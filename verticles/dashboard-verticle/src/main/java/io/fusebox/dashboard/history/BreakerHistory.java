@@ -14,6 +14,8 @@ final class BreakerHistory {
   final MinuteSeries minutes = new MinuteSeries();
   private final long[] heardCalls = new long[Minute.OUTCOMES.length];
   private final long[] callsAtLastClose = new long[Minute.OUTCOMES.length];
+  /** This minute's calls from before a reset zeroed the counts. */
+  private final long[] banked = new long[Minute.OUTCOMES.length];
   private final int[] stateMillis = new int[Minute.STATES.length];
   private float failureRate;
   private float slowCallRate;
@@ -29,9 +31,20 @@ final class BreakerHistory {
   void heard(JsonObject snapshot, long minuteStart) {
     JsonObject calls = snapshot.getJsonObject("calls");
     if (calls != null) {
-      for (int i = 0; i < Minute.OUTCOMES.length; i++) {
-        heardCalls[i] = calls.getLong(Minute.OUTCOMES[i], 0L);
+      long[] now = new long[heardCalls.length];
+      boolean reset = false;
+      for (int i = 0; i < now.length; i++) {
+        now[i] = calls.getLong(Minute.OUTCOMES[i], 0L);
+        reset |= now[i] < heardCalls[i];
       }
+      if (reset) {
+        // counts that went down were reset (an admin reset, a redeploy): keep what came before
+        for (int i = 0; i < now.length; i++) {
+          banked[i] += Math.max(0, heardCalls[i] - callsAtLastClose[i]);
+          callsAtLastClose[i] = 0;
+        }
+      }
+      System.arraycopy(now, 0, heardCalls, 0, now.length);
     }
     failureRate = snapshot.getFloat("failure_rate", 0f);
     slowCallRate = snapshot.getFloat("slow_call_rate", 0f);
@@ -77,10 +90,9 @@ final class BreakerHistory {
     }
     int[] calls = new int[heardCalls.length];
     for (int i = 0; i < calls.length; i++) {
-      long delta = heardCalls[i] - callsAtLastClose[i];
-      // counts that went down were reset (an admin reset, a redeploy): all of them are new
-      calls[i] = (int) Math.min(Integer.MAX_VALUE, delta < 0 ? heardCalls[i] : delta);
+      calls[i] = (int) Math.min(Integer.MAX_VALUE, banked[i] + heardCalls[i] - callsAtLastClose[i]);
       callsAtLastClose[i] = heardCalls[i];
+      banked[i] = 0;
     }
     Minute m = new Minute((int) (minuteStart / Minute.MILLIS), calls, failureRate, slowCallRate, p50, p95, p99,
         stateMillis.clone());

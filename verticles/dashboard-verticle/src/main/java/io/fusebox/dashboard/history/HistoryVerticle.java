@@ -19,11 +19,13 @@ import java.util.Map;
  * The last 24 hours of this node's breaker instances: a minute of each (calls by outcome, rates,
  * latency quantiles, time in each state) and every transition, heard on {@code fusebox.snapshots}
  * and {@code fusebox.events}, kept in bounded memory and appended to the node's history store at
- * each minute's end, read back at start. Answers {@code fusebox.history.<node>} for the API, which
+ * each minute's end, read back at start; and the node's audit trail, saved as each entry comes. Answers {@code fusebox.history.<node>} for the API, which
  * merges the nodes of a cluster. Not on any call's path: a breaker only publishes, as it always does.
  */
 public final class HistoryVerticle extends VerticleBase {
 
+  /** What a reload through the admin API says it came through: the API audits those itself. */
+  public static final String VIA_API = "api";
   /** The transitions kept, newest first out when more come: a day of a flapping breaker or two. */
   static final int TRANSITIONS_KEPT = 10_000;
   /** Snapshots published at a minute's end are heard this long after it, before the minute closes. */
@@ -33,11 +35,14 @@ public final class HistoryVerticle extends VerticleBase {
   private final HistoryStore store;
   private final Map<String, BreakerHistory> breakers = new HashMap<>();
   private final ArrayDeque<JsonObject> transitions = new ArrayDeque<>();
+  private final AuditTrail audit = new AuditTrail();
   /** Transitions heard since the last append. */
   private final List<JsonObject> unsaved = new ArrayList<>();
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
   private long minuteStart;
   private long closeTimer = -1;
+  /** The last append asked for; the next starts when it ends. */
+  private Future<Void> appending = Future.succeededFuture();
 
   public HistoryVerticle(String node, HistoryStore store) {
     this.node = node;
@@ -53,6 +58,9 @@ public final class HistoryVerticle extends VerticleBase {
       consumers.add(vertx.eventBus().<JsonObject>consumer(Addresses.SNAPSHOTS, m -> heardSnapshot(m.body())));
       consumers.add(vertx.eventBus().<JsonObject>consumer(Addresses.EVENTS, m -> heardTransition(m.body())));
       consumers.add(vertx.eventBus().<JsonObject>consumer(Addresses.history(node), this::answer));
+      consumers.add(vertx.eventBus().<JsonObject>localConsumer(Addresses.AUDIT, m -> audited(m.body())));
+      // reloads that did not come through the API (SIGHUP, the file watch) are audited here
+      consumers.add(vertx.eventBus().<JsonObject>localConsumer(Addresses.CONFIG, m -> heardReload(m.body())));
       scheduleClose();
       return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
     });
@@ -65,6 +73,10 @@ public final class HistoryVerticle extends VerticleBase {
           breakers.computeIfAbsent(row.getString("breaker"), b -> new BreakerHistory()).minutes.add(Minute.fromJson(row));
         } else if ("transition".equals(row.getString("type"))) {
           keep(row);
+        } else if ("audit".equals(row.getString("type"))) {
+          JsonObject entry = row.copy();
+          entry.remove("type");
+          audit.record(entry);
         }
       } catch (RuntimeException notARow) {
         // a row of another version or a torn one: the rest still count
@@ -88,6 +100,24 @@ public final class HistoryVerticle extends VerticleBase {
         .transition(event.getString("to"), event.getLong("at", System.currentTimeMillis()), minuteStart);
     keep(event);
     unsaved.add(event);
+  }
+
+  /** An entry of the audit trail, saved at once: an admin action is rare, and must not be lost. */
+  private void audited(JsonObject entry) {
+    JsonObject kept = entry.copy().put("node", node);
+    kept.put("at", kept.getLong("at", System.currentTimeMillis()));
+    audit.record(kept);
+    append(List.of(kept.copy().put("type", "audit")));
+  }
+
+  private void heardReload(JsonObject changed) {
+    if (node.equals(changed.getString("node")) && !VIA_API.equals(changed.getString("via"))) {
+      audited(new JsonObject().put("action", "reload").put("by", changed.getString("by"))
+          .put("reason", changed.getString("reason")).put("at", changed.getLong("at"))
+          .put("result", "applied").put("version", changed.getString("version"))
+          .put("changed", changed.getJsonArray("changed")).put("added", changed.getJsonArray("added"))
+          .put("removed", changed.getJsonArray("removed")));
+    }
   }
 
   private void keep(JsonObject transition) {
@@ -123,7 +153,13 @@ public final class HistoryVerticle extends VerticleBase {
     while (!transitions.isEmpty() && transitions.peekFirst().getLong("at", 0L) < cutoff) {
       transitions.removeFirst();
     }
-    return store.append(node, rows);
+    return append(rows);
+  }
+
+  /** One append after the other, so that a file keeps them in order and a stop waits for all of them. */
+  private Future<Void> append(List<JsonObject> rows) {
+    appending = appending.transform(previous -> store.append(node, rows));
+    return appending;
   }
 
   /** Keeps the minute under way too: a node that restarts within it adds the rest to it. */
@@ -137,6 +173,10 @@ public final class HistoryVerticle extends VerticleBase {
     JsonObject q = request.body() == null ? new JsonObject() : request.body();
     long now = System.currentTimeMillis();
     String breaker = q.getString("breaker");
+    if ("audit".equals(q.getString("query"))) {
+      request.reply(new JsonObject().put("node", node).put("entries", audit.newest(q.getInteger("limit", AuditTrail.KEPT))));
+      return;
+    }
     if ("transitions".equals(q.getString("query"))) {
       long since = q.getLong("since", now - HistoryStore.KEPT_MILLIS);
       JsonArray found = new JsonArray();

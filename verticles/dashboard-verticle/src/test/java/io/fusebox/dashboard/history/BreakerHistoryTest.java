@@ -45,12 +45,17 @@ class BreakerHistoryTest {
   }
 
   @Test
-  void countsThatWentDownWereResetAndAreAllNew() {
+  void aResetMidMinuteLosesNoneOfTheMinutesCalls() {
     BreakerHistory h = new BreakerHistory();
     h.heard(snapshot("closed", T0, 100, 0, 0.0), T0);
     h.close(T0, T0 + 60_000);
+    h.heard(snapshot("closed", T0, 130, 2, 0.0), T0 + 60_000);
+    // an admin reset zeroes the counts; 7 more calls after it
+    h.heard(snapshot("closed", T0, 0, 0, 0.0), T0 + 60_000);
     h.heard(snapshot("closed", T0, 7, 0, 0.0), T0 + 60_000);
-    assertThat(h.close(T0 + 60_000, T0 + 120_000).calls()[0]).isEqualTo(7);
+    assertThat(h.close(T0 + 60_000, T0 + 120_000).calls()).startsWith(37, 2);
+    h.heard(snapshot("closed", T0, 9, 0, 0.0), T0 + 120_000);
+    assertThat(h.close(T0 + 120_000, T0 + 180_000).calls()).startsWith(2, 0);
   }
 
   @Test

@@ -1,4 +1,4 @@
-package io.fusebox.dashboard;
+package io.fusebox.dashboard.history;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -6,14 +6,13 @@ import java.util.ArrayDeque;
 import java.util.Iterator;
 
 /**
- * The admin actions this node's API took, newest last, each with who, when, why, until when and
- * how it went: at most {@link #KEPT}, the oldest forgotten beyond. Kept in memory: a restart
- * forgets them (the breakers keep the override in force, with its who and why, in their store).
- * Used on the dashboard's event loop.
+ * The admin actions and reloads of this node, newest last, each with who, when, why, until when
+ * and how it went: at most {@link #KEPT}, the oldest forgotten beyond. The history verticle keeps
+ * it and saves each entry in its store as it comes, so that a restart keeps a day of them.
  */
-final class AuditTrail {
+public final class AuditTrail {
 
-  static final int KEPT = 1000;
+  public static final int KEPT = 1000;
 
   private final ArrayDeque<JsonObject> entries = new ArrayDeque<>();
 
