@@ -130,24 +130,22 @@ final class HistoryApi {
     if (breaker != null) {
       query.put("breaker", breaker);
     }
-    ask(nodes, query).onSuccess(answers -> {
-      List<JsonObject> all = new ArrayList<>();
-      answers.answered().forEach(a -> a.getJsonArray("transitions", new JsonArray()).forEach(t -> all.add((JsonObject) t)));
-      all.sort(Comparator.comparingLong((JsonObject t) -> t.getLong("at", 0L)).reversed());
-      BreakerApi.json(ctx, 200, new JsonObject().put("since", since).put("unreachable", answers.unreachable())
-          .put("transitions", new JsonArray(new ArrayList<>(all.subList(0, (int) Math.min(limit, all.size()))))));
-    });
+    ask(nodes, query).onSuccess(answers -> BreakerApi.json(ctx, 200, new JsonObject().put("since", since)
+        .put("unreachable", answers.unreachable()).put("transitions", newestFirst(answers, "transitions", limit))));
   }
 
   /** Every node's audit trail, merged newest first: {@code {"entries": [...], "unreachable": [...]}}. */
   Future<JsonObject> audit(int limit) {
-    return ask(nodes(), new JsonObject().put("query", "audit").put("limit", limit)).map(answers -> {
-      List<JsonObject> all = new ArrayList<>();
-      answers.answered().forEach(a -> a.getJsonArray("entries", new JsonArray()).forEach(e -> all.add((JsonObject) e)));
-      all.sort(Comparator.comparingLong((JsonObject e) -> e.getLong("at", 0L)).reversed());
-      return new JsonObject().put("entries", new JsonArray(new ArrayList<>(all.subList(0, Math.min(limit, all.size())))))
-          .put("unreachable", answers.unreachable());
-    });
+    return ask(nodes(), new JsonObject().put("query", "audit").put("limit", limit)).map(answers -> new JsonObject()
+        .put("entries", newestFirst(answers, "entries", limit)).put("unreachable", answers.unreachable()));
+  }
+
+  /** The nodes' lists under {@code field} as one, newest first by {@code at}, at most {@code limit}. */
+  private static JsonArray newestFirst(Answers answers, String field, long limit) {
+    List<JsonObject> all = new ArrayList<>();
+    answers.answered().forEach(a -> a.getJsonArray(field, new JsonArray()).forEach(e -> all.add((JsonObject) e)));
+    all.sort(Comparator.comparingLong((JsonObject e) -> e.getLong("at", 0L)).reversed());
+    return new JsonArray(new ArrayList<>(all.subList(0, (int) Math.min(limit, all.size()))));
   }
 
   /** The nodes the board knows, and this one. */
