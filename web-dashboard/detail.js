@@ -127,7 +127,9 @@ function listTransitions(transitions) {
     const w = t.window ? ` · window ${t.window.calls} calls, ${t.window.failures} failed, ${t.window.slow_calls} slow` : '';
     const errors = Array.isArray(t.errors) && t.errors.length
       ? ` · ${t.errors.map((e) => `${e.class} ×${e.count}`).join(', ')}` : '';
-    li.textContent = `${new Date(t.at).toLocaleString()} ${t.node}: ${t.from} → ${t.to} (${t.reason})${w}${errors}`;
+    const latency = t.window && t.window.latency_ms ? ` · p99 ${t.window.latency_ms.p99.toFixed(1)} ms` : '';
+    const version = t.config_version ? ` · config ${t.config_version}` : '';
+    li.textContent = `${new Date(t.at).toLocaleString()} ${t.node}: ${t.from} → ${t.to} (${t.reason})${w}${latency}${errors}${version}`;
     return li;
   }));
   if (transitions.length === 0) {

@@ -72,6 +72,11 @@ class ClusterIT {
             .putHeader("Authorization", "Bearer " + TOKEN).send().await(10, TimeUnit.SECONDS);
         assertThat(closed.statusCode()).isEqualTo(200);
         awaitStates(http, httpA, Map.of("node-b", "closed", "node-c", "closed"));
+        // node-a's API merges the transitions that node-b and node-c each keep of their instances
+        var transitions = http.getAbs("http://127.0.0.1:" + httpA + "/api/transitions?breaker=echo").send()
+            .await(10, TimeUnit.SECONDS).bodyAsJsonObject().getJsonArray("transitions");
+        assertThat(transitions.stream().map(t -> ((JsonObject) t).getString("node") + ":" + ((JsonObject) t).getString("to")))
+            .contains("node-b:forced_open", "node-c:forced_open", "node-b:closed", "node-c:closed");
 
         c.kill();
         awaitInstances(http, httpA, List.of("echo@node-b"));
