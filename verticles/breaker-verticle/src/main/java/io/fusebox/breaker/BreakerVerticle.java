@@ -12,12 +12,10 @@ import io.fusebox.fallback.FallbackChain;
 import io.fusebox.fallback.Fallbacks;
 import io.fusebox.metrics.BreakerMeters;
 import io.fusebox.protocol.Addresses;
-import io.fusebox.protocol.AdminAction;
 import io.fusebox.protocol.SnapshotBoard;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -25,20 +23,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * One protected dependency: owns a {@link CircuitBreaker} and the dependency's adapter (and so its
  * connection pool), and wires the parts that work on them on its event loop, which is what lets the
  * breaker go without locks: the {@link CallPipeline} answers {@code fusebox.call.<name>}, the
  * {@link BreakerReporter} publishes and saves, the {@link ClusterHold} takes part in the cluster
- * verdict, the {@link ActiveProbe} checks a half-open dependency. The verticle itself registers the
- * consumers, applies admin actions, moves time along, and starts and stops.
+ * verdict, the {@link ActiveProbe} checks a half-open dependency, {@link AdminActions} applies admin
+ * actions. The verticle itself registers the consumers, moves time along, takes a new configuration
+ * without a redeploy, drains, and starts and stops.
  */
 public final class BreakerVerticle extends VerticleBase {
-
-  private static final Logger LOG = LoggerFactory.getLogger(BreakerVerticle.class);
 
   private final String name;
   /** The next three are swapped by {@link #reconfigure}. */
@@ -61,9 +56,7 @@ public final class BreakerVerticle extends VerticleBase {
   private ClusterHold hold;
   private ActiveProbe activeProbe;
   private BreakerReporter reporter;
-  /** A forced-open or disabled mode's who, why and until when; null when none is in force. */
-  private AdminOverride override;
-  private long overrideTimer = -1;
+  private AdminActions admin;
   private CallPipeline pipeline;
   private KeyedFamily family;
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
@@ -156,19 +149,17 @@ public final class BreakerVerticle extends VerticleBase {
         services.tracing() ? services.tracer() : null, hold::held, activeProbe, family,
         keyedRule == null ? null : new KeySource(keyedRule.by()));
     reporter.errors(pipeline.errors());
-    reporter.override(() -> override);
+    admin = new AdminActions(vertx, name, breaker, ledger, reporter, family);
+    reporter.override(admin::override);
     breaker.addListener(this::onTransition);
     return adapter.ready().compose(ready -> reporter.restore()).compose(openForMillis -> {
       if (openForMillis >= 0) {
         vertx.setTimer(Math.max(1, openForMillis), id -> tick());
       }
-      AdminOverride restored = AdminOverride.fromJson(reporter.restoredOverride());
-      if (restored != null && (breaker.state() == BreakerState.FORCED_OPEN || breaker.state() == BreakerState.DISABLED)) {
-        override(restored);
-      }
+      admin.restore(AdminOverride.fromJson(reporter.restoredOverride()));
       calls = vertx.eventBus().consumer(Addresses.call(name), pipeline::onCall);
       consumers.add(calls);
-      consumers.add(vertx.eventBus().<JsonObject>consumer(Addresses.adminApply(name), this::onAdmin));
+      consumers.add(vertx.eventBus().<JsonObject>consumer(Addresses.adminApply(name), admin::onAdmin));
       consumers.addAll(hold.listen());
       long every = snapshotInterval.toMillis();
       vertx.setPeriodic(SnapshotBoard.millisToNextTick(every, System.currentTimeMillis()), every, id -> {
@@ -253,58 +244,6 @@ public final class BreakerVerticle extends VerticleBase {
       if (activeProbe != null) {
         activeProbe.onHalfOpen();
       }
-    }
-  }
-
-  private void onAdmin(Message<JsonObject> message) {
-    AdminAction action = AdminAction.fromWireName(message.body().getString("action", "")).orElse(null);
-    if (action == null) {
-      LOG.warn("breaker {} ignored unknown admin action '{}'", name,
-          CallReader.abbreviate(String.valueOf(message.body().getValue("action"))));
-      return;
-    }
-    if (message.body().getValue("key") instanceof String key) {
-      // the admin API refuses a key for a breaker that is not keyed, and the fallback switch with one
-      if (family == null) {
-        LOG.warn("breaker {} is not keyed and ignored an admin action for one key", name);
-      } else {
-        family.apply(action, key);
-        reporter.publishSnapshot();
-      }
-      return;
-    }
-    if (family != null && action == AdminAction.RESET) {
-      family.forgetAll();
-    }
-    // the override first, so that the transition it causes is saved and published with it
-    if (action == AdminAction.FORCE_OPEN || action == AdminAction.DISABLE) {
-      override(AdminOverride.of(action, message.body(), System.currentTimeMillis()));
-    } else if (action == AdminAction.CLOSE || action == AdminAction.RESET) {
-      override(null);
-    }
-    if (!action.applyTo(breaker)) {
-      ledger.enabled(action == AdminAction.FALLBACK_ON);
-    }
-    reporter.persist();
-    reporter.publishSnapshot();
-  }
-
-  /** Puts {@code next} in force (null: none), with a timer for its end when it has one. */
-  private void override(AdminOverride next) {
-    if (overrideTimer != -1) {
-      vertx.cancelTimer(overrideTimer);
-      overrideTimer = -1;
-    }
-    override = next;
-    if (next != null && next.untilEpochMillis() > 0) {
-      overrideTimer = vertx.setTimer(Math.max(1, next.untilEpochMillis() - System.currentTimeMillis()), id -> {
-        overrideTimer = -1;
-        LOG.info("breaker {}: {} by {} ran out ({}); back to automatic", name, next.action(), next.by(), next.reason());
-        override = null;
-        AdminAction.CLOSE.applyTo(breaker);
-        reporter.persist();
-        reporter.publishSnapshot();
-      });
     }
   }
 
