@@ -133,10 +133,9 @@ public final class ConfigLoader {
     Set<String> names = new HashSet<>();
     Set<String> secrets = new HashSet<>();
     String adminToken = (String) value(http, "admin_token", "");
-    List<?> listed = (List<?>) value(http, "tokens", List.of());
+    List<Map<String, Object>> listed = sections(http, "tokens");
     for (int i = 0; i < listed.size(); i++) {
-      @SuppressWarnings("unchecked")
-      Map<String, Object> token = (Map<String, Object>) listed.get(i);
+      Map<String, Object> token = listed.get(i);
       String path = "fusebox.http.tokens[" + i + "]";
       String name = (String) token.get("name");
       String secret = (String) token.get("token");
@@ -159,10 +158,9 @@ public final class ConfigLoader {
   private static FuseboxConfig.Alerts alerts(Map<String, Object> alerts, List<String> problems) {
     Map<String, Object> flapping = section(alerts, "flapping");
     List<FuseboxConfig.AlertSink> sinks = new ArrayList<>();
-    List<?> listed = (List<?>) value(alerts, "sinks", List.of());
+    List<Map<String, Object>> listed = sections(alerts, "sinks");
     for (int i = 0; i < listed.size(); i++) {
-      @SuppressWarnings("unchecked")
-      Map<String, Object> sink = (Map<String, Object>) listed.get(i);
+      Map<String, Object> sink = listed.get(i);
       String path = "fusebox.alerts.sinks[" + i + "]";
       String type = (String) sink.get("type");
       String url = (String) sink.get("url");
@@ -195,6 +193,12 @@ public final class ConfigLoader {
     } catch (IllegalArgumentException unreadable) {
       return false;
     }
+  }
+
+  /** A list of sections, such as {@code fusebox.alerts.sinks}, whose entries' types are already checked. */
+  @SuppressWarnings("unchecked")
+  private static List<Map<String, Object>> sections(Map<String, Object> parent, String key) {
+    return (List<Map<String, Object>>) value(parent, key, List.of());
   }
 
   private static Duration durationOr(Map<String, Object> section, String key, Duration otherwise) {
@@ -322,9 +326,7 @@ public final class ConfigLoader {
     Map<String, Object> tracing = section(fusebox, "tracing");
     Map<String, Object> reload = section(fusebox, "reload");
     List<FuseboxConfig.UserVerticle> verticles = new ArrayList<>();
-    for (Object v : (List<?>) value(fusebox, "verticles", List.of())) {
-      @SuppressWarnings("unchecked")
-      Map<String, Object> verticle = (Map<String, Object>) v;
+    for (Map<String, Object> verticle : sections(fusebox, "verticles")) {
       verticles.add(new FuseboxConfig.UserVerticle((String) verticle.get("class"),
           ((Number) value(verticle, "instances", 1)).intValue(), section(verticle, "config")));
     }
