@@ -82,11 +82,11 @@ final class WebhookAlertSink implements AlertSink {
       return;
     }
     sending = true;
-    attempt(next, 1);
+    attempt(next, body(next), 1);
   }
 
-  private void attempt(Alert alert, int attempt) {
-    Buffer body = body(alert);
+  /** @param body the alert as sent, encoded once for all its attempts */
+  private void attempt(Alert alert, Buffer body, int attempt) {
     client.request(post)
         .compose(request -> request.send(body))
         .compose(response -> response.body().map(ignored -> response))
@@ -107,7 +107,7 @@ final class WebhookAlertSink implements AlertSink {
               why, backoff);
           retryTimer = vertx.setTimer(backoff, id -> {
             retryTimer = -1;
-            attempt(alert, attempt + 1);
+            attempt(alert, body, attempt + 1);
           });
         });
   }
