@@ -413,4 +413,7 @@ setInterval(frame, RENDER_EVERY_MS);
 setupDemo();
 loadTimeline();
 connect();
-if (location.hash.startsWith('#detail=')) openDetail(decodeURIComponent(location.hash.slice('#detail='.length)));
+if (location.hash.startsWith('#detail=')) {
+  const asked = new URLSearchParams(location.hash.slice(1));
+  openDetail(asked.get('detail'), asked.get('range'));
+}

@@ -20,9 +20,10 @@ function detailEl(selector) {
   return document.querySelector(`#detail ${selector}`);
 }
 
-// Opens the view for a breaker (from a tile, or from #detail=<name> in the address).
-function openDetail(breaker) {
+// Opens the view for a breaker (from a tile, or from #detail=<name>[&range=<ms>] in the address).
+function openDetail(breaker, range) {
   detail.breaker = breaker;
+  if (range) detailEl('.detail-range').value = range;
   history.replaceState(null, '', `#detail=${encodeURIComponent(breaker)}`);
   $('detail').hidden = false;
   detailEl('.detail-name').textContent = breaker;

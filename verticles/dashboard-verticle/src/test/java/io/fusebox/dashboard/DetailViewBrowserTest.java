@@ -85,7 +85,7 @@ class DetailViewBrowserTest {
       browser.driver.findElement(By.cssSelector(".tile[data-breaker='orders'] button[data-action='force-open']")).click();
       browser.await(Duration.ofSeconds(10), d -> d.findElement(By.cssSelector("#detail .detail-override")).getText()
           .contains("forced open by admin"));
-      browser.driver.findElement(By.cssSelector("#detail .detail-range")).sendKeys("last hour");
+      browser.driver.findElement(By.cssSelector("#detail .detail-range")).sendKeys("last 15 minutes");
       browser.await(Duration.ofSeconds(10), d -> d.findElement(By.cssSelector("#detail .detail-audit")).getText()
           .contains("admin: force_open (db migration) → applied"));
 
