@@ -43,7 +43,8 @@ public final class BreakerVerticle extends VerticleBase {
   private final String dependencyType;
   private final String node;
   private final Duration snapshotInterval;
-  private final List<Map<String, Object>> fallbackConfig;
+  private List<Map<String, Object>> fallbackConfig;
+  private FallbackChain fallbacks;
   private final NodeServices services;
   /** {@code cluster_verdict}, or null when this instance judges alone. */
   private final FuseboxConfig.Verdict verdictRule;
@@ -84,13 +85,12 @@ public final class BreakerVerticle extends VerticleBase {
 
   /**
    * Whether a running breaker of {@code current} can take {@code next} by {@link #reconfigure}:
-   * the same kind of dependency, fallback chain, cluster verdict and no keyed family (whose keys
-   * share rules made once). Any other change replaces the verticle.
+   * the same kind of dependency and cluster verdict, and no keyed family (whose keys share rules
+   * made once). Any other change replaces the verticle.
    */
   public static boolean reconfigurable(FuseboxConfig.Service current, FuseboxConfig.Service next) {
     return current.name().equals(next.name()) && Objects.equals(current.dependencyType(), next.dependencyType())
-        && current.fallback().equals(next.fallback()) && Objects.equals(current.verdict(), next.verdict())
-        && current.keyed() == null && next.keyed() == null;
+        && Objects.equals(current.verdict(), next.verdict()) && current.keyed() == null && next.keyed() == null;
   }
 
   /** A service of the configuration with an adapter made by the caller (benchmarks, exotic dependencies). */
@@ -130,7 +130,7 @@ public final class BreakerVerticle extends VerticleBase {
     if (adapter == null) {
       adapter = Adapters.factory(dependencyType).create(vertx, dependency);
     }
-    FallbackChain fallbacks = Fallbacks.chain(vertx, fallbackConfig);
+    fallbacks = Fallbacks.chain(vertx, fallbackConfig);
     ledger = new FallbackLedger(fallbacks.types());
     meters = new BreakerMeters(services.registry(), name, node, fallbacks.types());
     breaker = new CircuitBreaker(name, config, CoarseClock.shared());
@@ -174,9 +174,10 @@ public final class BreakerVerticle extends VerticleBase {
   /**
    * Swaps in {@code next} on the verticle's own event loop, without a redeploy (see
    * {@link #reconfigurable}): the breaker keeps its state and window ({@link CircuitBreaker#reconfigure}),
-   * later calls run by the new call timeout and bulkhead, and a changed dependency gets a new pool
-   * once it is ready; the old pool is closed a call timeout later, when every call on it has had
-   * its reply. {@code version} alone changes when only the rest of the file changed.
+   * later calls run by the new call timeout and bulkhead and fall back on the new chain (a new
+   * cache starts empty), and a changed dependency gets a new pool once it is ready; the old pool is
+   * closed a call timeout later, when every call on it has had its reply. When the section is the
+   * same, only {@code version} changes.
    */
   public Future<Void> reconfigure(FuseboxConfig.Service next, String version) {
     Promise<Void> done = Promise.promise();
@@ -186,6 +187,13 @@ public final class BreakerVerticle extends VerticleBase {
 
   private Future<Void> swap(FuseboxConfig.Service next, String version) {
     JsonObject nextDependency = new JsonObject(next.dependency());
+    if (config.equals(next.breaker()) && dependency.equals(nextDependency) && fallbackConfig.equals(next.fallback())
+        && Objects.equals(probeInterval, probeInterval(next))) {
+      configVersion = version;
+      reporter.reconfigure(config, version);
+      reporter.publishSnapshot();
+      return Future.succeededFuture();
+    }
     boolean newPool = !nextDependency.equals(dependency);
     DependencyAdapter nextAdapter = newPool ? Adapters.factory(dependencyType).create(vertx, nextDependency) : adapter;
     return nextAdapter.ready().onFailure(e -> nextAdapter.close()).map(ready -> {
@@ -196,6 +204,11 @@ public final class BreakerVerticle extends VerticleBase {
       adapter = nextAdapter;
       probeInterval = probeInterval(next);
       configVersion = version;
+      if (!fallbackConfig.equals(next.fallback())) {
+        fallbackConfig = next.fallback();
+        fallbacks = Fallbacks.chain(vertx, fallbackConfig);
+        ledger.types(fallbacks.types());
+      }
       breaker.reconfigure(config);
       if (activeProbe != null) {
         activeProbe.stop();
@@ -205,7 +218,7 @@ public final class BreakerVerticle extends VerticleBase {
       if (activeProbe != null && breaker.state() == BreakerState.HALF_OPEN) {
         activeProbe.onHalfOpen();
       }
-      pipeline.reconfigure(config, adapter, activeProbe);
+      pipeline.reconfigure(config, adapter, activeProbe, fallbacks);
       reporter.reconfigure(config, version);
       reporter.publishSnapshot();
       if (newPool) {

@@ -38,14 +38,14 @@ final class CallPipeline {
 
   private final Vertx vertx;
   private final String name;
-  /** These four are swapped by {@link #reconfigure}, between calls. */
+  /** These six are swapped by {@link #reconfigure}, between calls. */
   private BreakerConfig config;
   private final String dependencyType;
   private final CircuitBreaker breaker;
   private DependencyAdapter adapter;
   private final BreakerMeters meters;
-  private final FallbackChain fallbacks;
-  private final CacheFallback cache;
+  private FallbackChain fallbacks;
+  private CacheFallback cache;
   private final FallbackLedger ledger;
   /** Null when tracing is off. */
   private final Tracer tracer;
@@ -90,13 +90,15 @@ final class CallPipeline {
   }
 
   /**
-   * Runs later calls by {@code config} on {@code adapter}; calls already admitted finish as they
-   * started, on the adapter they started on. A larger bulkhead starts waiting calls at once.
+   * Runs later calls by {@code config} on {@code adapter}, falling back on {@code fallbacks}; calls
+   * already admitted finish as they started, on the adapter they started on. A larger bulkhead starts waiting calls at once.
    */
-  void reconfigure(BreakerConfig config, DependencyAdapter adapter, ActiveProbe activeProbe) {
+  void reconfigure(BreakerConfig config, DependencyAdapter adapter, ActiveProbe activeProbe, FallbackChain fallbacks) {
     this.config = config;
     this.adapter = adapter;
     this.activeProbe = activeProbe;
+    this.fallbacks = fallbacks;
+    this.cache = fallbacks.cache();
     bulkhead.resize(config.bulkhead().maxConcurrentCalls(), config.bulkhead().maxWaitQueue());
     reader = new CallReader(name, config.callTimeout().toMillis(), adapter, tracer, breaker, keySource);
     startWaiting();

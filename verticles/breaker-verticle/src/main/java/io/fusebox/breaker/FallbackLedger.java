@@ -11,12 +11,17 @@ import java.util.Map;
  */
 final class FallbackLedger {
 
-  private final List<String> types;
+  private List<String> types;
   private final Map<String, Long> executions = new LinkedHashMap<>();
   private boolean enabled = true;
   private long calls;
 
   FallbackLedger(List<String> types) {
+    this.types = types;
+  }
+
+  /** A new chain: its types from now on; the switch and what the old chain answered are kept. */
+  void types(List<String> types) {
     this.types = types;
   }
 

@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * again, validates it as a whole, and brings the breakers to it. A changed breaker takes its new
  * configuration on its own event loop and keeps its state ({@link BreakerVerticle#reconfigure});
  * an added one is deployed; a removed one is drained, every call it holds answered, then
- * undeployed; a change that cannot be swapped (another kind of dependency, fallback chain, cluster
+ * undeployed; a change that cannot be swapped (another kind of dependency, cluster
  * verdict, keyed family) replaces the verticle, which restores its state from the store as at a
  * restart. A refused file changes nothing. One reload at a time, all of it on this verticle's loop.
  */

@@ -34,6 +34,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -107,11 +108,11 @@ public final class FuseboxNode {
       vertx = Future.succeededFuture(builder.with(options).build());
     }
     OpenTelemetrySdk tracing = openTelemetry;
-    return vertx.compose(started -> {
+    return offTheLoops(vertx).compose(started -> {
       FuseboxNode node = new FuseboxNode(started, config, file, env, userClasses,
           new NodeServices(registry, tracing, config.jsonTransitionLog(), store(started, config.store())),
           historyStore(started, config.store()), tracing);
-      return node.deploy().map(node)
+      return offTheLoops(node.deploy().map(node))
           .recover(failure -> node.vertx.close().transform(closed -> Future.failedFuture(failure)));
     });
   }
@@ -195,6 +196,24 @@ public final class FuseboxNode {
   }
 
   /**
+   * The same outcome, told on a thread of none of Vert.x's event loops. A future of a deployment is
+   * told on an event loop, and so is every future made from it; once such a chain goes on to close
+   * Vert.x, its last answer is due on a loop the close has stopped, and never comes. A chain that
+   * may close Vert.x goes through here first.
+   */
+  private static <T> Future<T> offTheLoops(Future<T> onALoop) {
+    CompletableFuture<T> off = new CompletableFuture<>();
+    onALoop.onComplete(ar -> CompletableFuture.runAsync(() -> {
+      if (ar.succeeded()) {
+        off.complete(ar.result());
+      } else {
+        off.completeExceptionally(ar.cause());
+      }
+    }));
+    return Future.fromCompletionStage(off);
+  }
+
+  /**
    * Makes SIGHUP reload the configuration file, as {@code fusebox reload} does; the outcome is
    * logged. Where the signal cannot be handled (it is the JVM's, or the platform has none), says so.
    */
@@ -218,11 +237,9 @@ public final class FuseboxNode {
    */
   public Future<Void> stop() {
     // the history first, which appends the minute under way while its store is still open (Vert.x's
-    // close would shut a Redis client meanwhile); then on from a thread of no event loop, since
-    // undeploy answers on one that vertx.close() stops before it could answer there
-    Future<Void> historyKept = historyDeployment == null ? Future.succeededFuture() : Future.fromCompletionStage(
-        vertx.undeploy(historyDeployment).toCompletionStage().handleAsync((stopped, failure) -> null));
-    return historyKept.transform(kept -> services.store().close()).transform(closed -> history.close())
+    // close would shut a Redis client meanwhile)
+    Future<Void> historyKept = historyDeployment == null ? Future.succeededFuture() : vertx.undeploy(historyDeployment);
+    return offTheLoops(historyKept.transform(kept -> services.store().close()).transform(closed -> history.close()))
         .transform(closed -> vertx.close()).eventually(() -> {
       if (openTelemetry != null) {
         openTelemetry.close();

@@ -185,7 +185,8 @@ class LiveReloadTest {
           failure_rate: { threshold: 0.5, minimum_calls: 150, window: { type: count_based, size: 200 } }
           consecutive_failures: { enabled: false }
         """;
-    String shorter = tripping.replace("open_timeout: 60s", "open_timeout: 1s");
+    String shorter = tripping.replace("open_timeout: 60s", "open_timeout: 1s")
+        + "fallback: [ { type: static, value: { degraded: true } } ]\n";
     write("", Map.of("orders", resized, "payments", shorter,
         "search", http(16) + "\nbulkhead: { max_concurrent_calls: 400 }\ndetection: { call_timeout: 3s }",
         "audit", http(2)));
@@ -198,6 +199,7 @@ class LiveReloadTest {
     assertThat(result.getJsonArray("removed")).containsExactly("legacy");
     assertThat(result.getJsonArray("changed").getList()).containsExactlyInAnyOrder("orders", "payments", "search");
     assertThat(result.getJsonArray("failed")).isEmpty();
+    assertThat(result.getJsonArray("replaced")).as("every change swapped in, none redeployed").isEmpty();
 
     for (var slow : draining) {
       assertThat(await(slow).body().getInteger("status")).as("a call in flight on a removed breaker is answered")
@@ -220,6 +222,8 @@ class LiveReloadTest {
     assertThat(payments.getString("state")).as("an open breaker stays open").isEqualTo("open");
     // retry_at is the wall clock plus the time left, rounded up to the millisecond: within a few ms
     assertThat(payments.getLong("retry_at")).as("for the rest of its 60 s, not the new 1 s").isCloseTo(retryAt, within(5L));
+    assertThat(call("payments", "/").getBoolean("degraded")).as("the new fallback chain answers for the open breaker")
+        .isTrue();
 
     // a refused file changes nothing
     Files.writeString(file, Files.readString(file).replace("pool_size: 2", "pool_size: -1"));
