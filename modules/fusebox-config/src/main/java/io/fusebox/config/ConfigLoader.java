@@ -360,6 +360,7 @@ public final class ConfigLoader {
         List.copyOf(services),
         Map.copyOf(inProcess),
         alerts,
+        durationOr(section(fusebox, "history"), "retention", FuseboxConfig.DEFAULT_HISTORY_RETENTION),
         new FuseboxConfig.Reload((Boolean) value(reload, "watch", false), reload.get("interval") != null
             ? Durations.parse((String) reload.get("interval")) : FuseboxConfig.Reload.DEFAULT_INTERVAL),
         ConfigVersion.of(root));

@@ -11,6 +11,8 @@ import java.util.Map;
  *
  * @param inProcess the breakers of {@code circuit_breakers.in_process}: no dependency, no call
  *     address; Vert.x code in the node holds them (fusebox-vertx's {@code FuseboxBreaker.create(vertx, name)})
+ * @param historyRetention {@code fusebox.history.retention}: how long the node keeps each breaker's
+ *     one-minute history in memory (58 bytes a minute of a breaker with calls)
  * @param reload {@code fusebox.reload}: whether the node reloads the file by itself when it changes
  * @param version a hash of everything the file says once environment overrides are applied: equal
  *     files have equal versions, whatever their layout or key order
@@ -28,8 +30,12 @@ public record FuseboxConfig(
     List<Service> services,
     Map<String, BreakerConfig> inProcess,
     Alerts alerts,
+    Duration historyRetention,
     Reload reload,
     String version) {
+
+  /** A day: as long as the history stores keep it. */
+  public static final Duration DEFAULT_HISTORY_RETENTION = Duration.ofHours(24);
 
   /**
    * {@code fusebox.reload}: with {@code watch}, the node checks the file every {@code interval}

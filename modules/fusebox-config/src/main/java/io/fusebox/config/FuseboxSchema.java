@@ -6,6 +6,7 @@ import static io.fusebox.config.Spec.bool;
 import static io.fusebox.config.Spec.dictionaryOf;
 import static io.fusebox.config.Spec.duration;
 import static io.fusebox.config.Spec.durationAtLeast;
+import static io.fusebox.config.Spec.durationBetween;
 import static io.fusebox.config.Spec.integer;
 import static io.fusebox.config.Spec.listOf;
 import static io.fusebox.config.Spec.number;
@@ -103,6 +104,8 @@ final class FuseboxSchema {
             .field("max_frame_bytes", integer(64, 64 * 1024 * 1024))
             .field("idle_timeout", durationAtLeast(Duration.ofSeconds(1)))
             .field("max_connections", integer(1, 100_000)))
+        .field("history", section()
+            .field("retention", durationBetween(Duration.ofMinutes(1), Duration.ofHours(24))))
         .field("reload", section()
             .field("watch", bool())
             .field("interval", durationAtLeast(Duration.ofMillis(100))))

@@ -122,6 +122,11 @@ public abstract class Spec {
   }
 
   public static Spec durationAtLeast(Duration min) {
+    return durationBetween(min, null);
+  }
+
+  /** @param max null for no upper bound */
+  public static Spec durationBetween(Duration min, Duration max) {
     return new Spec() {
       @Override
       public void check(String path, Object value, List<String> problems) {
@@ -130,8 +135,11 @@ public abstract class Spec {
           return;
         }
         try {
-          if (Durations.parse(s).compareTo(min) < 0) {
+          Duration d = Durations.parse(s);
+          if (d.compareTo(min) < 0) {
             problem(problems, path, "too short", value);
+          } else if (max != null && d.compareTo(max) > 0) {
+            problem(problems, path, "too long", value);
           }
         } catch (IllegalArgumentException e) {
           problem(problems, path, "not a duration", value);
@@ -140,7 +148,8 @@ public abstract class Spec {
 
       @Override
       public String expected() {
-        return "a duration such as 250ms, 30s or 5m, at least " + Durations.format(min);
+        return "a duration such as 250ms, 30s or 5m, at least " + Durations.format(min)
+            + (max == null ? "" : " and at most " + Durations.format(max));
       }
     };
   }

@@ -32,6 +32,8 @@ class BrokenConfigTest {
             "fusebox.snapshot_interval: not a duration (got \"fast\", expected a duration such as 250ms, 30s or 5m, at least 100ms)")),
         Arguments.of("snapshot interval too short", "fusebox: { snapshot_interval: 10ms }", Map.of(), List.of(
             "fusebox.snapshot_interval: too short (got \"10ms\", expected a duration such as 250ms, 30s or 5m, at least 100ms)")),
+        Arguments.of("history kept longer than a day", "fusebox: { history: { retention: 2d } }", Map.of(), List.of(
+            "fusebox.history.retention: too long (got \"2d\", expected a duration such as 250ms, 30s or 5m, at least 1m and at most 24h)")),
         Arguments.of("unknown preset", "circuit_breakers: { default: { preset: reckless } }", Map.of(), List.of(
             "circuit_breakers.default.preset: unknown value (got \"reckless\", expected one of aggressive, default, lenient)")),
         Arguments.of("misspelled breaker key", SERVICE + "      recovery: { permited_probes: 2 }\n", Map.of(), List.of(

@@ -5,10 +5,13 @@ import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** The duration notation of Fusebox configuration files: {@code 250ms}, {@code 30s}, {@code 5m}, {@code 1h}. */
+/**
+ * The duration notation of Fusebox configuration files and admin requests: {@code 250ms},
+ * {@code 30s}, {@code 5m}, {@code 1h}, {@code 7d}.
+ */
 public final class Durations {
 
-  private static final Pattern NOTATION = Pattern.compile("(\\d+)(ms|s|m|h)");
+  private static final Pattern NOTATION = Pattern.compile("(\\d+)(ms|s|m|h|d)");
 
   private Durations() {
   }
@@ -19,14 +22,15 @@ public final class Durations {
   public static Duration parse(String text) {
     Matcher m = NOTATION.matcher(text.trim().toLowerCase(Locale.ROOT));
     if (!m.matches()) {
-      throw new IllegalArgumentException("not a duration: '" + text + "' (expected a whole number with ms, s, m or h, e.g. 250ms, 30s, 5m)");
+      throw new IllegalArgumentException("not a duration: '" + text + "' (expected a whole number with ms, s, m, h or d, e.g. 250ms, 30s, 5m, 1d)");
     }
     long amount = Long.parseLong(m.group(1));
     return switch (m.group(2)) {
       case "ms" -> Duration.ofMillis(amount);
       case "s" -> Duration.ofSeconds(amount);
       case "m" -> Duration.ofMinutes(amount);
-      default -> Duration.ofHours(amount);
+      case "h" -> Duration.ofHours(amount);
+      default -> Duration.ofDays(amount);
     };
   }
 

@@ -94,6 +94,7 @@ class BreakerConfigTest {
     assertThat(Durations.parse("250ms")).isEqualTo(Duration.ofMillis(250));
     assertThat(Durations.parse("30s")).isEqualTo(Duration.ofSeconds(30));
     assertThat(Durations.parse("5m")).isEqualTo(Duration.ofMinutes(5));
+    assertThat(Durations.parse("7d")).isEqualTo(Duration.ofDays(7));
     assertThat(Durations.parse("1h")).isEqualTo(Duration.ofHours(1));
     assertThat(Durations.format(Duration.ofMillis(1500))).isEqualTo("1500ms");
     assertThat(Durations.format(Duration.ofMinutes(10))).isEqualTo("10m");

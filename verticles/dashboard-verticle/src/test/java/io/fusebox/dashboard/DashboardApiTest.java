@@ -190,6 +190,16 @@ class DashboardApiTest {
   }
 
   @Test
+  void everyExpiryThePageOffersIsAcceptedAndNoneBeyondAWeek() {
+    for (String lasting : new String[] {"15m", "1h", "4h", "1d", "7d"}) {
+      assertThat(send(HttpMethod.POST, "/api/breakers/alpha/disable?reason=page&for=" + lasting, "Bearer " + ALICE)
+          .statusCode()).as(lasting).isEqualTo(200);
+    }
+    assertThat(send(HttpMethod.POST, "/api/breakers/alpha/disable?reason=page&for=8d", "Bearer " + ALICE).statusCode())
+        .isEqualTo(400);
+  }
+
+  @Test
   void aForcedOpenWithAnExpiryReturnsToAutomaticByItself() {
     assertThat(send(HttpMethod.POST, "/api/breakers/alpha/force-open?reason=maintenance&for=1s", "Bearer " + ALICE)
         .statusCode()).isEqualTo(200);

@@ -233,6 +233,7 @@ final class BreakerFleet extends VerticleBase {
     same.put("fusebox.bridge", a.bridge().equals(b.bridge()));
     same.put("fusebox.verticles", a.verticles().equals(b.verticles()));
     same.put("fusebox.alerts", a.alerts().equals(b.alerts()));
+    same.put("fusebox.history", a.historyRetention().equals(b.historyRetention()));
     same.put("circuit_breakers.in_process", a.inProcess().equals(b.inProcess()));
     same.forEach((name, unchanged) -> {
       if (!unchanged) {

@@ -145,7 +145,7 @@ public final class FuseboxNode {
     NodeContext.install(vertx, new NodeContext(nodeName, services.registry(), config.snapshotInterval(),
         config.inProcess()));
     // history and alerts first, so that they hear the breakers' first snapshots and transitions
-    return vertx.deployVerticle(new HistoryVerticle(nodeName, history))
+    return vertx.deployVerticle(new HistoryVerticle(nodeName, history, config.historyRetention()))
         .compose(id -> {
           historyDeployment = id;
           return Future.succeededFuture();

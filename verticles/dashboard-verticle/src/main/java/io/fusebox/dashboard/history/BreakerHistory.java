@@ -11,7 +11,7 @@ import java.util.Arrays;
  */
 final class BreakerHistory {
 
-  final MinuteSeries minutes = new MinuteSeries();
+  final MinuteSeries minutes;
   private final long[] heardCalls = new long[Minute.OUTCOMES.length];
   private final long[] callsAtLastClose = new long[Minute.OUTCOMES.length];
   /** This minute's calls from before a reset zeroed the counts. */
@@ -27,6 +27,11 @@ final class BreakerHistory {
   private long stateSince;
   /** The thresholds its rates are judged against, from its last snapshot. */
   private JsonObject thresholds;
+
+  /** @param keptMinutes how many minutes its series keeps */
+  BreakerHistory(int keptMinutes) {
+    minutes = new MinuteSeries(keptMinutes);
+  }
 
   void heard(JsonObject snapshot, long minuteStart) {
     JsonObject calls = snapshot.getJsonObject("calls");

@@ -8,6 +8,7 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -33,6 +34,7 @@ public final class HistoryVerticle extends VerticleBase {
 
   private final String node;
   private final HistoryStore store;
+  private final int keptMinutes;
   private final Map<String, BreakerHistory> breakers = new HashMap<>();
   private final ArrayDeque<JsonObject> transitions = new ArrayDeque<>();
   private final AuditTrail audit = new AuditTrail();
@@ -45,15 +47,25 @@ public final class HistoryVerticle extends VerticleBase {
   private Future<Void> appending = Future.succeededFuture();
 
   public HistoryVerticle(String node, HistoryStore store) {
+    this(node, store, Duration.ofDays(1));
+  }
+
+  /** @param retention how long each breaker's minutes are kept in memory, at most a day */
+  public HistoryVerticle(String node, HistoryStore store, Duration retention) {
     this.node = node;
     this.store = store;
+    this.keptMinutes = (int) Math.max(1, Math.min(MinuteSeries.DAY, retention.toMinutes()));
+  }
+
+  private BreakerHistory newHistory(String breaker) {
+    return new BreakerHistory(keptMinutes);
   }
 
   @Override
   public Future<?> start() {
     long now = System.currentTimeMillis();
     minuteStart = now - now % Minute.MILLIS;
-    return store.load(node, now - HistoryStore.KEPT_MILLIS).compose(rows -> {
+    return store.load(node, now - Math.min(HistoryStore.KEPT_MILLIS, keptMinutes * Minute.MILLIS)).compose(rows -> {
       restore(rows);
       consumers.add(vertx.eventBus().<JsonObject>consumer(Addresses.SNAPSHOTS, m -> heardSnapshot(m.body())));
       consumers.add(vertx.eventBus().<JsonObject>consumer(Addresses.EVENTS, m -> heardTransition(m.body())));
@@ -70,7 +82,7 @@ public final class HistoryVerticle extends VerticleBase {
     for (JsonObject row : rows) {
       try {
         if ("minute".equals(row.getString("type"))) {
-          breakers.computeIfAbsent(row.getString("breaker"), b -> new BreakerHistory()).minutes.add(Minute.fromJson(row));
+          breakers.computeIfAbsent(row.getString("breaker"), this::newHistory).minutes.add(Minute.fromJson(row));
         } else if ("transition".equals(row.getString("type"))) {
           keep(row);
         } else if ("audit".equals(row.getString("type"))) {
@@ -86,7 +98,7 @@ public final class HistoryVerticle extends VerticleBase {
 
   private void heardSnapshot(JsonObject snapshot) {
     if (node.equals(snapshot.getString("node")) && snapshot.getString("breaker") != null) {
-      breakers.computeIfAbsent(snapshot.getString("breaker"), b -> new BreakerHistory()).heard(snapshot, minuteStart);
+      breakers.computeIfAbsent(snapshot.getString("breaker"), this::newHistory).heard(snapshot, minuteStart);
     }
   }
 
@@ -96,7 +108,7 @@ public final class HistoryVerticle extends VerticleBase {
     if (!node.equals(event.getString("node")) || breaker == null || event.containsKey("key") || event.getString("to") == null) {
       return;
     }
-    breakers.computeIfAbsent(breaker, b -> new BreakerHistory())
+    breakers.computeIfAbsent(breaker, this::newHistory)
         .transition(event.getString("to"), event.getLong("at", System.currentTimeMillis()), minuteStart);
     keep(event);
     unsaved.add(event);

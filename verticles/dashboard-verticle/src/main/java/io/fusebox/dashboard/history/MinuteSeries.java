@@ -4,15 +4,17 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The last 24 hours of one breaker instance's minutes, in columns of primitives (a row of objects
- * would cost twice as much): 58 bytes a minute, 83.5 KB for a full day, allocated at the first
- * minute worth keeping, so a breaker that never had a call costs nothing. Minutes come in time order;
+ * The last minutes of one breaker instance (a day's at most), in columns of primitives (a row of
+ * objects would cost twice as much): 58 bytes a minute, 83.5 KB for a full day, allocated at the
+ * first minute worth keeping, so a breaker that never had a call costs nothing. Minutes come in time order;
  * a quiet minute (no call, closed throughout) is not stored, and reads as absent.
  */
 final class MinuteSeries {
 
-  static final int CAPACITY = 24 * 60;
+  static final int DAY = 24 * 60;
 
+  /** How many minutes it keeps. */
+  private final int capacity;
   private int[] minute;
   /** Calls by outcome: {@code calls[outcome][slot]}. */
   private int[][] calls;
@@ -27,6 +29,10 @@ final class MinuteSeries {
   private int next;
   private int size;
 
+  MinuteSeries(int capacity) {
+    this.capacity = capacity;
+  }
+
   /**
    * Appends a minute; one older than the last is dropped, and a second part of the last one (a
    * node stopped mid-minute and started again within it) is added to it.
@@ -35,7 +41,7 @@ final class MinuteSeries {
     if (minute == null) {
       allocate();
     } else if (size > 0) {
-      int last = (next - 1 + CAPACITY) % CAPACITY;
+      int last = (next - 1 + capacity) % capacity;
       if (m.epochMinute() == minute[last]) {
         addTo(last, m);
         return;
@@ -56,8 +62,8 @@ final class MinuteSeries {
     for (int s = 0; s < stateMillis.length; s++) {
       stateMillis[s][next] = (char) Math.min(Character.MAX_VALUE, m.stateMillis()[s]);
     }
-    next = (next + 1) % CAPACITY;
-    size = Math.min(size + 1, CAPACITY);
+    next = (next + 1) % capacity;
+    size = Math.min(size + 1, capacity);
   }
 
   private void addTo(int slot, Minute m) {
@@ -75,21 +81,21 @@ final class MinuteSeries {
   }
 
   private void allocate() {
-    minute = new int[CAPACITY];
-    calls = new int[Minute.OUTCOMES.length][CAPACITY];
-    failureRate = new float[CAPACITY];
-    slowCallRate = new float[CAPACITY];
-    p50 = new float[CAPACITY];
-    p95 = new float[CAPACITY];
-    p99 = new float[CAPACITY];
-    stateMillis = new char[Minute.STATES.length][CAPACITY];
+    minute = new int[capacity];
+    calls = new int[Minute.OUTCOMES.length][capacity];
+    failureRate = new float[capacity];
+    slowCallRate = new float[capacity];
+    p50 = new float[capacity];
+    p95 = new float[capacity];
+    p99 = new float[capacity];
+    stateMillis = new char[Minute.STATES.length][capacity];
   }
 
   /** The minutes that start in {@code [fromMinute, toMinute]}, oldest first. */
   List<Minute> between(long fromMinute, long toMinute) {
     List<Minute> found = new ArrayList<>();
     for (int i = 0; i < size; i++) {
-      int slot = (next - size + i + CAPACITY) % CAPACITY;
+      int slot = (next - size + i + capacity) % capacity;
       if (minute[slot] >= fromMinute && minute[slot] <= toMinute) {
         found.add(read(slot));
       }

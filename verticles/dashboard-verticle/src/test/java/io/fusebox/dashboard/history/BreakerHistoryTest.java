@@ -22,7 +22,7 @@ class BreakerHistoryTest {
 
   @Test
   void aMinutesCallsAreTheDifferenceOfTheCumulativeCountsAndItsStateTimesAreToTheMillisecond() {
-    BreakerHistory h = new BreakerHistory();
+    BreakerHistory h = new BreakerHistory(MinuteSeries.DAY);
     h.heard(snapshot("closed", T0 - 3_600_000, 10, 0, 0.0), T0);
     h.heard(snapshot("closed", T0 - 3_600_000, 40, 25, 0.38), T0);
     h.transition("open", T0 + 20_000, T0);
@@ -46,7 +46,7 @@ class BreakerHistoryTest {
 
   @Test
   void aResetMidMinuteLosesNoneOfTheMinutesCalls() {
-    BreakerHistory h = new BreakerHistory();
+    BreakerHistory h = new BreakerHistory(MinuteSeries.DAY);
     h.heard(snapshot("closed", T0, 100, 0, 0.0), T0);
     h.close(T0, T0 + 60_000);
     h.heard(snapshot("closed", T0, 130, 2, 0.0), T0 + 60_000);
@@ -60,7 +60,7 @@ class BreakerHistoryTest {
 
   @Test
   void aForcedOpenBreakerWithoutCallsIsKeptForItsState() {
-    BreakerHistory h = new BreakerHistory();
+    BreakerHistory h = new BreakerHistory(MinuteSeries.DAY);
     h.heard(snapshot("forced_open", T0 - 5_000, 0, 0, 0.0), T0);
     Minute m = h.close(T0, T0 + 60_000);
     assertThat(m).isNotNull();
@@ -69,20 +69,31 @@ class BreakerHistoryTest {
 
   @Test
   void aDayIsKeptAndNoMoreAndASecondPartOfAMinuteIsAddedToIt() {
-    MinuteSeries series = new MinuteSeries();
+    MinuteSeries series = new MinuteSeries(MinuteSeries.DAY);
     int start = (int) (T0 / 60_000);
-    for (int i = 0; i < MinuteSeries.CAPACITY + 100; i++) {
+    for (int i = 0; i < MinuteSeries.DAY + 100; i++) {
       series.add(new Minute(start + i, new int[] {1, 0, 0, 0, 0, 0}, 0f, 0f, 1f, 2f, 3f, new int[] {60_000, 0, 0, 0, 0}));
     }
-    assertThat(series.size()).isEqualTo(MinuteSeries.CAPACITY);
+    assertThat(series.size()).isEqualTo(MinuteSeries.DAY);
     List<Minute> all = series.between(0, Long.MAX_VALUE);
     assertThat(all.get(0).epochMinute()).isEqualTo(start + 100);
-    int last = start + MinuteSeries.CAPACITY + 99;
+    int last = start + MinuteSeries.DAY + 99;
     series.add(new Minute(last, new int[] {2, 1, 0, 0, 0, 0}, 0.3f, 0f, 1f, 2f, 3f, new int[] {0, 0, 0, 5_000, 0}));
     Minute merged = series.between(last, last).get(0);
     assertThat(merged.calls()).containsExactly(3, 1, 0, 0, 0, 0);
     assertThat(merged.stateMillis()).containsExactly(60_000, 0, 0, 5_000, 0);
-    assertThat(series.size()).isEqualTo(MinuteSeries.CAPACITY);
+    assertThat(series.size()).isEqualTo(MinuteSeries.DAY);
+  }
+
+  @Test
+  void aShorterRetentionKeepsThatManyMinutes() {
+    MinuteSeries series = new MinuteSeries(60);
+    int start = (int) (T0 / 60_000);
+    for (int i = 0; i < 90; i++) {
+      series.add(new Minute(start + i, new int[] {1, 0, 0, 0, 0, 0}, 0f, 0f, 1f, 2f, 3f, new int[] {60_000, 0, 0, 0, 0}));
+    }
+    assertThat(series.between(0, Long.MAX_VALUE)).extracting(Minute::epochMinute).hasSize(60)
+        .startsWith(start + 30).endsWith(start + 89);
   }
 
   @Test
