@@ -13,6 +13,8 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +32,8 @@ public final class FileHistoryStore implements HistoryStore {
 
   private final FileSystem fs;
   private final Path dir;
+  /** Each node's hour file last appended to: old hours are looked for only when a new one starts. */
+  private final Map<String, String> lastFile = new ConcurrentHashMap<>();
 
   /** @param dir where the nodes' history directories go (next to the state file) */
   public FileHistoryStore(Vertx vertx, Path dir) {
@@ -54,7 +58,8 @@ public final class FileHistoryStore implements HistoryStore {
     return fs.mkdirs(nodeDir(node))
         .compose(v -> fs.open(file, new OpenOptions().setAppend(true).setCreate(true)))
         .compose(f -> f.write(lines).eventually(f::close))
-        .compose(v -> dropOlderThan(node, System.currentTimeMillis() - KEPT_MILLIS))
+        .compose(v -> file.equals(lastFile.put(node, file)) ? Future.<Void>succeededFuture()
+            : dropOlderThan(node, System.currentTimeMillis() - KEPT_MILLIS))
         .recover(e -> {
           LOG.warn("could not append history to {}: {}", file, e.getMessage());
           return Future.succeededFuture();

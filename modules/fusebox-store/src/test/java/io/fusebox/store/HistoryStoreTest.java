@@ -54,9 +54,11 @@ class HistoryStoreTest {
     Path old = dir.resolve("node-a").resolve(hour.format(Instant.ofEpochMilli(now - HistoryStore.KEPT_MILLIS - 7_200_000)) + ".jsonl");
     Files.writeString(old, row("orders", now - HistoryStore.KEPT_MILLIS - 7_200_000).encode() + "\n");
     assertThat(await(store.load("node-a", 0))).as("a torn line skipped, an old file read when asked").hasSize(4);
-    await(store.append("node-a", List.of(row("orders", now))));
-    assertThat(old).as("an hour older than a day, deleted at the next append").doesNotExist();
-    assertThat(await(store.load("node-a", 0))).hasSize(4);
+    // old hours are looked for when a store starts a new hour's file, and at its first append
+    FileHistoryStore restarted = new FileHistoryStore(vertx, dir);
+    await(restarted.append("node-a", List.of(row("orders", now))));
+    assertThat(old).as("an hour older than a day, deleted at the first append").doesNotExist();
+    assertThat(await(restarted.load("node-a", 0))).hasSize(4);
   }
 
   @Test

@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * One protected dependency: owns a {@link CircuitBreaker} and the dependency's adapter (and so its
@@ -180,9 +181,7 @@ public final class BreakerVerticle extends VerticleBase {
    * same, only {@code version} changes.
    */
   public Future<Void> reconfigure(FuseboxConfig.Service next, String version) {
-    Promise<Void> done = Promise.promise();
-    context.runOnContext(v -> swap(next, version).onComplete(done));
-    return done.future();
+    return onOwnLoop(() -> swap(next, version));
   }
 
   private Future<Void> swap(FuseboxConfig.Service next, String version) {
@@ -234,8 +233,13 @@ public final class BreakerVerticle extends VerticleBase {
    * is undeployed.
    */
   public Future<Void> drain() {
+    return onOwnLoop(() -> calls.unregister().compose(ok -> pipeline.idle()));
+  }
+
+  /** Runs {@code work} on this verticle's event loop, where its parts may be touched, for a caller on another. */
+  private Future<Void> onOwnLoop(Supplier<Future<Void>> work) {
     Promise<Void> done = Promise.promise();
-    context.runOnContext(v -> calls.unregister().compose(ok -> pipeline.idle()).onComplete(done));
+    context.runOnContext(v -> work.get().onComplete(done));
     return done.future();
   }
 

@@ -61,10 +61,17 @@ final class BreakerApi {
    * as received, which nothing changes afterwards.
    */
   private void list(RoutingContext ctx) {
-    List<JsonObject> all = board.all();
-    writer.executeBlocking(() -> Buffer.buffer(new JsonObject().put("breakers", new JsonArray(all)).encode()), false)
+    jsonOffTheLoop(writer, ctx, new JsonObject().put("breakers", new JsonArray(board.all())));
+  }
+
+  /**
+   * A 200 whose JSON may take megabytes, encoded on {@code writer}: what goes in it is not changed
+   * afterwards (snapshots as received, events as published).
+   */
+  static void jsonOffTheLoop(WorkerExecutor writer, RoutingContext ctx, JsonObject body) {
+    writer.executeBlocking(() -> Buffer.buffer(body.encode()), false)
         .onSuccess(encoded -> ctx.response().putHeader("content-type", "application/json").end(encoded))
-        .onFailure(e -> error(ctx, 500, "encoding_failed", "the snapshots could not be encoded: " + e.getMessage()));
+        .onFailure(e -> error(ctx, 500, "encoding_failed", "the answer could not be encoded: " + e.getMessage()));
   }
 
   private void get(RoutingContext ctx) {

@@ -5,6 +5,7 @@ import io.fusebox.protocol.SnapshotBoard;
 import io.fusebox.store.HistoryStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -31,11 +32,14 @@ final class HistoryApi {
   private static final int DEFAULT_TRANSITIONS = 1_000;
 
   private final Vertx vertx;
+  /** Where a long answer (10,000 transitions) is encoded, off the event loop. */
+  private final WorkerExecutor writer;
   private final SnapshotBoard board;
   private final String node;
 
-  HistoryApi(Vertx vertx, SnapshotBoard board, String node) {
+  HistoryApi(Vertx vertx, WorkerExecutor writer, SnapshotBoard board, String node) {
     this.vertx = vertx;
+    this.writer = writer;
     this.board = board;
     this.node = node;
   }
@@ -130,7 +134,7 @@ final class HistoryApi {
     if (breaker != null) {
       query.put("breaker", breaker);
     }
-    ask(nodes, query).onSuccess(answers -> BreakerApi.json(ctx, 200, new JsonObject().put("since", since)
+    ask(nodes, query).onSuccess(answers -> BreakerApi.jsonOffTheLoop(writer, ctx, new JsonObject().put("since", since)
         .put("unreachable", answers.unreachable()).put("transitions", newestFirst(answers, "transitions", limit))));
   }
 

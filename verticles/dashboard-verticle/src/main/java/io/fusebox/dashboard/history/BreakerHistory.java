@@ -36,20 +36,16 @@ final class BreakerHistory {
   void heard(JsonObject snapshot, long minuteStart) {
     JsonObject calls = snapshot.getJsonObject("calls");
     if (calls != null) {
-      long[] now = new long[heardCalls.length];
-      boolean reset = false;
-      for (int i = 0; i < now.length; i++) {
-        now[i] = calls.getLong(Minute.OUTCOMES[i], 0L);
-        reset |= now[i] < heardCalls[i];
-      }
-      if (reset) {
+      if (countsWentDown(calls)) {
         // counts that went down were reset (an admin reset, a redeploy): keep what came before
-        for (int i = 0; i < now.length; i++) {
+        for (int i = 0; i < heardCalls.length; i++) {
           banked[i] += Math.max(0, heardCalls[i] - callsAtLastClose[i]);
           callsAtLastClose[i] = 0;
         }
       }
-      System.arraycopy(now, 0, heardCalls, 0, now.length);
+      for (int i = 0; i < heardCalls.length; i++) {
+        heardCalls[i] = calls.getLong(Minute.OUTCOMES[i], 0L);
+      }
     }
     failureRate = snapshot.getFloat("failure_rate", 0f);
     slowCallRate = snapshot.getFloat("slow_call_rate", 0f);
@@ -64,6 +60,15 @@ final class BreakerHistory {
       state = Minute.stateIndex(snapshot.getString("state"));
       stateSince = Math.max(minuteStart, snapshot.getLong("since", minuteStart));
     }
+  }
+
+  private boolean countsWentDown(JsonObject calls) {
+    for (int i = 0; i < heardCalls.length; i++) {
+      if (calls.getLong(Minute.OUTCOMES[i], 0L) < heardCalls[i]) {
+        return true;
+      }
+    }
+    return false;
   }
 
   void transition(String to, long atEpochMillis, long minuteStart) {
