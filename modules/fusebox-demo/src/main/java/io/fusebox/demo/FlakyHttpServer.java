@@ -42,6 +42,23 @@ public final class FlakyHttpServer {
     return flaky.server.listen(port, host).map(s -> flaky);
   }
 
+  /**
+   * Runs the server in a JVM of its own, for tests that pause the dependency's process:
+   * {@code FlakyHttpServer <port> [latency ms]}. Prints {@code listening on <port>} once it listens.
+   */
+  public static void main(String[] args) {
+    long latency = args.length > 1 ? Long.parseLong(args[1]) : 0;
+    start(Vertx.vertx(), "127.0.0.1", Integer.parseInt(args[0]))
+        .onSuccess(flaky -> {
+          flaky.latency(Duration.ofMillis(latency));
+          System.out.println("listening on " + flaky.port());
+        })
+        .onFailure(e -> {
+          e.printStackTrace();
+          System.exit(1);
+        });
+  }
+
   private void handle(HttpServerRequest request) {
     long n = requests.incrementAndGet();
     List<String> traceparents = request.headers().getAll("traceparent");

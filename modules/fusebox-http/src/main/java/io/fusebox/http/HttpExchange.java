@@ -29,10 +29,11 @@ import java.util.function.Function;
  *       {@code timeout} also sets) is not used: in Vert.x 5.0.7 its timer can fire for a waiter the
  *       pool is handing a connection given back on another event loop, completing that waiter twice
  *       ("Promise already completed" from the pool, logged as an unhandled exception) and losing the
- *       connection; fixed in Vert.x 5.1.3 (eclipse-vertx/vert.x#6169). A client used from several event
- *       loops under deadlines of milliseconds met it within a second ({@code PoolWaiterRaceTest});
- *       a paused node (a long GC, SIGSTOP) makes it likely, since every timer and every given-back
- *       connection then come due together.
+ *       connection; fixed in Vert.x 5.1.3 (eclipse-vertx/vert.x#6169). {@code PoolHandOverRaceTest}
+ *       forces it step by step (the waiter's loop standing still past its deadline while the
+ *       connection is given back on another loop) and {@code PoolWaiterRaceTest} under load; a paused
+ *       node (a long GC, SIGSTOP) makes it likely, since every timer and every given-back connection
+ *       then come due together.
  * </ul>
  *
  * @param <T> what the response is turned into

@@ -127,8 +127,7 @@ final class LaunchedNode implements AutoCloseable {
   }
 
   private void signal(String name) throws Exception {
-    Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
-    assertThat(kill.waitFor()).as("kill -" + name).isZero();
+    Signals.send(process.pid(), name);
   }
 
   /** kill -9: the node dies without a word, as on a crash. */

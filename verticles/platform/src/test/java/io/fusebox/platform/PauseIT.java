@@ -28,52 +28,28 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A node under load that is paused (SIGSTOP, as a long GC or a frozen VM does) or whose dependencies
- * stand still (a fault proxy holding every byte): every request still gets exactly one reply, and the
- * node logs no ERROR once it runs again.
+ * are (their processes stopped, PostgreSQL's connections held by a fault proxy): every request still
+ * gets exactly one reply, and the node logs no ERROR once everything runs again.
  */
 class PauseIT {
 
   private static final int IN_FLIGHT = 60;
   private static final Duration PAUSE = Duration.ofSeconds(5);
-  private static final Duration STAND_STILL = Duration.ofSeconds(3);
+  private static final Duration DEPENDENCY_PAUSE = Duration.ofSeconds(3);
 
   private Vertx vertx;
-  private FlakyHttpServer api;
-  private FaultProxy apiProxy;
+  private TestServices.Postgres pg;
   private FaultProxy pgProxy;
-  private FaultProxy redisProxy;
   private Path dir;
   private int bridge;
 
   @BeforeEach
   void start() throws Exception {
     vertx = Vertx.vertx();
-    api = FlakyHttpServer.start(vertx).await(10, TimeUnit.SECONDS).latency(Duration.ofMillis(5));
-    TestServices.Postgres pg = TestServices.postgres();
-    TestServices.Redis redis = TestServices.redis();
-    apiProxy = FaultProxy.start(vertx, "127.0.0.1", api.port()).await(10, TimeUnit.SECONDS);
+    pg = TestServices.postgres();
     pgProxy = FaultProxy.start(vertx, pg.host(), pg.port()).await(10, TimeUnit.SECONDS);
-    redisProxy = FaultProxy.start(vertx, redis.host(), redis.port()).await(10, TimeUnit.SECONDS);
     dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "pause");
     bridge = LaunchedNode.freePort();
-    Files.writeString(dir.resolve("fusebox.yaml"), """
-        fusebox:
-          node: { name: paused }
-          http: { port: %d }
-          bridge: { enabled: true, host: 127.0.0.1, port: %d }
-        circuit_breakers:
-          default:
-            detection: { call_timeout: 1s }
-            transitions: { open_timeout: 1s }
-          services:
-            api:
-              dependency: { type: http, base_url: "http://127.0.0.1:%d", pool_size: 2 }
-            orders:
-              dependency: { type: pg, host: 127.0.0.1, port: %d, database: %s, user: %s, password: "%s", pool_size: 4 }
-            cache:
-              dependency: { type: redis, host: 127.0.0.1, port: %d, pool_size: 4 }
-        """.formatted(LaunchedNode.freePort(), bridge, apiProxy.port(), pgProxy.port(), pg.database(), pg.user(),
-        pg.password(), redisProxy.port()));
   }
 
   @AfterEach
@@ -83,6 +59,9 @@ class PauseIT {
 
   @Test
   void aNodePausedUnderLoadAnswersEveryCallOnceAndLogsNoError() throws Exception {
+    FlakyHttpServer api = FlakyHttpServer.start(vertx).await(10, TimeUnit.SECONDS).latency(Duration.ofMillis(5));
+    TestServices.Redis redis = TestServices.redis();
+    writeConfig(api.port(), redis.host(), redis.port());
     try (LaunchedNode node = LaunchedNode.start(dir, "run", "--conf", "fusebox.yaml")) {
       node.awaitOutput("node paused is up", Duration.ofSeconds(60));
       Load load = Load.start(vertx, bridge, List.of("api"));
@@ -99,24 +78,51 @@ class PauseIT {
   }
 
   @Test
-  void dependenciesThatStandStillUnderLoadLeaveNoErrorBehind() throws Exception {
-    try (LaunchedNode node = LaunchedNode.start(dir, "run", "--conf", "fusebox.yaml")) {
-      node.awaitOutput("node paused is up", Duration.ofSeconds(60));
-      Load load = Load.start(vertx, bridge, List.of("api", "orders", "cache"));
-      load.awaitReplies(500);
-      for (FaultProxy proxy : List.of(apiProxy, pgProxy, redisProxy)) {
-        proxy.hang();
+  void dependenciesPausedUnderLoadLeaveNoErrorBehind() throws Exception {
+    try (DependencyProcess api = DependencyProcess.httpServer(5);
+        DependencyProcess redis = DependencyProcess.redisServer()) {
+      writeConfig(api.port(), "127.0.0.1", redis.port());
+      try (LaunchedNode node = LaunchedNode.start(dir, "run", "--conf", "fusebox.yaml")) {
+        node.awaitOutput("node paused is up", Duration.ofSeconds(60));
+        Load load = Load.start(vertx, bridge, List.of("api", "orders", "cache"));
+        load.awaitReplies(500);
+        api.pause();
+        redis.pause();
+        pgProxy.hang();
+        // the fault itself: the dependencies stand still this long, and no request is answered twice
+        BreakerHarness.holdsFor(DEPENDENCY_PAUSE, () -> load.duplicates() == 0);
+        assertThat(load.errors()).as("calls answered with an error while the dependencies stood still").isPositive();
+        api.resume();
+        redis.resume();
+        pgProxy.healthy();
+        load.awaitReplies(load.replies() + 2000);
+        load.stopAndAwaitEveryReply();
+        assertThat(load.duplicates()).as("requests answered twice").isZero();
+        logStaysFreeOfErrors(node, "the node's log after its dependencies were paused");
       }
-      // the fault itself: the dependencies stand still this long, and no request is answered twice
-      BreakerHarness.holdsFor(STAND_STILL, () -> load.duplicates() == 0);
-      for (FaultProxy proxy : List.of(apiProxy, pgProxy, redisProxy)) {
-        proxy.healthy();
-      }
-      load.awaitReplies(load.replies() + 2000);
-      load.stopAndAwaitEveryReply();
-      assertThat(load.duplicates()).as("requests answered twice").isZero();
-      logStaysFreeOfErrors(node, "the node's log after the dependencies stood still");
     }
+  }
+
+  /** PostgreSQL always through the fault proxy: the machine's shared server must not be paused. */
+  private void writeConfig(int apiPort, String redisHost, int redisPort) throws Exception {
+    Files.writeString(dir.resolve("fusebox.yaml"), """
+        fusebox:
+          node: { name: paused }
+          http: { port: %d }
+          bridge: { enabled: true, host: 127.0.0.1, port: %d }
+        circuit_breakers:
+          default:
+            detection: { call_timeout: 1s }
+            transitions: { open_timeout: 1s }
+          services:
+            api:
+              dependency: { type: http, base_url: "http://127.0.0.1:%d", pool_size: 2 }
+            orders:
+              dependency: { type: pg, host: 127.0.0.1, port: %d, database: %s, user: %s, password: "%s", pool_size: 4 }
+            cache:
+              dependency: { type: redis, host: %s, port: %d, pool_size: 4 }
+        """.formatted(LaunchedNode.freePort(), bridge, apiPort, pgProxy.port(), pg.database(), pg.user(),
+        pg.password(), redisHost, redisPort));
   }
 
   /** Late timers and deadlines fire for a few seconds after the fault: the log must stay clean all along. */
@@ -139,6 +145,7 @@ class PauseIT {
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong replies = new AtomicLong();
     private final AtomicInteger duplicates = new AtomicInteger();
+    private final AtomicInteger errors = new AtomicInteger();
     private volatile boolean stopping;
 
     private Load(NetClient client, NetSocket socket, List<String> breakers) {
@@ -182,6 +189,9 @@ class PauseIT {
         return;
       }
       replies.incrementAndGet();
+      if ("err".equals(frame.getString("type"))) {
+        errors.incrementAndGet();
+      }
       sendNext();
     }
 
@@ -191,6 +201,10 @@ class PauseIT {
 
     int duplicates() {
       return duplicates.get();
+    }
+
+    int errors() {
+      return errors.get();
     }
 
     void awaitReplies(long n) {
