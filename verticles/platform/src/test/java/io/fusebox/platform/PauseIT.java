@@ -64,7 +64,7 @@ class PauseIT {
     writeConfig(api.port(), redis.host(), redis.port());
     try (LaunchedNode node = LaunchedNode.start(dir, "run", "--conf", "fusebox.yaml")) {
       node.awaitOutput("node paused is up", Duration.ofSeconds(60));
-      Load load = Load.start(vertx, bridge, List.of("api"));
+      Load load = Load.start(vertx, bridge, List.of("api", "orders", "cache"));
       load.awaitReplies(500);
       node.pause();
       // the fault itself: the JVM stands still this long, and no request is answered twice meanwhile
