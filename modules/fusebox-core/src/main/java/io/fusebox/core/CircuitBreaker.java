@@ -395,10 +395,14 @@ public final class CircuitBreaker {
    * moved into a window of the new shape (see {@link OutcomeWindow#replayInto}). A run of
    * consecutive failures is kept while that rule stays on. A half-open period keeps its probes; the
    * next one has the new number. Tells no listener: the state did not change. Only for a breaker
-   * made on its own, not for a keyed family's key.
+   * made on its own; a keyed family's keys take theirs through {@link KeyBreakers#reconfigure}.
    */
   public void reconfigure(BreakerConfig config) {
-    BreakerRules next = BreakerRules.forBreaker(config, rules.clock, System.nanoTime());
+    reconfigure(BreakerRules.forBreaker(config, rules.clock, System.nanoTime()));
+  }
+
+  /** As {@link #reconfigure(BreakerConfig)}, with rules made (and, for keys, shared) by the caller. */
+  void reconfigure(BreakerRules next) {
     OutcomeWindow nextWindow = next.newWindow();
     window.replayInto(nextWindow);
     ConsecutiveFailureDetector nextConsecutive = next.newConsecutiveDetector();

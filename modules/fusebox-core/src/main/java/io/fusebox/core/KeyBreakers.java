@@ -15,7 +15,7 @@ package io.fusebox.core;
  */
 public final class KeyBreakers {
 
-  private final BreakerRules rules;
+  private BreakerRules rules;
   private final TransitionListener[] listener;
 
   /** @param listener told of every key's transitions, with the key as the transition's name */
@@ -26,5 +26,16 @@ public final class KeyBreakers {
 
   public CircuitBreaker newBreaker(String key) {
     return new CircuitBreaker(key, rules, null, listener);
+  }
+
+  /**
+   * Judges every key by {@code config} from now on: the keys made later, and {@code keys}, which
+   * keep their state and their window's outcomes as any breaker does ({@link CircuitBreaker#reconfigure}).
+   */
+  public void reconfigure(BreakerConfig config, Iterable<CircuitBreaker> keys) {
+    rules = BreakerRules.forKeys(config, rules.clock, System.nanoTime());
+    for (CircuitBreaker key : keys) {
+      key.reconfigure(rules);
+    }
   }
 }

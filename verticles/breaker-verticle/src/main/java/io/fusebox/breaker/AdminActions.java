@@ -23,8 +23,8 @@ final class AdminActions {
   private final CircuitBreaker breaker;
   private final FallbackLedger ledger;
   private final BreakerReporter reporter;
-  /** Null when the breaker is not a keyed family. */
-  private final KeyedFamily family;
+  /** Null when the breaker is not a keyed family; swapped by a reload. */
+  private KeyedFamily family;
   /** Null when none is in force. */
   private AdminOverride override;
   private long overrideTimer = -1;
@@ -36,6 +36,10 @@ final class AdminActions {
     this.breaker = breaker;
     this.ledger = ledger;
     this.reporter = reporter;
+    this.family = family;
+  }
+
+  void family(KeyedFamily family) {
     this.family = family;
   }
 

@@ -36,7 +36,7 @@ final class BreakerReporter {
   private final Vertx vertx;
   private final String name;
   private final String node;
-  private final String dependencyType;
+  private String dependencyType;
   private final CircuitBreaker breaker;
   private final BreakerMeters meters;
   private final FallbackLedger ledger;
@@ -119,9 +119,10 @@ final class BreakerReporter {
   }
 
   /** Judged against a new configuration from now on (the caller publishes the snapshot). */
-  void reconfigure(BreakerConfig config, String version) {
+  void reconfigure(BreakerConfig config, String version, String dependencyType) {
     thresholds = PublishedSnapshot.Thresholds.of(config);
     configVersion = version;
+    this.dependencyType = dependencyType;
   }
 
   void family(KeyedFamily family) {

@@ -37,20 +37,20 @@ import java.util.function.Supplier;
 public final class BreakerVerticle extends VerticleBase {
 
   private final String name;
-  /** The next three are swapped by {@link #reconfigure}. */
+  /** These, the fallbacks, the verdict and keyed rules are swapped by {@link #reconfigure}. */
   private BreakerConfig config;
   private JsonObject dependency;
   private Duration probeInterval;
-  private final String dependencyType;
+  private String dependencyType;
   private final String node;
   private final Duration snapshotInterval;
   private List<Map<String, Object>> fallbackConfig;
   private FallbackChain fallbacks;
   private final NodeServices services;
   /** {@code cluster_verdict}, or null when this instance judges alone. */
-  private final FuseboxConfig.Verdict verdictRule;
+  private FuseboxConfig.Verdict verdictRule;
   /** {@code keyed}, or null when the breaker is not a keyed family. */
-  private final FuseboxConfig.Keyed keyedRule;
+  private FuseboxConfig.Keyed keyedRule;
   private DependencyAdapter adapter;
   private CircuitBreaker breaker;
   private BreakerMeters meters;
@@ -82,16 +82,6 @@ public final class BreakerVerticle extends VerticleBase {
   /** Null unless the verticle probes a half-open dependency itself: {@code recovery.probe}, never for a keyed family. */
   private static Duration probeInterval(FuseboxConfig.Service service) {
     return service.keyed() == null ? service.probeInterval() : null;
-  }
-
-  /**
-   * Whether a running breaker of {@code current} can take {@code next} by {@link #reconfigure}:
-   * the same kind of dependency and cluster verdict, and no keyed family (whose keys share rules
-   * made once). Any other change replaces the verticle.
-   */
-  public static boolean reconfigurable(FuseboxConfig.Service current, FuseboxConfig.Service next) {
-    return current.name().equals(next.name()) && Objects.equals(current.dependencyType(), next.dependencyType())
-        && Objects.equals(current.verdict(), next.verdict()) && current.keyed() == null && next.keyed() == null;
   }
 
   /** A service of the configuration with an adapter made by the caller (benchmarks, exotic dependencies). */
@@ -140,15 +130,14 @@ public final class BreakerVerticle extends VerticleBase {
         : new ActiveProbe(vertx, breaker, adapter, probeInterval, config.callTimeout().toMillis());
     reporter = new BreakerReporter(vertx, name, node, dependencyType, config, snapshotInterval, breaker, meters, ledger,
         hold, services);
-    reporter.reconfigure(config, configVersion);
+    reporter.reconfigure(config, configVersion, dependencyType);
     reporter.pool(() -> adapter.pool());
     if (keyedRule != null) {
       family = new KeyedFamily(name, config, keyedRule, breaker, reporter::keyTransition);
       reporter.family(family);
     }
-    pipeline = new CallPipeline(vertx, name, config, dependencyType, breaker, adapter, meters, fallbacks, ledger,
-        services.tracing() ? services.tracer() : null, hold::held, activeProbe, family,
-        keyedRule == null ? null : new KeySource(keyedRule.by()));
+    pipeline = new CallPipeline(vertx, name, breaker, meters, ledger, services.tracing() ? services.tracer() : null,
+        hold::held, callSetup());
     reporter.errors(pipeline.errors());
     admin = new AdminActions(vertx, name, breaker, ledger, reporter, family);
     reporter.override(admin::override);
@@ -161,24 +150,29 @@ public final class BreakerVerticle extends VerticleBase {
       calls = vertx.eventBus().consumer(Addresses.call(name), pipeline::onCall);
       consumers.add(calls);
       consumers.add(vertx.eventBus().<JsonObject>consumer(Addresses.adminApply(name), admin::onAdmin));
-      consumers.addAll(hold.listen());
       long every = snapshotInterval.toMillis();
       vertx.setPeriodic(SnapshotBoard.millisToNextTick(every, System.currentTimeMillis()), every, id -> {
         tick();
         reporter.publishPeriodic();
         hold.judge();
       });
-      return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
+      return Future.all(consumers.stream().map(MessageConsumer::completion).toList()).compose(ok -> hold.listen());
     }).onSuccess(ok -> reporter.publishSnapshot());
   }
 
+  private CallSetup callSetup() {
+    return new CallSetup(config, dependencyType, adapter, fallbacks, activeProbe, family,
+        keyedRule == null ? null : new KeySource(keyedRule.by()));
+  }
+
   /**
-   * Swaps in {@code next} on the verticle's own event loop, without a redeploy (see
-   * {@link #reconfigurable}): the breaker keeps its state and window ({@link CircuitBreaker#reconfigure}),
-   * later calls run by the new call timeout and bulkhead and fall back on the new chain (a new
-   * cache starts empty), and a changed dependency gets a new pool once it is ready; the old pool is
-   * closed a call timeout later, when every call on it has had its reply. When the section is the
-   * same, only {@code version} changes.
+   * Swaps in {@code next} on the verticle's own event loop, without a redeploy: the breaker keeps
+   * its state and window ({@link CircuitBreaker#reconfigure}), a keyed family its keys
+   * ({@link KeyedFamily#reconfigure}); later calls run by the new call timeout and bulkhead and fall
+   * back on the new chain (a new cache starts empty); a changed dependency, of the same kind or
+   * another, gets a new pool once it is ready, and the old pool is closed a call timeout later,
+   * when every call on it has had its reply; a new cluster verdict rule is judged from the next
+   * snapshot on. When the section is the same, only {@code version} changes.
    */
   public Future<Void> reconfigure(FuseboxConfig.Service next, String version) {
     return onOwnLoop(() -> swap(next, version));
@@ -187,19 +181,22 @@ public final class BreakerVerticle extends VerticleBase {
   private Future<Void> swap(FuseboxConfig.Service next, String version) {
     JsonObject nextDependency = new JsonObject(next.dependency());
     if (config.equals(next.breaker()) && dependency.equals(nextDependency) && fallbackConfig.equals(next.fallback())
-        && Objects.equals(probeInterval, probeInterval(next))) {
+        && Objects.equals(probeInterval, probeInterval(next)) && dependencyType.equals(next.dependencyType())
+        && Objects.equals(verdictRule, next.verdict()) && Objects.equals(keyedRule, next.keyed())) {
       configVersion = version;
-      reporter.reconfigure(config, version);
+      reporter.reconfigure(config, version, dependencyType);
       reporter.publishSnapshot();
       return Future.succeededFuture();
     }
-    boolean newPool = !nextDependency.equals(dependency);
-    DependencyAdapter nextAdapter = newPool ? Adapters.factory(dependencyType).create(vertx, nextDependency) : adapter;
-    return nextAdapter.ready().onFailure(e -> nextAdapter.close()).map(ready -> {
+    boolean newPool = !nextDependency.equals(dependency) || !dependencyType.equals(next.dependencyType());
+    DependencyAdapter nextAdapter = newPool ? Adapters.factory(next.dependencyType()).create(vertx, nextDependency)
+        : adapter;
+    return nextAdapter.ready().onFailure(e -> nextAdapter.close()).compose(ready -> {
       DependencyAdapter previous = adapter;
       long previousTimeout = config.callTimeout().toMillis();
       config = next.breaker();
       dependency = nextDependency;
+      dependencyType = next.dependencyType();
       adapter = nextAdapter;
       probeInterval = probeInterval(next);
       configVersion = version;
@@ -209,6 +206,7 @@ public final class BreakerVerticle extends VerticleBase {
         ledger.types(fallbacks.types());
       }
       breaker.reconfigure(config);
+      swapKeys(next.keyed());
       if (activeProbe != null) {
         activeProbe.stop();
       }
@@ -217,14 +215,28 @@ public final class BreakerVerticle extends VerticleBase {
       if (activeProbe != null && breaker.state() == BreakerState.HALF_OPEN) {
         activeProbe.onHalfOpen();
       }
-      pipeline.reconfigure(config, adapter, activeProbe, fallbacks);
-      reporter.reconfigure(config, version);
-      reporter.publishSnapshot();
+      pipeline.reconfigure(callSetup());
+      reporter.reconfigure(config, version, dependencyType);
       if (newPool) {
         vertx.setTimer(previousTimeout + 1_000, id -> previous.close());
       }
-      return null;
-    });
+      verdictRule = next.verdict();
+      return hold.reconfigure(verdictRule);
+    }).onSuccess(ok -> reporter.publishSnapshot());
+  }
+
+  /** A family that stays keeps its keys; one that starts starts empty; one that ends forgets them. */
+  private void swapKeys(FuseboxConfig.Keyed next) {
+    if (next == null) {
+      family = null;
+    } else if (family == null) {
+      family = new KeyedFamily(name, config, next, breaker, reporter::keyTransition);
+    } else {
+      family.reconfigure(config, next);
+    }
+    keyedRule = next;
+    reporter.family(family);
+    admin.family(family);
   }
 
   /**
@@ -273,6 +285,7 @@ public final class BreakerVerticle extends VerticleBase {
     }
     meters.close();
     return Future.all(consumers.stream().map(MessageConsumer::unregister).toList())
+        .eventually(() -> hold.stop())
         .eventually(() -> adapter.close());
   }
 }

@@ -38,9 +38,9 @@ final class CallPipeline {
 
   private final Vertx vertx;
   private final String name;
-  /** These six are swapped by {@link #reconfigure}, between calls. */
+  /** These, from a {@link CallSetup}, are swapped by {@link #reconfigure}, between calls. */
   private BreakerConfig config;
-  private final String dependencyType;
+  private String dependencyType;
   private final CircuitBreaker breaker;
   private DependencyAdapter adapter;
   private final BreakerMeters meters;
@@ -56,51 +56,50 @@ final class CallPipeline {
   private final Bulkhead bulkhead;
   private final RunningCalls running;
   private CallReader reader;
-  private final KeySource keySource;
+  private KeySource keySource;
   /** Completed once no call is in flight or waiting, when someone waits for that; else null. */
   private Promise<Void> whenIdle;
   /** The keys' breakers of a keyed family; null when the breaker is not keyed. */
-  private final KeyedFamily family;
+  private KeyedFamily family;
   private static final String TIMEOUT_CLASS = "timeout";
   /** What the breaker's own calls failed with since its last transition (a key's are not told apart). */
   private final ErrorClasses errors = new ErrorClasses();
   private boolean stopping;
 
-  CallPipeline(Vertx vertx, String name, BreakerConfig config, String dependencyType, CircuitBreaker breaker,
-      DependencyAdapter adapter, BreakerMeters meters, FallbackChain fallbacks, FallbackLedger ledger, Tracer tracer,
-      BooleanSupplier heldOpen, ActiveProbe activeProbe, KeyedFamily family, KeySource keySource) {
+  CallPipeline(Vertx vertx, String name, CircuitBreaker breaker, BreakerMeters meters, FallbackLedger ledger,
+      Tracer tracer, BooleanSupplier heldOpen, CallSetup setup) {
     this.vertx = vertx;
     this.name = name;
-    this.config = config;
-    this.dependencyType = dependencyType;
     this.breaker = breaker;
-    this.adapter = adapter;
     this.meters = meters;
-    this.fallbacks = fallbacks;
-    this.cache = fallbacks.cache();
     this.ledger = ledger;
     this.tracer = tracer;
     this.heldOpen = heldOpen;
-    this.activeProbe = activeProbe;
-    this.bulkhead = new Bulkhead(config.bulkhead().maxConcurrentCalls(), config.bulkhead().maxWaitQueue());
+    this.bulkhead = new Bulkhead(setup.config().bulkhead().maxConcurrentCalls(), setup.config().bulkhead().maxWaitQueue());
     this.running = new RunningCalls(vertx, this::onDeadline);
-    this.family = family;
-    this.keySource = keySource;
-    this.reader = new CallReader(name, config.callTimeout().toMillis(), adapter, tracer, breaker, keySource);
+    take(setup);
+  }
+
+  private void take(CallSetup setup) {
+    config = setup.config();
+    dependencyType = setup.dependencyType();
+    adapter = setup.adapter();
+    fallbacks = setup.fallbacks();
+    cache = fallbacks.cache();
+    activeProbe = setup.activeProbe();
+    family = setup.family();
+    keySource = setup.keySource();
+    reader = new CallReader(name, config.callTimeout().toMillis(), adapter, tracer, breaker, keySource);
   }
 
   /**
-   * Runs later calls by {@code config} on {@code adapter}, falling back on {@code fallbacks}; calls
-   * already admitted finish as they started, on the adapter they started on. A larger bulkhead starts waiting calls at once.
+   * Runs later calls by the new setup: its configuration, adapter, fallbacks and keys; calls
+   * already admitted finish as they started, on the adapter and key's breaker they started on. A
+   * larger bulkhead starts waiting calls at once.
    */
-  void reconfigure(BreakerConfig config, DependencyAdapter adapter, ActiveProbe activeProbe, FallbackChain fallbacks) {
-    this.config = config;
-    this.adapter = adapter;
-    this.activeProbe = activeProbe;
-    this.fallbacks = fallbacks;
-    this.cache = fallbacks.cache();
+  void reconfigure(CallSetup setup) {
+    take(setup);
     bulkhead.resize(config.bulkhead().maxConcurrentCalls(), config.bulkhead().maxWaitQueue());
-    reader = new CallReader(name, config.callTimeout().toMillis(), adapter, tracer, breaker, keySource);
     startWaiting();
   }
 

@@ -7,11 +7,13 @@ import io.fusebox.core.Transition;
 import io.fusebox.core.TransitionCause;
 import io.fusebox.protocol.Addresses;
 import io.fusebox.protocol.PublishedSnapshot;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * This instance's part in the cluster verdict ({@code cluster_verdict}): it reports whether its own
@@ -25,8 +27,12 @@ final class ClusterHold {
   private final String name;
   private final String node;
   private final CircuitBreaker breaker;
+  private final long ttlMillis;
   /** Null when the instance judges alone. */
-  private final ClusterVerdict verdict;
+  private ClusterVerdict verdict;
+  private FuseboxConfig.Verdict rule;
+  /** Peers' snapshots and the prober's close, while there is a rule. */
+  private List<MessageConsumer<?>> consumers = List.of();
   /** Opened by its own detectors (not by the cluster) and not closed since: this instance's verdict. */
   private boolean locallyOpen;
   /** Kept open by the cluster verdict: another instance probes. */
@@ -37,17 +43,53 @@ final class ClusterHold {
     this.name = name;
     this.node = node;
     this.breaker = breaker;
+    this.ttlMillis = ttlMillis;
+    this.rule = rule;
     this.verdict = rule == null ? null : new ClusterVerdict(node, rule, ttlMillis);
   }
 
-  /** The consumers it listens with: peers' snapshots and the prober's close. */
-  List<MessageConsumer<?>> listen() {
+  /** Starts listening to peers' snapshots and the prober's close, when there is a rule. */
+  Future<Void> listen() {
     if (verdict == null) {
-      return List.of();
+      return Future.succeededFuture();
     }
-    return List.of(
+    consumers = List.of(
         vertx.eventBus().<JsonObject>consumer(Addresses.SNAPSHOTS, this::onPeerSnapshot),
         vertx.eventBus().<JsonObject>consumer(Addresses.VERDICT_PREFIX + name, m -> onClusterClosed()));
+    return Future.all(consumers.stream().map(MessageConsumer::completion).toList()).mapEmpty();
+  }
+
+  /**
+   * Takes a new {@code cluster_verdict} (or none) in place. The peers' verdicts are heard again
+   * within a snapshot interval; until then this instance counts only itself. An instance open when
+   * a rule is set counts as open by its own detectors, since it cannot tell how it opened.
+   */
+  Future<Void> reconfigure(FuseboxConfig.Verdict next) {
+    if (Objects.equals(rule, next)) {
+      return Future.succeededFuture();
+    }
+    boolean listening = verdict != null;
+    rule = next;
+    held = false;
+    if (next == null) {
+      verdict = null;
+      return stop();
+    }
+    verdict = new ClusterVerdict(node, next, ttlMillis);
+    BreakerState s = breaker.state();
+    locallyOpen = s == BreakerState.OPEN || s == BreakerState.HALF_OPEN;
+    return listening ? Future.succeededFuture() : listen();
+  }
+
+  /** Whether it listens to its peers now. */
+  boolean listening() {
+    return !consumers.isEmpty();
+  }
+
+  Future<Void> stop() {
+    List<MessageConsumer<?>> listening = consumers;
+    consumers = List.of();
+    return Future.all(listening.stream().map(MessageConsumer::unregister).toList()).mapEmpty();
   }
 
   /** Whether the cluster keeps this instance open while another one probes. */
@@ -76,7 +118,7 @@ final class ClusterHold {
   }
 
   private void onPeerSnapshot(Message<JsonObject> message) {
-    if (!PublishedSnapshot.isOf(message.body(), name)) {
+    if (verdict == null || !PublishedSnapshot.isOf(message.body(), name)) {
       return;
     }
     PublishedSnapshot s;
@@ -107,6 +149,9 @@ final class ClusterHold {
 
   /** The prober closed the breaker: every instance closes. */
   private void onClusterClosed() {
+    if (verdict == null) {
+      return;
+    }
     verdict.closed();
     locallyOpen = false;
     held = false;

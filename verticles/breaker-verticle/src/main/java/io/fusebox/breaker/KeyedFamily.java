@@ -11,9 +11,11 @@ import io.fusebox.protocol.AdminAction;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
 
@@ -41,12 +43,12 @@ public final class KeyedFamily {
   private final BiConsumer<String, Transition> onKeyTransition;
   /** Access-ordered: the least recently used key first. */
   private final LinkedHashMap<String, Key> keys = new LinkedHashMap<>(16, 0.75f, true);
-  private final int maxKeys;
-  private final long idleNanos;
+  private int maxKeys;
+  private long idleNanos;
   private final Map<String, CircuitBreaker> pinned = new HashMap<>();
   /** Keys not closed, in the order they last left closed. */
   private final LinkedHashMap<String, CircuitBreaker> notClosed = new LinkedHashMap<>();
-  private final String by;
+  private String by;
   private long evicted;
   private long expired;
 
@@ -200,6 +202,28 @@ public final class KeyedFamily {
       }
     }
     return true;
+  }
+
+  /**
+   * Takes a new configuration in place: every known key keeps its state and its window's outcomes
+   * under the new rules, the least recently used go if {@code max_keys} shrank, and the idle ones
+   * by the new {@code idle_expiry} at the next sweep. A new {@code by} makes the known keys
+   * meaningless (a tenant is not a host), so they are all forgotten.
+   */
+  void reconfigure(BreakerConfig config, FuseboxConfig.Keyed settings) {
+    if (!by.equals(settings.by())) {
+      forgetAll();
+    }
+    by = settings.by();
+    maxKeys = settings.maxKeys();
+    idleNanos = settings.idleExpiry().toNanos();
+    List<CircuitBreaker> known = new ArrayList<>(keys.size() + pinned.size());
+    keys.values().forEach(k -> known.add(k.core));
+    known.addAll(pinned.values());
+    breakers.reconfigure(config, known);
+    while (keys.size() > maxKeys) {
+      forgetEldest();
+    }
   }
 
   /** Forgets every key (the family's own reset). */

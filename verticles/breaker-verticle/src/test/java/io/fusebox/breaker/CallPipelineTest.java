@@ -52,9 +52,9 @@ class CallPipelineTest {
           new JsonObject().put("type", "http").put("base_url", upstream.baseUrl()));
       var fallbacks = Fallbacks.chain(vertx, fallback);
       breaker = new CircuitBreaker("pipeline", config, CoarseClock.shared());
-      pipeline = new CallPipeline(vertx, "pipeline", config, "http", breaker, adapter,
-          new BreakerMeters(registry, "pipeline", "n1", fallbacks.types()), fallbacks, new FallbackLedger(fallbacks.types()),
-          null, () -> false, null, null, null);
+      pipeline = new CallPipeline(vertx, "pipeline", breaker, new BreakerMeters(registry, "pipeline", "n1", fallbacks.types()),
+          new FallbackLedger(fallbacks.types()), null, () -> false,
+          new CallSetup(config, "http", adapter, fallbacks, null, null, null));
       vertx.eventBus().consumer(ADDRESS, pipeline::onCall);
     });
   }

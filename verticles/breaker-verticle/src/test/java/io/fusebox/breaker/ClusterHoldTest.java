@@ -46,8 +46,7 @@ class ClusterHoldTest {
         hold.onTransition(t);
       });
     });
-    List<MessageConsumer<?>> consumers = loop.call(() -> hold.listen());
-    BreakerTestSupport.await(Future.all(consumers.stream().map(MessageConsumer::completion).toList()));
+    BreakerTestSupport.await(loop.call(() -> hold.listen()));
   }
 
   private void peerReports(String node, String verdict) {
@@ -97,9 +96,40 @@ class ClusterHoldTest {
       breaker = new CircuitBreaker("alone", BreakerTestSupport.quiet().build(), CoarseClock.shared());
       hold = new ClusterHold(vertx, "alone", "n1", breaker, null, 60_000);
     });
-    assertThat(loop.call(() -> hold.listen())).isEmpty();
+    BreakerTestSupport.await(loop.call(() -> hold.listen()));
+    assertThat(loop.call(() -> hold.listening())).isFalse();
     assertThat(loop.call(() -> hold.verdict())).isNull();
     loop.run(() -> hold.judge());
+    assertThat(loop.call(() -> hold.held())).isFalse();
+  }
+
+  @Test
+  void aReloadSetsChangesAndDropsTheRuleInPlace() {
+    loop.run(() -> {
+      breaker = new CircuitBreaker("shared", BreakerTestSupport.quiet().build(), CoarseClock.shared());
+      hold = new ClusterHold(vertx, "shared", "n1", breaker, null, 60_000);
+      breaker.addListener(t -> {
+        transitions.add(t);
+        hold.onTransition(t);
+      });
+    });
+    BreakerTestSupport.await(loop.call(() -> hold.listen()));
+    BreakerTestSupport.await(loop.call(() -> hold.reconfigure(new FuseboxConfig.Verdict(3, 0.0))));
+    assertThat(loop.call(() -> hold.listening())).isTrue();
+    assertThat(loop.call(() -> hold.verdict())).as("a rule now: this instance's verdict").isEqualTo("closed");
+    peerReports("n2", "open");
+    peerReports("n3", "open");
+    Awaitility.await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(2)).until(() -> state() == BreakerState.CLOSED);
+
+    // a quorum of 2 is reached by the two peers heard under the rule before
+    BreakerTestSupport.await(loop.call(() -> hold.reconfigure(new FuseboxConfig.Verdict(2, 0.0))));
+    peerReports("n2", "open");
+    peerReports("n3", "open");
+    Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> state() == BreakerState.OPEN);
+
+    BreakerTestSupport.await(loop.call(() -> hold.reconfigure(null)));
+    assertThat(loop.call(() -> hold.listening())).isFalse();
+    assertThat(loop.call(() -> hold.verdict())).isNull();
     assertThat(loop.call(() -> hold.held())).isFalse();
   }
 }

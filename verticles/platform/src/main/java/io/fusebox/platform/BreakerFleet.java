@@ -31,11 +31,10 @@ import org.slf4j.LoggerFactory;
  * The node's breaker verticles, one per service of the configuration: deploys them at start, and
  * on {@code fusebox.reload} (the admin API, SIGHUP, the file watch) reads the configuration file
  * again, validates it as a whole, and brings the breakers to it. A changed breaker takes its new
- * configuration on its own event loop and keeps its state ({@link BreakerVerticle#reconfigure});
- * an added one is deployed; a removed one is drained, every call it holds answered, then
- * undeployed; a change that cannot be swapped (another kind of dependency, cluster
- * verdict, keyed family) replaces the verticle, which restores its state from the store as at a
- * restart. A refused file changes nothing. One reload at a time, all of it on this verticle's loop.
+ * configuration on its own event loop and keeps its state ({@link BreakerVerticle#reconfigure}),
+ * whatever changed in its section; an added one is deployed; a removed one is drained, every call
+ * it holds answered, then undeployed. A refused file changes nothing. One reload at a time, all of
+ * it on this verticle's loop.
  */
 final class BreakerFleet extends VerticleBase {
 
@@ -166,7 +165,6 @@ final class BreakerFleet extends VerticleBase {
     JsonArray added = new JsonArray();
     JsonArray removed = new JsonArray();
     JsonArray changed = new JsonArray();
-    JsonArray replaced = new JsonArray();
     JsonArray failed = new JsonArray();
     List<Future<?>> steps = new ArrayList<>();
     for (Running r : List.copyOf(breakers.values())) {
@@ -180,17 +178,13 @@ final class BreakerFleet extends VerticleBase {
       if (r == null) {
         added.add(service.name());
         steps.add(step(deploy(service, next.version()), service.name(), failed));
-      } else if (BreakerVerticle.reconfigurable(r.service(), service)) {
+      } else {
         if (!r.service().equals(service)) {
           changed.add(service.name());
         }
         steps.add(step(here(r.verticle().reconfigure(service, next.version()))
             .onSuccess(ok -> breakers.put(service.name(), new Running(r.verticle(), r.deploymentId(), service))),
             service.name(), failed));
-      } else {
-        changed.add(service.name());
-        replaced.add(service.name());
-        steps.add(step(remove(r).compose(ok -> deploy(service, next.version())), service.name(), failed));
       }
     }
     FuseboxConfig previous = current;
@@ -200,7 +194,7 @@ final class BreakerFleet extends VerticleBase {
           .put("node", next.node().name())
           .put("version", next.version())
           .put("previous_version", previous.version())
-          .put("added", added).put("removed", removed).put("changed", changed).put("replaced", replaced)
+          .put("added", added).put("removed", removed).put("changed", changed)
           .put("unchanged", wanted.size() - added.size() - changed.size())
           .put("failed", failed)
           .put("restart_needed", restartNeeded(previous, next));

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.fusebox.config.ConfigLoader;
 import io.fusebox.protocol.Addresses;
+import io.fusebox.testkit.TestServices;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
@@ -199,7 +200,6 @@ class LiveReloadTest {
     assertThat(result.getJsonArray("removed")).containsExactly("legacy");
     assertThat(result.getJsonArray("changed").getList()).containsExactlyInAnyOrder("orders", "payments", "search");
     assertThat(result.getJsonArray("failed")).isEmpty();
-    assertThat(result.getJsonArray("replaced")).as("every change swapped in, none redeployed").isEmpty();
 
     for (var slow : draining) {
       assertThat(await(slow).body().getInteger("status")).as("a call in flight on a removed breaker is answered")
@@ -288,5 +288,82 @@ class LiveReloadTest {
     assertThat(same.statusCode()).isEqualTo(200);
     assertThat(same.bodyAsJsonObject().getString("version")).isEqualTo(same.bodyAsJsonObject().getString("previous_version"));
     assertThat(same.bodyAsJsonObject().getInteger("unchanged")).isEqualTo(1);
+  }
+
+  /**
+   * The sections that once replaced the verticle: a keyed family keeps its keys with their states, a
+   * breaker whose dependency becomes another kind keeps its open state, and a cluster verdict comes
+   * and goes, each without a redeploy.
+   */
+  @Test
+  void keyedFamiliesNewKindsOfDependencyAndClusterVerdictsAreSwappedInPlace() throws Exception {
+    TestServices.Redis redis = TestServices.redis();
+    String trips = "\ndetection: { consecutive_failures: { enabled: true, threshold: 2 } }\n"
+        + "transitions: { open_timeout: 10m, max_open_timeout: 10m }";
+    String keyed = http(4) + trips + "\nkeyed: { by: \"header:fusebox-key\", max_keys: 1000, idle_expiry: 10m }";
+    write("", Map.of("tenants", keyed, "store", http(2) + trips, "voted", http(2)));
+    startNode();
+    for (int i = 0; i < 2; i++) {
+      assertThat(failureCode(send("tenants", "/fail", "acme"))).isEqualTo(502);
+      assertThat(failureCode(callFailure("store", "/fail"))).isEqualTo(502);
+    }
+    assertThat(callWithKey("tenants", "/", "globex").getInteger("status")).isEqualTo(200);
+    Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> snapshot("store").getString("state").equals("open"));
+    long retryAt = snapshot("store").getLong("retry_at");
+    Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> keyState(snapshot("tenants"), "acme") != null);
+    java.util.Set<String> deployments = node.vertx().deploymentIDs();
+
+    write("", Map.of(
+        "tenants", keyed.replace("max_keys: 1000", "max_keys: 500").replace("threshold: 2", "threshold: 3"),
+        "store", "dependency: { type: redis, host: " + redis.host() + ", port: " + redis.port() + ", pool_size: 2 }" + trips,
+        "voted", http(2) + "\ncluster_verdict: { quorum: 1 }"));
+    JsonObject result = reload("keys, kind and verdict").bodyAsJsonObject();
+    assertThat(result.getJsonArray("changed").getList()).containsExactlyInAnyOrder("tenants", "store", "voted");
+    assertThat(result.getJsonArray("failed")).isEmpty();
+    assertThat(node.vertx().deploymentIDs()).as("no verticle redeployed").isEqualTo(deployments);
+
+    JsonObject tenants = awaitVersion("tenants", result.getString("version"));
+    assertThat(keyState(tenants, "acme")).as("an open key kept through the reload").isEqualTo("open");
+    assertThat(tenants.getJsonObject("keyed").getLong("keys")).isEqualTo(2);
+    assertThat(callWithKey("tenants", "/", "globex").getInteger("status")).as("a closed key still closed").isEqualTo(200);
+    assertThat(failureCode(send("tenants", "/", "acme"))).as("the open key still refuses").isEqualTo(503);
+
+    JsonObject store = awaitVersion("store", result.getString("version"));
+    assertThat(store.getString("dependency")).isEqualTo("redis");
+    assertThat(store.getString("state")).as("open through the change of dependency").isEqualTo("open");
+    assertThat(store.getLong("retry_at")).isCloseTo(retryAt, within(5L));
+
+    JsonObject voted = awaitVersion("voted", result.getString("version"));
+    assertThat(voted.getString("verdict")).as("a cluster verdict rule now").isEqualTo("closed");
+    write("", Map.of("tenants", keyed, "store", http(2) + trips, "voted", http(2)));
+    String third = reload("verdict off").bodyAsJsonObject().getString("version");
+    assertThat(awaitVersion("voted", third).containsKey("verdict")).as("no rule, no verdict").isFalse();
+    assertThat(node.vertx().deploymentIDs()).isEqualTo(deployments);
+  }
+
+  private JsonObject callWithKey(String breaker, String path, String key) {
+    return await(node.vertx().eventBus().<JsonObject>request(Addresses.call(breaker),
+        new JsonObject().put("method", "GET").put("path", path), new DeliveryOptions().addHeader("fusebox-key", key))).body();
+  }
+
+  /** The failure of a call with a key; null when it succeeded. */
+  private Throwable send(String breaker, String path, String key) {
+    return node.vertx().eventBus().request(Addresses.call(breaker), new JsonObject().put("method", "GET").put("path", path),
+        new DeliveryOptions().addHeader("fusebox-key", key)).transform(ar -> io.vertx.core.Future.succeededFuture(ar.cause())).await();
+  }
+
+  private static int failureCode(Throwable failure) {
+    assertThat(failure).isInstanceOf(ReplyException.class);
+    return ((ReplyException) failure).failureCode();
+  }
+
+  /** A key's state as the family's snapshot lists it, or null when it is not listed. */
+  private static String keyState(JsonObject snapshot, String key) {
+    JsonObject keyed = snapshot == null ? null : snapshot.getJsonObject("keyed");
+    if (keyed == null) {
+      return null;
+    }
+    return keyed.getJsonArray("listed").stream().map(JsonObject.class::cast).filter(k -> key.equals(k.getString("key")))
+        .map(k -> k.getString("state")).findFirst().orElse(null);
   }
 }
