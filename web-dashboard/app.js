@@ -57,6 +57,8 @@ function receive(msg) {
     upsert(msg);
   } else if (msg.type === 'transition') {
     addTransition(msg);
+    // the alert it raises, if any, is sent a moment later
+    setTimeout(loadAlerts, 500);
   } else if (msg.type === 'config_changed') {
     showReload(msg);
   }
@@ -409,9 +411,57 @@ async function loadTimeline() {
     // a node without history: the timeline starts now
   }
 }
+// What every node's alerts do: where they go and how delivery goes, who is flapping, what was sent.
+async function loadAlerts() {
+  let body;
+  try {
+    body = await (await fetch('/api/alerts')).json();
+  } catch (e) {
+    return;
+  }
+  const sinks = [];
+  const flapping = [];
+  const recent = [];
+  body.nodes.forEach((n) => {
+    n.sinks.forEach((s) => sinks.push({ node: n.node, ...s }));
+    n.flapping.forEach((f) => flapping.push({ node: n.node, ...f }));
+    n.recent.forEach((r) => recent.push({ node: n.node, ...r }));
+  });
+  const list = (id, items, render) => {
+    const el = $(id);
+    el.replaceChildren(...items.map((item) => {
+      const li = document.createElement('li');
+      render(li, item);
+      return li;
+    }));
+  };
+  list('alert-sinks', sinks.length ? sinks : [null], (li, s) => {
+    if (!s) {
+      li.textContent = 'no alert sink configured (fusebox.alerts): alerts below are not sent';
+      return;
+    }
+    const last = s.last ? ` · last: ${s.last.outcome} (${s.last.detail}, ${s.last.kind} ${s.last.breaker})` : '';
+    const failing = s.last && s.last.outcome !== 'delivered';
+    li.className = failing ? 'failing' : 'ok';
+    li.textContent = `${s.node}: ${s.type} ${s.target}${s.format ? ` (${s.format})` : ''}: ${s.delivered} delivered`
+      + (s.type === 'webhook' ? `, ${s.waiting} waiting, ${s.failed_attempts} failed attempts, ${s.gave_up} given up,`
+        + ` ${s.dropped} dropped` : '') + last;
+  });
+  list('alert-flapping', flapping, (li, f) => {
+    li.textContent = `${f.breaker}@${f.node} flapping: ${f.transitions} transitions, now ${f.state}`;
+  });
+  recent.sort((a, b) => b.at - a.at);
+  list('alert-recent', recent.slice(0, 20), (li, r) => {
+    li.className = `kind-${r.kind}`;
+    li.textContent = `${new Date(r.at).toLocaleTimeString()} ${r.kind}: ${r.text}`;
+  });
+}
+
 setInterval(frame, RENDER_EVERY_MS);
+setInterval(loadAlerts, 5000);
 setupDemo();
 loadTimeline();
+loadAlerts();
 connect();
 if (location.hash.startsWith('#detail=')) {
   const asked = new URLSearchParams(location.hash.slice(1));

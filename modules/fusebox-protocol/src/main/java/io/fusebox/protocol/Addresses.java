@@ -46,6 +46,13 @@ public final class Addresses {
   public static final String HISTORY_PREFIX = "fusebox.history.";
 
   /**
+   * Request/reply: {@code fusebox.alerts.<node>} answers with what that node's alerts do now, its
+   * sinks (where they deliver, never a URL's path or a header), the breakers flapping and the recent
+   * alerts: {@code {"node", "sinks": [...], "flapping": [...], "recent": [...]}}.
+   */
+  public static final String ALERTS_PREFIX = "fusebox.alerts.";
+
+  /**
    * Send, local to a node: one entry of its audit trail ({@code {"at", "by", "action", "reason",
    * "result", ...}}), which the node's history keeps and saves.
    */
@@ -60,6 +67,10 @@ public final class Addresses {
 
   public static String history(String node) {
     return HISTORY_PREFIX + node;
+  }
+
+  public static String alerts(String node) {
+    return ALERTS_PREFIX + node;
   }
 
   public static String adminApply(String breaker) {

@@ -88,8 +88,10 @@ public final class DashboardVerticle extends VerticleBase {
     router.route("/api/*").handler(BodyHandler.create().setBodyLimit(16 * 1024));
     new ControlApi(vertx).mount(router);
     // before BreakerApi, whose catch-all answers every other /api path with 404
-    HistoryApi history = new HistoryApi(vertx, writer, board, settings.node());
+    NodeQuery nodes = new NodeQuery(vertx, board, settings.node());
+    HistoryApi history = new HistoryApi(writer, board, nodes);
     history.mount(router);
+    new AlertsApi(nodes).mount(router);
     new BreakerApi(vertx, writer, board, settings.tokens(), history).mount(router);
     // the chart library of the detail view, from its WebJar: the page works offline
     router.get("/webjars/*").handler(StaticHandler.create("META-INF/resources/webjars"));

@@ -4,9 +4,7 @@ import io.fusebox.protocol.Addresses;
 import io.fusebox.protocol.SnapshotBoard;
 import io.fusebox.store.HistoryStore;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -22,26 +20,22 @@ import java.util.TreeSet;
 /**
  * The history endpoints: a breaker's one-minute history and the transitions log. Each node keeps
  * its own instances' history; these ask every node that has a breaker on the board (and this one,
- * which may remember a breaker since removed) and merge the answers. A node that does not answer
- * within {@link #NODE_TIMEOUT_MILLIS} is named in {@code unreachable}.
+ * which may remember a breaker since removed) and merge the answers ({@link NodeQuery}).
  */
 final class HistoryApi {
 
-  static final long NODE_TIMEOUT_MILLIS = 2_000;
   static final int MAX_TRANSITIONS = 10_000;
   private static final int DEFAULT_TRANSITIONS = 1_000;
 
-  private final Vertx vertx;
   /** Where a long answer (10,000 transitions) is encoded, off the event loop. */
   private final WorkerExecutor writer;
   private final SnapshotBoard board;
-  private final String node;
+  private final NodeQuery nodes;
 
-  HistoryApi(Vertx vertx, WorkerExecutor writer, SnapshotBoard board, String node) {
-    this.vertx = vertx;
+  HistoryApi(WorkerExecutor writer, SnapshotBoard board, NodeQuery nodes) {
     this.writer = writer;
     this.board = board;
-    this.node = node;
+    this.nodes = nodes;
   }
 
   void mount(Router router) {
@@ -67,14 +61,14 @@ final class HistoryApi {
     }
     String name = ctx.pathParam("name");
     String only = ctx.queryParams().get("node");
-    Set<String> nodes = new TreeSet<>();
+    Set<String> asked = new TreeSet<>();
     if (only != null) {
-      nodes.add(only);
+      asked.add(only);
     } else {
-      board.of(name).forEach(s -> nodes.add(s.getString("node")));
-      nodes.add(node);
+      board.of(name).forEach(s -> asked.add(s.getString("node")));
+      asked.add(nodes.self());
     }
-    ask(nodes, new JsonObject().put("query", "minutes").put("breaker", name).put("from", from).put("to", to))
+    ask(asked, new JsonObject().put("query", "minutes").put("breaker", name).put("from", from).put("to", to))
         .onSuccess(answers -> {
           Map<Long, JsonObject> merged = new TreeMap<>();
           JsonArray perNode = new JsonArray();
@@ -128,62 +122,31 @@ final class HistoryApi {
       BreakerApi.error(ctx, 400, "bad_request", "limit must be from 1 to " + MAX_TRANSITIONS + " (got " + limit + ")");
       return;
     }
-    Set<String> nodes = nodes();
     JsonObject query = new JsonObject().put("query", "transitions").put("since", since);
     String breaker = ctx.queryParams().get("breaker");
     if (breaker != null) {
       query.put("breaker", breaker);
     }
-    ask(nodes, query).onSuccess(answers -> BreakerApi.jsonOffTheLoop(writer, ctx, new JsonObject().put("since", since)
+    ask(nodes.nodes(), query).onSuccess(answers -> BreakerApi.jsonOffTheLoop(writer, ctx, new JsonObject().put("since", since)
         .put("unreachable", answers.unreachable()).put("transitions", newestFirst(answers, "transitions", limit))));
   }
 
   /** Every node's audit trail, merged newest first: {@code {"entries": [...], "unreachable": [...]}}. */
   Future<JsonObject> audit(int limit) {
-    return ask(nodes(), new JsonObject().put("query", "audit").put("limit", limit)).map(answers -> new JsonObject()
+    return ask(nodes.nodes(), new JsonObject().put("query", "audit").put("limit", limit)).map(answers -> new JsonObject()
         .put("entries", newestFirst(answers, "entries", limit)).put("unreachable", answers.unreachable()));
   }
 
   /** The nodes' lists under {@code field} as one, newest first by {@code at}, at most {@code limit}. */
-  private static JsonArray newestFirst(Answers answers, String field, long limit) {
+  private static JsonArray newestFirst(NodeQuery.Answers answers, String field, long limit) {
     List<JsonObject> all = new ArrayList<>();
     answers.answered().forEach(a -> a.getJsonArray(field, new JsonArray()).forEach(e -> all.add((JsonObject) e)));
     all.sort(Comparator.comparingLong((JsonObject e) -> e.getLong("at", 0L)).reversed());
     return new JsonArray(new ArrayList<>(all.subList(0, (int) Math.min(limit, all.size()))));
   }
 
-  /** The nodes the board knows, and this one. */
-  private Set<String> nodes() {
-    Set<String> nodes = new TreeSet<>();
-    board.all().forEach(s -> nodes.add(s.getString("node")));
-    nodes.add(node);
-    return nodes;
-  }
-
-  private record Answers(List<JsonObject> answered, JsonArray unreachable) {
-  }
-
-  /** Asks every node; completes once each has answered or timed out. */
-  private Future<Answers> ask(Set<String> nodes, JsonObject query) {
-    List<Future<JsonObject>> asked = new ArrayList<>();
-    for (String n : nodes) {
-      asked.add(vertx.eventBus().<JsonObject>request(Addresses.history(n), query,
-          new DeliveryOptions().setSendTimeout(NODE_TIMEOUT_MILLIS)).map(m -> m.body()));
-    }
-    return Future.join(asked).transform(done -> {
-      List<JsonObject> answered = new ArrayList<>();
-      JsonArray unreachable = new JsonArray();
-      int i = 0;
-      for (String n : nodes) {
-        Future<JsonObject> f = asked.get(i++);
-        if (f.succeeded()) {
-          answered.add(f.result());
-        } else {
-          unreachable.add(n);
-        }
-      }
-      return Future.succeededFuture(new Answers(answered, unreachable));
-    });
+  private Future<NodeQuery.Answers> ask(Set<String> asked, JsonObject query) {
+    return nodes.ask(asked, Addresses::history, query);
   }
 
   /** A query parameter in whole numbers, or its default; null once a bad one is answered with 400. */

@@ -6,6 +6,7 @@ import io.fusebox.breaker.NodeServices;
 import io.fusebox.config.FuseboxConfig;
 import io.fusebox.core.BreakerConfig;
 import io.fusebox.core.BreakerConfigBuilder;
+import io.fusebox.dashboard.alerts.AlertsVerticle;
 import io.fusebox.dashboard.history.HistoryVerticle;
 import io.fusebox.demo.FlakyHttpServer;
 import io.fusebox.metrics.PrometheusNames;
@@ -66,6 +67,12 @@ final class TestNode implements AutoCloseable {
   TestNode history(HistoryStore store) {
     await(vertx.undeploy(historyId));
     historyId = await(vertx.deployVerticle(new HistoryVerticle("node-t", store)));
+    return this;
+  }
+
+  /** The node's alerts, which go to {@code config}'s sinks. */
+  TestNode alerts(FuseboxConfig.Alerts config) {
+    await(vertx.deployVerticle(new AlertsVerticle(config, "node-t")));
     return this;
   }
 

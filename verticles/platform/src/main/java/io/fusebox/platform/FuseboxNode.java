@@ -6,7 +6,7 @@ import io.fusebox.config.FuseboxConfig;
 import io.fusebox.dashboard.ApiTokens;
 import io.fusebox.dashboard.DashboardVerticle;
 import io.fusebox.metrics.PrometheusNames;
-import io.fusebox.platform.alerts.AlertsVerticle;
+import io.fusebox.dashboard.alerts.AlertsVerticle;
 import io.fusebox.platform.bridge.BridgeVerticle;
 import io.fusebox.protocol.Addresses;
 import io.fusebox.dashboard.history.HistoryVerticle;
@@ -150,9 +150,12 @@ public final class FuseboxNode {
           historyDeployment = id;
           return Future.succeededFuture();
         })
-        .compose(ok -> config.alerts().sinks().isEmpty() ? Future.succeededFuture()
-        : vertx.deployVerticle(new AlertsVerticle(config.alerts(), nodeName))
-            .onSuccess(id -> LOG.info("alerts go to {}", config.alerts().sinks()))
+        .compose(ok -> vertx.deployVerticle(new AlertsVerticle(config.alerts(), nodeName))
+            .onSuccess(id -> {
+              if (!config.alerts().sinks().isEmpty()) {
+                LOG.info("alerts go to {}", config.alerts().sinks());
+              }
+            })
             .mapEmpty())
         .compose(ok -> deployBreakers(nodeName, started));
   }

@@ -1,4 +1,4 @@
-package io.fusebox.platform.alerts;
+package io.fusebox.dashboard.alerts;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

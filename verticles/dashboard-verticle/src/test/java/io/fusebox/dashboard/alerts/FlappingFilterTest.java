@@ -1,4 +1,4 @@
-package io.fusebox.platform.alerts;
+package io.fusebox.dashboard.alerts;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

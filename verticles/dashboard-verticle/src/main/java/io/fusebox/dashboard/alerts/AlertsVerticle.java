@@ -1,11 +1,13 @@
-package io.fusebox.platform.alerts;
+package io.fusebox.dashboard.alerts;
 
 import io.fusebox.config.FuseboxConfig;
 import io.fusebox.protocol.Addresses;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -15,7 +17,9 @@ import java.util.Map;
  * Tells people when this node's breakers open, recover, close or flap ({@code fusebox.alerts}).
  * It reads the transitions every breaker publishes on {@code fusebox.events}, so that nothing of
  * it runs on a call's path, and keeps to this node's own: in a cluster every node hears every
- * transition, and each would page for the others'.
+ * transition, and each would page for the others'. Answers {@code fusebox.alerts.<node>} with what
+ * its alerts do now, for the dashboard; with no sink configured it still keeps the recent alerts,
+ * so the page shows what would have been sent.
  */
 public final class AlertsVerticle extends VerticleBase {
 
@@ -23,8 +27,13 @@ public final class AlertsVerticle extends VerticleBase {
   private final String node;
   private final List<AlertSink> sinks = new ArrayList<>();
   private final Map<String, Long> stillTimers = new HashMap<>();
+  /** The last {@value #RECENT} alerts raised, newest last. */
+  private final ArrayDeque<JsonObject> recent = new ArrayDeque<>();
   private FlappingFilter flapping;
   private MessageConsumer<Object> events;
+  private MessageConsumer<JsonObject> status;
+
+  static final int RECENT = 50;
 
   public AlertsVerticle(FuseboxConfig.Alerts config, String node) {
     this.config = config;
@@ -43,7 +52,17 @@ public final class AlertsVerticle extends VerticleBase {
         onEvent(event);
       }
     });
-    return events.completion();
+    status = vertx.eventBus().consumer(Addresses.alerts(node), message -> message.reply(status()));
+    return Future.all(events.completion(), status.completion());
+  }
+
+  private JsonObject status() {
+    JsonArray newestFirst = new JsonArray();
+    recent.descendingIterator().forEachRemaining(newestFirst::add);
+    return new JsonObject().put("node", node)
+        .put("sinks", new JsonArray(sinks.stream().map(AlertSink::status).toList()))
+        .put("flapping", flapping.flapping())
+        .put("recent", newestFirst);
   }
 
   private void onEvent(JsonObject event) {
@@ -79,6 +98,11 @@ public final class AlertsVerticle extends VerticleBase {
   }
 
   private void send(Alert alert) {
+    if (recent.size() == RECENT) {
+      recent.removeFirst();
+    }
+    recent.addLast(new JsonObject().put("kind", alert.kind().wireName).put("breaker", alert.breaker())
+        .put("at", alert.atEpochMillis()).put("text", alert.text()));
     for (AlertSink sink : sinks) {
       sink.send(alert);
     }
@@ -108,6 +132,6 @@ public final class AlertsVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     sinks.forEach(AlertSink::close);
-    return events.unregister();
+    return Future.all(events.unregister(), status.unregister());
   }
 }

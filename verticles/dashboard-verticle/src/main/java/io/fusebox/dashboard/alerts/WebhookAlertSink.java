@@ -1,4 +1,4 @@
-package io.fusebox.platform.alerts;
+package io.fusebox.dashboard.alerts;
 
 import io.fusebox.config.FuseboxConfig;
 import io.fusebox.config.Redacted;
@@ -37,6 +37,11 @@ final class WebhookAlertSink implements AlertSink {
   private boolean closed;
   private long retryTimer = -1;
   private long dropped;
+  private long delivered;
+  private long failedAttempts;
+  private long gaveUp;
+  /** The last attempt's outcome, for the dashboard; null before the first. */
+  private JsonObject last;
 
   WebhookAlertSink(Vertx vertx, FuseboxConfig.AlertSink config) {
     this.vertx = vertx;
@@ -92,17 +97,23 @@ final class WebhookAlertSink implements AlertSink {
         .compose(response -> response.body().map(ignored -> response))
         .onComplete(ar -> {
           if (ar.succeeded() && ar.result().statusCode() / 100 == 2) {
+            delivered++;
+            last = outcome(alert, "delivered", "status " + ar.result().statusCode(), attempt);
             sendNext();
             return;
           }
           String why = ar.succeeded() ? "status " + ar.result().statusCode() : describe(ar.cause());
+          failedAttempts++;
           if (attempt >= config.maxAttempts() || closed) {
+            gaveUp++;
+            last = outcome(alert, "gave_up", why, attempt);
             LOG.warn("alerts to {}: gave up on a {} alert for {} after {} attempt(s), last: {}", origin,
                 alert.kind().wireName, alert.breaker(), attempt, why);
             sendNext();
             return;
           }
           long backoff = Math.min(MAX_BACKOFF_MILLIS, config.initialBackoff().toMillis() << Math.min(20, attempt - 1));
+          last = outcome(alert, "retrying", why, attempt).put("retry_in_ms", backoff);
           LOG.info("alerts to {}: attempt {} of {} failed ({}), again in {} ms", origin, attempt, config.maxAttempts(),
               why, backoff);
           retryTimer = vertx.setTimer(backoff, id -> {
@@ -110,6 +121,22 @@ final class WebhookAlertSink implements AlertSink {
             attempt(alert, body, attempt + 1);
           });
         });
+  }
+
+  private static JsonObject outcome(Alert alert, String outcome, String detail, int attempt) {
+    return new JsonObject().put("at", System.currentTimeMillis()).put("outcome", outcome).put("detail", detail)
+        .put("attempt", attempt).put("kind", alert.kind().wireName).put("breaker", alert.breaker());
+  }
+
+  @Override
+  public JsonObject status() {
+    JsonObject status = new JsonObject().put("type", "webhook").put("target", origin).put("format", config.format())
+        .put("delivered", delivered).put("waiting", waiting.size() + (sending ? 1 : 0))
+        .put("failed_attempts", failedAttempts).put("gave_up", gaveUp).put("dropped", dropped);
+    if (last != null) {
+      status.put("last", last);
+    }
+    return status;
   }
 
   /** A failure for the log, without the path it may name (Vert.x's timeout message does). */

@@ -1,5 +1,7 @@
-package io.fusebox.platform.alerts;
+package io.fusebox.dashboard.alerts;
 
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
@@ -84,6 +86,18 @@ final class FlappingFilter {
       breakers.values().removeIf(b -> b.flapping == 0 && now - b.recent.peekLast() > windowMillis);
       pruneAt = Math.max(64, 2 * breakers.size());
     }
+  }
+
+  /** The breakers flapping now: {@code [{"breaker", "transitions", "state", "last_at"}]}. */
+  JsonArray flapping() {
+    JsonArray list = new JsonArray();
+    breakers.forEach((name, b) -> {
+      if (b.flapping > 0) {
+        list.add(new JsonObject().put("breaker", name).put("transitions", b.flapping).put("state", b.last.to())
+            .put("last_at", b.last.atEpochMillis()));
+      }
+    });
+    return list;
   }
 
   int known() {
