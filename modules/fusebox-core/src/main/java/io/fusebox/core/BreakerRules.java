@@ -28,6 +28,8 @@ final class BreakerRules {
   private final boolean consecutiveNoiseAware;
   /** The calls a count window holds; 0 for a time window. */
   private final int windowCalls;
+  /** How often a time window's latencies halve (half its duration); 0 for a count window. */
+  final long latencyDecayNanos;
   private final int windowBuckets;
   private final int bucketSeconds;
 
@@ -52,6 +54,12 @@ final class BreakerRules {
     int seconds = window.duration() == null ? 1 : (int) Math.max(1, window.duration().toSeconds());
     this.bucketSeconds = seconds <= maxWindowBuckets ? 1 : (seconds + maxWindowBuckets - 1) / maxWindowBuckets;
     this.windowBuckets = (seconds + bucketSeconds - 1) / bucketSeconds;
+    this.latencyDecayNanos = windowCalls > 0 ? 0 : seconds * 500_000_000L;
+  }
+
+  /** Makes {@code latency} follow this window (see {@link LatencyHistogram}). */
+  void span(LatencyHistogram latency) {
+    latency.halveAt(windowCalls > 0 ? windowCalls : LatencyHistogram.MAX_TOTAL);
   }
 
   /** The rules of one breaker: a time window in buckets of one second. */

@@ -101,6 +101,9 @@ public final class CircuitBreaker {
     this.consecutive = rules.newConsecutiveDetector();
     this.tally = tally;
     this.latency = tally == null ? null : tally.latency;
+    if (latency != null) {
+      rules.span(latency);
+    }
     this.listeners = listeners;
     this.sinceEpochMillis = rules.clock.epochMillis();
   }
@@ -323,6 +326,9 @@ public final class CircuitBreaker {
       reopen("probe_lease_expired");
     }
     window.refresh();
+    if (latency != null && rules.latencyDecayNanos > 0) {
+      latency.decay(now, rules.latencyDecayNanos);
+    }
   }
 
   /** How long an open breaker still rejects, in milliseconds, rounded up; 0 in other states. */
@@ -411,6 +417,9 @@ public final class CircuitBreaker {
     }
     rules = next;
     window = nextWindow;
+    if (latency != null) {
+      rules.span(latency);
+    }
     consecutive = nextConsecutive;
     if (state != BreakerState.HALF_OPEN) {
       probes = null;

@@ -12,8 +12,12 @@ import java.util.Arrays;
  * one, so recording costs a few shifts and one load, no logarithm. Below 1 ms a bucket spans a
  * whole power of two (a quantile there is within 41%), and everything over 68.7 s shares the last.
  *
- * <p>Counts halve once they reach {@link #HALVE_AT}, so the quantiles follow roughly the last one
- * to two thousand calls rather than the breaker's whole life, and every count fits a {@code char}.
+ * <p>Counts halve, so that the quantiles follow the breaker's window rather than its whole life:
+ * once they add up to the calls a count window holds, and, for a time window, every half of its
+ * duration ({@link #decay}, from the breaker's tick) or once they reach {@link #MAX_TOTAL}, which
+ * also keeps every count within a {@code char}. A call then weighs 1 for about half a window and
+ * half as much for each half window before: the quantiles of a trip are its window's, weighted
+ * toward its most recent calls. Alone (tests) the counts halve at {@link #HALVE_AT}.
  */
 final class LatencyHistogram {
 
@@ -24,6 +28,7 @@ final class LatencyHistogram {
   private static final int FIRST_FINE = 1 + FINE_FROM_POWER - COARSE_FROM_POWER;
   static final int BUCKETS = FIRST_FINE + (FINE_TO_POWER - FINE_FROM_POWER) * CUTS + 1;
   static final int HALVE_AT = 2048;
+  static final int MAX_TOTAL = 60_000;
 
   /** The cut of a power of two that each value of the 8 bits under its leading one falls in. */
   private static final byte[] CUT_OF = new byte[256];
@@ -45,11 +50,29 @@ final class LatencyHistogram {
 
   private final char[] counts = new char[BUCKETS];
   private int total;
+  private int halveAt = HALVE_AT;
+  /** When {@link #decay} next halves the counts; 0 until its first call. */
+  private long nextDecayNanos;
 
   void record(long nanos) {
     counts[index(nanos)]++;
-    if (++total >= HALVE_AT) {
+    if (++total >= halveAt) {
       halve();
+    }
+  }
+
+  /** Halves the counts once they add up to {@code calls} (a count window's size, at most {@link #MAX_TOTAL}). */
+  void halveAt(int calls) {
+    halveAt = Math.max(2, Math.min(MAX_TOTAL, calls));
+  }
+
+  /** Halves the counts every {@code everyNanos} of {@code nowNanos}, the time a breaker's tick reads. */
+  void decay(long nowNanos, long everyNanos) {
+    if (nextDecayNanos == 0) {
+      nextDecayNanos = nowNanos + everyNanos;
+    } else if (nowNanos >= nextDecayNanos) {
+      halve();
+      nextDecayNanos = nowNanos + everyNanos;
     }
   }
 
@@ -127,5 +150,6 @@ final class LatencyHistogram {
   void clear() {
     Arrays.fill(counts, (char) 0);
     total = 0;
+    nextDecayNanos = 0;
   }
 }

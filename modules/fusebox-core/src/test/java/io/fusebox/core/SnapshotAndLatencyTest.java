@@ -110,4 +110,36 @@ class SnapshotAndLatencyTest {
     assertThat(h.total()).isLessThan(LatencyHistogram.HALVE_AT);
     assertThat(h.quantileNanos(0.5) / 1e6).as("the old slow calls have mostly decayed away").isLessThan(3);
   }
+
+  /** The quantiles a snapshot and a trip show are the window's: calls long out of it weigh (almost) nothing. */
+  @Test
+  void aCountWindowsQuantilesFollowItsLastCalls() {
+    CircuitBreaker b = new CircuitBreaker("catalog", quiet().countWindow(100).build(), clock);
+    for (int i = 0; i < 1_000; i++) {
+      b.onSuccess(b.tryAcquire(), Duration.ofMillis(500).toNanos());
+    }
+    for (int i = 0; i < 100; i++) {
+      b.onSuccess(b.tryAcquire(), Duration.ofMillis(2).toNanos());
+    }
+    assertThat(b.snapshot().p50Millis()).as("a window of the last 100 calls, all fast").isLessThan(3);
+    assertThat(b.snapshot().p99Millis()).as("the slow ones before it, halved away but for a trace").isGreaterThan(400);
+  }
+
+  @Test
+  void aTimeWindowsQuantilesForgetCallsOlderThanTheWindow() {
+    CircuitBreaker b = new CircuitBreaker("catalog", quiet().timeWindow(Duration.ofSeconds(10)).build(), clock);
+    b.tick();
+    for (int i = 0; i < 1_000; i++) {
+      b.onSuccess(b.tryAcquire(), Duration.ofMillis(500).toNanos());
+    }
+    for (int second = 0; second < 30; second++) {
+      clock.advance(Duration.ofSeconds(1));
+      b.tick();
+    }
+    for (int i = 0; i < 20; i++) {
+      b.onSuccess(b.tryAcquire(), Duration.ofMillis(2).toNanos());
+    }
+    assertThat(b.snapshot().p50Millis()).as("30 s later, six halvings: 1,000 slow calls weigh 15").isLessThan(3);
+    assertThat(b.snapshot().p95Millis()).isGreaterThan(400);
+  }
 }
