@@ -57,9 +57,13 @@ final class BreakerRules {
     this.latencyDecayNanos = windowCalls > 0 ? 0 : seconds * 500_000_000L;
   }
 
-  /** Makes {@code latency} follow this window (see {@link LatencyHistogram}). */
+  /**
+   * Makes {@code latency} follow this window (see {@link LatencyHistogram}); a count window of
+   * fewer than {@value LatencyHistogram#MIN_HALVE_AT} calls is followed over that many, since
+   * halving the counts costs a pass over the buckets, too often on the record path for a small window.
+   */
   void span(LatencyHistogram latency) {
-    latency.halveAt(windowCalls > 0 ? windowCalls : LatencyHistogram.MAX_TOTAL);
+    latency.halveAt(windowCalls > 0 ? Math.max(LatencyHistogram.MIN_HALVE_AT, windowCalls) : LatencyHistogram.MAX_TOTAL);
   }
 
   /** The rules of one breaker: a time window in buckets of one second. */

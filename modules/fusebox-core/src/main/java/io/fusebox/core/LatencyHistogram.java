@@ -13,7 +13,7 @@ import java.util.Arrays;
  * whole power of two (a quantile there is within 41%), and everything over 68.7 s shares the last.
  *
  * <p>Counts halve, so that the quantiles follow the breaker's window rather than its whole life:
- * once they add up to the calls a count window holds, and, for a time window, every half of its
+ * once they add up to the calls a count window holds (at least {@link #MIN_HALVE_AT}), and, for a time window, every half of its
  * duration ({@link #decay}, from the breaker's tick) or once they reach {@link #MAX_TOTAL}, which
  * also keeps every count within a {@code char}. A call then weighs 1 for about half a window and
  * half as much for each half window before: the quantiles of a trip are its window's, weighted
@@ -29,6 +29,7 @@ final class LatencyHistogram {
   static final int BUCKETS = FIRST_FINE + (FINE_TO_POWER - FINE_FROM_POWER) * CUTS + 1;
   static final int HALVE_AT = 2048;
   static final int MAX_TOTAL = 60_000;
+  static final int MIN_HALVE_AT = 256;
 
   /** The cut of a power of two that each value of the 8 bits under its leading one falls in. */
   private static final byte[] CUT_OF = new byte[256];

@@ -114,14 +114,14 @@ class SnapshotAndLatencyTest {
   /** The quantiles a snapshot and a trip show are the window's: calls long out of it weigh (almost) nothing. */
   @Test
   void aCountWindowsQuantilesFollowItsLastCalls() {
-    CircuitBreaker b = new CircuitBreaker("catalog", quiet().countWindow(100).build(), clock);
-    for (int i = 0; i < 1_000; i++) {
+    CircuitBreaker b = new CircuitBreaker("catalog", quiet().countWindow(500).build(), clock);
+    for (int i = 0; i < 5_000; i++) {
       b.onSuccess(b.tryAcquire(), Duration.ofMillis(500).toNanos());
     }
-    for (int i = 0; i < 100; i++) {
+    for (int i = 0; i < 500; i++) {
       b.onSuccess(b.tryAcquire(), Duration.ofMillis(2).toNanos());
     }
-    assertThat(b.snapshot().p50Millis()).as("a window of the last 100 calls, all fast").isLessThan(3);
+    assertThat(b.snapshot().p50Millis()).as("a window of the last 500 calls, all fast").isLessThan(3);
     assertThat(b.snapshot().p99Millis()).as("the slow ones before it, halved away but for a trace").isGreaterThan(400);
   }
 
