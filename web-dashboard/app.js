@@ -57,8 +57,7 @@ function receive(msg) {
     upsert(msg);
   } else if (msg.type === 'transition') {
     addTransition(msg);
-    // the alert it raises, if any, is sent a moment later
-    setTimeout(loadAlerts, 500);
+    alertsSoon();
   } else if (msg.type === 'config_changed') {
     showReload(msg);
   }
@@ -411,6 +410,15 @@ async function loadTimeline() {
     // a node without history: the timeline starts now
   }
 }
+// The alert a transition raises, if any, is sent a moment later; one look for a burst of them (a
+// keyed family's keys may move by the thousand).
+let alertsDue = null;
+function alertsSoon() {
+  if (alertsDue === null) {
+    alertsDue = setTimeout(() => { alertsDue = null; loadAlerts(); }, 500);
+  }
+}
+
 // What every node's alerts do: where they go and how delivery goes, who is flapping, what was sent.
 async function loadAlerts() {
   let body;
