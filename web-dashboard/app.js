@@ -263,7 +263,9 @@ function addTransition(t) {
   // a trip names what its calls failed with, most first
   const failures = Array.isArray(t.errors) && t.errors.length
     ? ` (${t.errors.map(e => `${e.class} ×${e.count}`).join(', ')})` : '';
-  li.textContent = `${at} ${t.breaker}@${t.node} ${t.from} → ${t.to}: ${t.reason}${failures}`;
+  // a forced or disabled breaker says by whom and why
+  const why = t.override ? `by ${t.override.by}: ${t.override.reason}` : t.reason;
+  li.textContent = `${at} ${t.breaker}@${t.node} ${t.from} → ${t.to}: ${why}${failures}`;
   const list = $('timeline');
   list.insertBefore(li, list.firstChild);
   while (list.children.length > MAX_TIMELINE) list.removeChild(list.lastChild);

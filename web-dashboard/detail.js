@@ -130,7 +130,8 @@ function listTransitions(transitions) {
       ? ` · ${t.errors.map((e) => `${e.class} ×${e.count}`).join(', ')}` : '';
     const latency = t.window && t.window.latency_ms ? ` · p99 ${t.window.latency_ms.p99.toFixed(1)} ms` : '';
     const version = t.config_version ? ` · config ${t.config_version}` : '';
-    li.textContent = `${new Date(t.at).toLocaleString()} ${t.node}: ${t.from} → ${t.to} (${t.reason})${w}${latency}${errors}${version}`;
+    const why = t.override ? `by ${t.override.by}: ${t.override.reason}` : t.reason;
+    li.textContent = `${new Date(t.at).toLocaleString()} ${t.node}: ${t.from} → ${t.to} (${why})${w}${latency}${errors}${version}`;
     return li;
   }));
   if (transitions.length === 0) {

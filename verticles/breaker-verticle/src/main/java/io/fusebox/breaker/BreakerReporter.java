@@ -101,6 +101,11 @@ final class BreakerReporter {
     if (configVersion != null) {
       event.put("config_version", configVersion);
     }
+    AdminOverride inForce = override.get();
+    if (inForce != null && (t.to() == BreakerState.FORCED_OPEN || t.to() == BreakerState.DISABLED)) {
+      // who forced it and why, for the timeline and the alert; set before the transition it causes
+      event.put("override", inForce.toJson());
+    }
     if (errors != null) {
       if (t.to() == BreakerState.OPEN && !errors.isEmpty()) {
         event.put("errors", errors.top(TOP_ERRORS));

@@ -52,6 +52,19 @@ class AdminVerticleTest extends BreakerTestSupport {
     awaitTransitionTo("alpha", "closed");
     assertThat(get("alpha", "/a").body().getInteger("status")).isEqualTo(200);
     assertThat(transitions).extracting(t -> t.getString("reason")).contains("admin:force_open", "admin:close");
+    assertThat(transitions).as("no one named, no override to carry").allMatch(t -> !t.containsKey("override"));
+  }
+
+  @Test
+  void aForcedOpenTransitionSaysWhoForcedItAndWhy() {
+    admin(new JsonObject().put("action", "force_open").put("breaker", "alpha").put("by", "alice")
+        .put("reason", "db migration"));
+    awaitTransitionTo("alpha", "forced_open");
+    JsonObject forced = transitions.stream().filter(t -> "forced_open".equals(t.getString("to"))).findFirst().orElseThrow();
+    assertThat(forced.getJsonObject("override").getString("by")).isEqualTo("alice");
+    assertThat(forced.getJsonObject("override").getString("reason")).isEqualTo("db migration");
+    admin(new JsonObject().put("action", "close").put("breaker", "alpha"));
+    awaitTransitionTo("alpha", "closed");
   }
 
   @Test

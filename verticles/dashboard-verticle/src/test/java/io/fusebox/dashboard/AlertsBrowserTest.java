@@ -65,7 +65,9 @@ class AlertsBrowserTest {
           .contains("last: retrying (status 503").contains("node-t: log io.fusebox.alerts: 3 delivered");
       assertThat(browser.driver.findElement(By.id("alert-recent")).getText())
           .contains("flapping: breaker orders on node-t is flapping: 3 transitions")
-          .contains("open: breaker orders on node-t opened (closed -> forced_open): admin:force_open");
+          .contains("open: breaker orders on node-t opened (closed -> forced_open): by admin: drill");
+      assertThat(browser.driver.findElement(By.id("timeline")).getText())
+          .as("the timeline says who forced it and why").contains("orders@node-t closed → forced_open: by admin: drill");
       browser.screenshot("alerts");
 
       JsonObject api = await(web.getAbs(node.url("/api/alerts")).send()).bodyAsJsonObject();

@@ -7,6 +7,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -124,7 +125,11 @@ public final class AlertsVerticle extends VerticleBase {
       return null;
     }
     Long at = event.getLong("at");
-    return new Alert(kind, event.getString("breaker"), event.getString("node"), from, to, event.getString("reason"),
+    JsonObject override = event.getJsonObject("override");
+    String reason = override == null ? event.getString("reason")
+        : "by " + override.getString("by") + ": " + override.getString("reason")
+            + (override.getLong("until") == null ? "" : " (until " + Instant.ofEpochMilli(override.getLong("until")) + ")");
+    return new Alert(kind, event.getString("breaker"), event.getString("node"), from, to, reason,
         at == null ? System.currentTimeMillis() : at, event.getJsonObject("window"), event.getJsonArray("errors"), 1,
         event.getString("config_version"));
   }
