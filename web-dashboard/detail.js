@@ -51,8 +51,8 @@ async function loadDetail() {
   const name = encodeURIComponent(breaker);
   try {
     const [hist, trans] = await Promise.all([
-      fetch(`/api/breakers/${name}/history?from=${from}&to=${to}`).then((r) => r.json()),
-      fetch(`/api/transitions?breaker=${name}&since=${from}&limit=200`).then((r) => r.json()),
+      fetch(`/api/breakers/${encodeURIComponent(name)}/history?from=${from}&to=${to}`).then((r) => r.json()),
+      fetch(`/api/transitions?breaker=${encodeURIComponent(name)}&since=${from}&limit=200`).then((r) => r.json()),
     ]);
     if (detail.breaker !== breaker) return;
     drawCharts(hist, from, to);

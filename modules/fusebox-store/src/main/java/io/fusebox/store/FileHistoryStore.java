@@ -30,6 +30,7 @@ public final class FileHistoryStore implements HistoryStore {
   private static final DateTimeFormatter HOUR = DateTimeFormatter.ofPattern("yyyyMMddHH").withZone(ZoneOffset.UTC);
   private static final String SUFFIX = ".jsonl";
 
+  private final Vertx vertx;
   private final FileSystem fs;
   private final Path dir;
   /** Each node's hour file last appended to: old hours are looked for only when a new one starts. */
@@ -37,6 +38,7 @@ public final class FileHistoryStore implements HistoryStore {
 
   /** @param dir where the nodes' history directories go (next to the state file) */
   public FileHistoryStore(Vertx vertx, Path dir) {
+    this.vertx = vertx;
     this.fs = vertx.fileSystem();
     this.dir = dir.toAbsolutePath();
   }
@@ -55,11 +57,15 @@ public final class FileHistoryStore implements HistoryStore {
     // a newline first: a line torn by a crash mid-append then ends there, and takes no row with it
     Buffer lines = Buffer.buffer("\n");
     rows.forEach(row -> lines.appendString(row.encode()).appendString("\n"));
-    return fs.mkdirs(nodeDir(node))
+    // the directory is made, and old hours looked for, only when a new hour's file starts
+    boolean newHour = !file.equals(lastFile.get(node));
+    return (newHour ? fs.mkdirs(nodeDir(node)) : Future.<Void>succeededFuture())
         .compose(v -> fs.open(file, new OpenOptions().setAppend(true).setCreate(true)))
         .compose(f -> f.write(lines).eventually(f::close))
-        .compose(v -> file.equals(lastFile.put(node, file)) ? Future.<Void>succeededFuture()
-            : dropOlderThan(node, System.currentTimeMillis() - KEPT_MILLIS))
+        .compose(v -> {
+          lastFile.put(node, file);
+          return newHour ? dropOlderThan(node, System.currentTimeMillis() - KEPT_MILLIS) : Future.<Void>succeededFuture();
+        })
         .recover(e -> {
           LOG.warn("could not append history to {}: {}", file, e.getMessage());
           return Future.succeededFuture();
@@ -91,13 +97,14 @@ public final class FileHistoryStore implements HistoryStore {
             return name.endsWith(SUFFIX) && name.compareTo(first) >= 0;
           }).sorted(Comparator.naturalOrder()).toList();
           List<Future<Buffer>> reads = wanted.stream().map(fs::readFile).toList();
-          return Future.all(reads).map(read -> {
+          // a day of a thousand busy breakers is over a million lines: parsed off the event loop
+          return Future.all(reads).compose(read -> vertx.executeBlocking(() -> {
             List<JsonObject> rows = new ArrayList<>();
             for (Future<Buffer> content : reads) {
               content.result().toString().lines().forEach(line -> parse(line, sinceEpochMillis, rows));
             }
             return rows;
-          });
+          }, false));
         })).recover(e -> {
           LOG.warn("could not read the history of node {} from {}: {}; starting without it", node, dir, e.getMessage());
           return Future.succeededFuture(List.of());

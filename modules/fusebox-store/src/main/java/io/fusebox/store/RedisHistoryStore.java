@@ -21,11 +21,13 @@ public final class RedisHistoryStore implements HistoryStore {
 
   private static final Logger LOG = LoggerFactory.getLogger(RedisHistoryStore.class);
 
+  private final Vertx vertx;
   private final Redis client;
   private final RedisAPI redis;
   private final String prefix;
 
   public RedisHistoryStore(Vertx vertx, String url, String prefix) {
+    this.vertx = vertx;
     this.client = Redis.createClient(vertx, url);
     this.redis = RedisAPI.api(client);
     this.prefix = prefix;
@@ -56,13 +58,15 @@ public final class RedisHistoryStore implements HistoryStore {
 
   @Override
   public Future<List<JsonObject>> load(String node, long sinceEpochMillis) {
-    return redis.zrangebyscore(List.of(key(node), Long.toString(sinceEpochMillis), "+inf")).map(members -> {
-      List<JsonObject> rows = new ArrayList<>();
-      for (Response member : members) {
-        rows.add(new JsonObject(member.toString()));
-      }
-      return rows;
-    }).recover(e -> {
+    // a day of a thousand busy breakers is over a million members: parsed off the event loop
+    return redis.zrangebyscore(List.of(key(node), Long.toString(sinceEpochMillis), "+inf"))
+        .compose(members -> vertx.executeBlocking(() -> {
+          List<JsonObject> rows = new ArrayList<>();
+          for (Response member : members) {
+            rows.add(new JsonObject(member.toString()));
+          }
+          return rows;
+        }, false)).recover(e -> {
       LOG.warn("could not read the history of node {} from Redis: {}; starting without it", node, e.getMessage());
       return Future.succeededFuture(List.of());
     });

@@ -65,8 +65,12 @@ public final class HistoryVerticle extends VerticleBase {
   public Future<?> start() {
     long now = System.currentTimeMillis();
     minuteStart = now - now % Minute.MILLIS;
-    return store.load(node, now - Math.min(HistoryStore.KEPT_MILLIS, keptMinutes * Minute.MILLIS)).compose(rows -> {
-      restore(rows);
+    // restored off the event loop (a million rows take seconds), before anything else touches the history
+    return store.load(node, now - Math.min(HistoryStore.KEPT_MILLIS, keptMinutes * Minute.MILLIS))
+        .compose(rows -> vertx.executeBlocking(() -> {
+          restore(rows);
+          return null;
+        })).compose(restored -> {
       consumers.add(vertx.eventBus().<JsonObject>consumer(Addresses.SNAPSHOTS, m -> heardSnapshot(m.body())));
       consumers.add(vertx.eventBus().<JsonObject>consumer(Addresses.EVENTS, m -> heardTransition(m.body())));
       consumers.add(vertx.eventBus().<JsonObject>consumer(Addresses.history(node), this::answer));
