@@ -10,6 +10,7 @@ import java.util.function.Function;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -47,6 +48,16 @@ final class Browser implements AutoCloseable {
 
   <T> T await(Duration timeout, Function<WebDriver, T> condition) {
     return new WebDriverWait(driver, timeout, Duration.ofMillis(50)).until(condition);
+  }
+
+  /**
+   * Types {@code text} into an empty {@code field} and waits until the page holds all of it:
+   * Chromium applies keystrokes asynchronously, and a busy page (a render pass, on a loaded 2-core
+   * machine) may still be taking them when the next step clicks elsewhere, which then gets the rest.
+   */
+  void type(WebElement field, String text) {
+    field.sendKeys(text);
+    await(Duration.ofSeconds(5), d -> text.equals(field.getDomProperty("value")));
   }
 
   void screenshot(String name) throws IOException {

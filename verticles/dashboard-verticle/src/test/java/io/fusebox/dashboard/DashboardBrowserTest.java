@@ -153,8 +153,9 @@ class DashboardBrowserTest {
   void anAdminActionWorksWithTheRightTokenAndTheRefusalOfAWrongOneIsShown() throws Exception {
     openPage();
     assertThat(tile("alpha").findElement(By.className("admin")).isDisplayed()).as("locked by default").isFalse();
-    browser.driver.findElement(By.id("token")).sendKeys("guess");
+    browser.type(browser.driver.findElement(By.id("token")), "guess");
     browser.driver.findElement(By.id("unlock")).click();
+    browser.await(Duration.ofSeconds(5), d -> tile("alpha").findElement(By.className("admin")).isDisplayed());
     tile("alpha").findElement(By.cssSelector("button[data-action='force-open']")).click();
     browser.await(Duration.ofSeconds(5), d -> tile("alpha").findElement(By.className("result")).getText().contains("refused"));
     assertThat(tile("alpha").findElement(By.className("result")).getText()).contains("401 unauthorized");
@@ -162,14 +163,14 @@ class DashboardBrowserTest {
     assertThat(stateOf("alpha")).isEqualTo("closed");
 
     browser.driver.findElement(By.id("token")).clear();
-    browser.driver.findElement(By.id("token")).sendKeys("s3cret");
+    browser.type(browser.driver.findElement(By.id("token")), "s3cret");
     browser.driver.findElement(By.id("unlock")).click();
     tile("alpha").findElement(By.cssSelector("button[data-action='force-open']")).click();
     browser.await(Duration.ofSeconds(5), d -> tile("alpha").findElement(By.className("result")).getText()
         .contains("400 reason_required"));
     assertThat(stateOf("alpha")).as("no reason, no action").isEqualTo("closed");
 
-    tile("alpha").findElement(By.className("reason")).sendKeys("db migration");
+    browser.type(tile("alpha").findElement(By.className("reason")), "db migration");
     new Select(tile("alpha").findElement(By.className("for"))).selectByValue("1h");
     tile("alpha").findElement(By.cssSelector("button[data-action='force-open']")).click();
     browser.await(Duration.ofSeconds(5), d -> "forced_open".equals(stateOf("alpha")));

@@ -78,10 +78,10 @@ class DetailViewBrowserTest {
       assertThat(browser.driver.getCurrentUrl()).endsWith("#detail=orders");
 
       // an override, audited, shows in the view once unlocked
-      browser.driver.findElement(By.id("token")).sendKeys("s3cret");
+      browser.type(browser.driver.findElement(By.id("token")), "s3cret");
       browser.driver.findElement(By.id("unlock")).click();
       assertThat(browser.driver.findElement(By.id("reload-bar")).isDisplayed()).isTrue();
-      browser.driver.findElement(By.cssSelector(".tile[data-breaker='orders'] .reason")).sendKeys("db migration");
+      browser.type(browser.driver.findElement(By.cssSelector(".tile[data-breaker='orders'] .reason")), "db migration");
       browser.driver.findElement(By.cssSelector(".tile[data-breaker='orders'] button[data-action='force-open']")).click();
       browser.await(Duration.ofSeconds(10), d -> d.findElement(By.cssSelector("#detail .detail-override")).getText()
           .contains("forced open by admin"));
