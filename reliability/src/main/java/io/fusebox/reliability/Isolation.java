@@ -1,5 +1,6 @@
 package io.fusebox.reliability;
 
+import io.fusebox.testkit.FreePorts;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -38,7 +39,7 @@ final class Isolation implements Scenario {
         .behave(SimulatedDependency.Behaviour.steady(5));
     SimulatedDependency rehearsalDependency = SimulatedDependency.start(workspace.vertx()).await(10, TimeUnit.SECONDS)
         .behave(SimulatedDependency.Behaviour.hanging());
-    int probePort = NodeProcess.freePort();
+    int probePort = FreePorts.next();
     String verticles = """
         verticles:
           - { class: %s, config: { target: pricing, port: %d } }

@@ -1,10 +1,10 @@
 package io.fusebox.reliability;
 
+import io.fusebox.testkit.FreePorts;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -62,8 +62,8 @@ final class NodeProcess implements AutoCloseable {
       String... extraArgs) {
     try {
       Path dir = Files.createDirectories(workspace.root().resolve(name));
-      int http = freePort();
-      int bridge = freePort();
+      int http = FreePorts.next();
+      int bridge = FreePorts.next();
       Files.writeString(dir.resolve("fusebox.yaml"), """
           fusebox:
             node: { name: %s }
@@ -269,11 +269,6 @@ final class NodeProcess implements AutoCloseable {
     return HTTP.sendAsync(request, HttpResponse.BodyHandlers.ofString()).get(20, TimeUnit.SECONDS);
   }
 
-  static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
 
   static String javaBin() {
     return Path.of(System.getProperty("java.home"), "bin", "java").toString();

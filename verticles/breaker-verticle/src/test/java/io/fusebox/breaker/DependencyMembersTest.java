@@ -3,10 +3,10 @@ package io.fusebox.breaker;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fusebox.config.FuseboxConfig;
+import io.fusebox.testkit.FreePorts;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -18,10 +18,7 @@ class DependencyMembersTest extends BreakerTestSupport {
 
   @Test
   void theSnapshotShowsTheMembersAndWhichIsEjected() throws IOException {
-    int nobody;
-    try (ServerSocket free = new ServerSocket(0)) {
-      nobody = free.getLocalPort();
-    }
+    int nobody = FreePorts.next();
     String up = upstream.baseUrl().replace("http://", "");
     FuseboxConfig.Service service = new FuseboxConfig.Service("spread", "default", quiet().build(),
         Map.of("type", "http", "base_url", upstream.baseUrl(), "hosts", List.of(up, "127.0.0.1:" + nobody)), List.of());

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fusebox.demo.DemoUpstreamVerticle;
 import io.fusebox.protocol.Addresses;
 import io.fusebox.protocol.FuseboxClient;
+import io.fusebox.testkit.FreePorts;
 import io.fusebox.vertx.FuseboxBreaker;
 import io.fusebox.vertx.FuseboxBreakerOptions;
 import io.vertx.core.DeploymentOptions;
@@ -120,10 +121,7 @@ class DashboardBrowserTest {
 
   @Test
   void aServiceOfSeveralHostsShowsItsMembersAndAnEjection() throws Exception {
-    int nobody;
-    try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
-      nobody = free.getLocalPort();
-    }
+    int nobody = FreePorts.next();
     node.members("spread", quiet().build(), List.of("127.0.0.1:" + nobody));
     for (int i = 0; i < 12; i++) {
       client.http("spread").get("/a").otherwiseEmpty().await();

@@ -6,12 +6,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fusebox.protocol.Addresses;
 import io.fusebox.protocol.FuseboxClient;
+import io.fusebox.testkit.FreePorts;
 import io.fusebox.testkit.Promtool;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -108,7 +108,7 @@ class PrometheusMetricsTest {
   @Test
   void aRealPrometheusScrapesTheNodeAndSeesTheTrippedBreaker() throws Exception {
     Path dir = Files.createTempDirectory(Files.createDirectories(Path.of("target")).toAbsolutePath(), "prometheus");
-    int port = freePort();
+    int port = FreePorts.next();
     Files.writeString(dir.resolve("prometheus.yml"), """
         global: { scrape_interval: 1s }
         scrape_configs:
@@ -170,9 +170,4 @@ class PrometheusMetricsTest {
   }
 
   /** A tool from Debian's prometheus package; .ci/run installs it. */
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fusebox.demo.FlakyHttpServer;
 import io.fusebox.grpc.EchoServer;
+import io.fusebox.testkit.FreePorts;
 import io.fusebox.testkit.TestServices;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -48,7 +49,7 @@ class AllDependenciesIT {
       assertThat(descriptor).as("echo.desc from the fusebox-grpc test jar").isNotNull();
       Files.copy(descriptor, dir.resolve("echo.desc"));
     }
-    int bridge = LaunchedNode.freePort();
+    int bridge = FreePorts.next();
     Files.writeString(dir.resolve("fusebox.yaml"), """
         fusebox:
           node: { name: all-four }
@@ -65,7 +66,7 @@ class AllDependenciesIT {
               dependency: { type: redis, host: %s, port: %d, pool_size: 2 }
             edge_agent:
               dependency: { type: grpc, host: 127.0.0.1, port: %d, descriptor_set: echo.desc, service: fusebox.test.Echo }
-        """.formatted(LaunchedNode.freePort(), bridge, api.baseUrl(), pg.host(), pg.port(), pg.database(), pg.user(),
+        """.formatted(FreePorts.next(), bridge, api.baseUrl(), pg.host(), pg.port(), pg.database(), pg.user(),
         pg.password(), redis.host(), redis.port(), grpc.port()));
 
     try (LaunchedNode node = LaunchedNode.start(dir, "run", "--conf", "fusebox.yaml")) {

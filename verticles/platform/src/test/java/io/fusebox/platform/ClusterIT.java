@@ -3,6 +3,7 @@ package io.fusebox.platform;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fusebox.testkit.BreakerHarness;
+import io.fusebox.testkit.FreePorts;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -29,16 +30,16 @@ class ClusterIT {
   @Test
   void threeNodesActAsOnePlatform() throws Exception {
     Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "cluster");
-    int hz = LaunchedNode.freePort();
+    int hz = FreePorts.block(3);
     String members = "[\"127.0.0.1:" + hz + "\", \"127.0.0.1:" + (hz + 1) + "\", \"127.0.0.1:" + (hz + 2) + "\"]";
-    int upstream = LaunchedNode.freePort();
-    int httpA = LaunchedNode.freePort();
-    int bridgeA = LaunchedNode.freePort();
-    Files.writeString(dir.resolve("b.yaml"), node("node-b", LaunchedNode.freePort(), hz, members, """
+    int upstream = FreePorts.next();
+    int httpA = FreePorts.next();
+    int bridgeA = FreePorts.next();
+    Files.writeString(dir.resolve("b.yaml"), node("node-b", FreePorts.next(), hz, members, """
           verticles:
             - { class: io.fusebox.demo.DemoUpstreamVerticle, config: { port: %d } }
         """.formatted(upstream), echo(upstream)));
-    Files.writeString(dir.resolve("c.yaml"), node("node-c", LaunchedNode.freePort(), hz, members, "", echo(upstream)));
+    Files.writeString(dir.resolve("c.yaml"), node("node-c", FreePorts.next(), hz, members, "", echo(upstream)));
     Path a = Files.createDirectories(dir.resolve("a"));
     LaunchedNode.packageCallerVerticle(a.resolve("lib").resolve("caller.jar"));
     Files.writeString(a.resolve("a.yaml"), node("node-a", httpA, hz, members, """
@@ -96,16 +97,16 @@ class ClusterIT {
   @Test
   void aQuorumOfNodesOpensEveryInstanceAndNeverOneNodesSay() throws Exception {
     Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "quorum");
-    int hz = LaunchedNode.freePort();
+    int hz = FreePorts.block(3);
     String members = "[\"127.0.0.1:" + hz + "\", \"127.0.0.1:" + (hz + 1) + "\", \"127.0.0.1:" + (hz + 2) + "\"]";
-    int[] http = {LaunchedNode.freePort(), LaunchedNode.freePort(), LaunchedNode.freePort()};
+    int[] http = {FreePorts.next(), FreePorts.next(), FreePorts.next()};
     String[] names = {"node-a", "node-b", "node-c"};
     List<LaunchedNode> nodes = new ArrayList<>();
     Vertx vertx = Vertx.vertx();
     WebClient client = WebClient.create(vertx);
     try {
       for (int i = 0; i < 3; i++) {
-        int upstream = LaunchedNode.freePort();
+        int upstream = FreePorts.next();
         String traffic = "";
         if (i == 2) {
           traffic = "    - { class: io.fusebox.demo.TrafficGeneratorVerticle, config: { breakers: [shared], rate_per_second: 30 } }\n";

@@ -3,6 +3,7 @@ package io.fusebox.platform;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fusebox.demo.FlakyHttpServer;
+import io.fusebox.testkit.FreePorts;
 import java.io.IOException;
 import java.net.Socket;
 import java.nio.file.Files;
@@ -33,7 +34,7 @@ final class DependencyProcess implements AutoCloseable {
 
   /** The demo's HTTP server in a JVM of its own, answering after {@code latencyMillis}. */
   static DependencyProcess httpServer(long latencyMillis) throws IOException {
-    int port = LaunchedNode.freePort();
+    int port = FreePorts.next();
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     return start("HTTP server", port, List.of(java, "-Xmx64m", "-cp", System.getProperty("java.class.path"),
         FlakyHttpServer.class.getName(), Integer.toString(port), Long.toString(latencyMillis)));
@@ -41,7 +42,7 @@ final class DependencyProcess implements AutoCloseable {
 
   /** A Redis of this test's own (the machine's shared one must not be paused): no persistence. */
   static DependencyProcess redisServer() throws IOException {
-    int port = LaunchedNode.freePort();
+    int port = FreePorts.next();
     return start("redis-server", port, List.of("redis-server", "--bind", "127.0.0.1", "--port", Integer.toString(port),
         "--save", "", "--appendonly", "no"));
   }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fusebox.config.ConfigLoader;
 import io.fusebox.protocol.Addresses;
+import io.fusebox.testkit.FreePorts;
 import io.fusebox.testkit.TestServices;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -56,7 +57,7 @@ class HistoryRestartTest {
   private void survivesARestart(String store) throws Exception {
     HttpServer dependency = await(vertx.createHttpServer().requestHandler(request -> request.response()
         .setStatusCode(request.path().equals("/fail") ? 500 : 200).end()).listen(0, "127.0.0.1"));
-    int http = LaunchedNode.freePort();
+    int http = FreePorts.next();
     String config = """
         fusebox:
           node: { name: historic }

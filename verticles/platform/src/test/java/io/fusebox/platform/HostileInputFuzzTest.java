@@ -9,6 +9,7 @@ import ch.qos.logback.core.read.ListAppender;
 import io.fusebox.config.ConfigLoader;
 import io.fusebox.demo.FlakyHttpServer;
 import io.fusebox.protocol.Addresses;
+import io.fusebox.testkit.FreePorts;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -67,8 +68,8 @@ class HostileInputFuzzTest {
   void start() throws Exception {
     upstreamVertx = Vertx.vertx();
     upstream = FlakyHttpServer.start(upstreamVertx).await(10, TimeUnit.SECONDS);
-    httpPort = LaunchedNode.freePort();
-    bridgePort = LaunchedNode.freePort();
+    httpPort = FreePorts.next();
+    bridgePort = FreePorts.next();
     String yaml = """
         fusebox:
           node: { name: fuzz }

@@ -5,6 +5,7 @@ import static io.fusebox.testkit.BreakerHarness.failure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fusebox.config.ConfigLoader;
+import io.fusebox.testkit.FreePorts;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.http.HttpServer;
@@ -41,7 +42,7 @@ class InProcessBreakerNodeTest {
     AtomicInteger status = new AtomicInteger(200);
     HttpServer catalogService = await(vertx.createHttpServer()
         .requestHandler(request -> request.response().setStatusCode(status.get()).end("[]")).listen(0, "127.0.0.1"));
-    int http = LaunchedNode.freePort();
+    int http = FreePorts.next();
     node = FuseboxNode.start(new ConfigLoader().parse("""
         fusebox:
           node: { name: app-node }

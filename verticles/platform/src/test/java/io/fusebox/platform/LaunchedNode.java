@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -105,11 +104,6 @@ final class LaunchedNode implements AutoCloseable {
     return BridgeSocket.request("127.0.0.1", port, address, body, new JsonObject(), 10_000);
   }
 
-  static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
 
   /** SIGSTOP: the whole JVM stands still, as in a long GC pause or a frozen VM. */
   void pause() throws Exception {

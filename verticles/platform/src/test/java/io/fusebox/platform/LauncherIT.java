@@ -2,6 +2,7 @@ package io.fusebox.platform;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fusebox.testkit.FreePorts;
 import io.fusebox.testkit.Promtool;
 import io.fusebox.testkit.TestServices;
 import io.vertx.core.Vertx;
@@ -29,8 +30,8 @@ class LauncherIT {
 
   @Test
   void theDemoStartsFromTheFatJarAndItsBreakersTripInTheLog() throws Exception {
-    int http = LaunchedNode.freePort();
-    int bridge = LaunchedNode.freePort();
+    int http = FreePorts.next();
+    int bridge = FreePorts.next();
     Map<String, String> ports = Map.of("FUSEBOX__FUSEBOX__HTTP__PORT", String.valueOf(http),
         "FUSEBOX__FUSEBOX__BRIDGE__PORT", String.valueOf(bridge));
     String bridgeAddress = "127.0.0.1:" + bridge;
@@ -74,14 +75,14 @@ class LauncherIT {
 
   @Test
   void theBridgeOnlyLetsCallersSendToBreakers() throws Exception {
-    int bridgePort = LaunchedNode.freePort();
+    int bridgePort = FreePorts.next();
     Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "bridge");
     Files.writeString(dir.resolve("fusebox.yaml"), """
         fusebox:
           node: { name: bridged }
           http: { port: %d }
           bridge: { enabled: true, host: 127.0.0.1, port: %d }
-        """.formatted(LaunchedNode.freePort(), bridgePort));
+        """.formatted(FreePorts.next(), bridgePort));
     try (LaunchedNode node = LaunchedNode.start(dir, "run", "--conf", "fusebox.yaml")) {
       node.awaitOutput("node bridged is up", Duration.ofSeconds(30));
       for (String address : new String[] {"fusebox.admin", "fusebox.control.demo-upstream", "fusebox.events", "anything"}) {
@@ -98,7 +99,7 @@ class LauncherIT {
 
   @Test
   void aUserVerticleFromAJarInLibIsDeployedAndItsCallsReachABreaker() throws Exception {
-    int upstreamPort = LaunchedNode.freePort();
+    int upstreamPort = FreePorts.next();
     Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "userverticle");
     LaunchedNode.packageCallerVerticle(dir.resolve("lib").resolve("caller.jar"));
     Files.writeString(dir.resolve("fusebox.yaml"), """
@@ -112,7 +113,7 @@ class LauncherIT {
           services:
             echo:
               dependency: { type: http, base_url: "http://127.0.0.1:%d" }
-        """.formatted(LaunchedNode.freePort(), upstreamPort, upstreamPort));
+        """.formatted(FreePorts.next(), upstreamPort, upstreamPort));
     try (LaunchedNode node = LaunchedNode.start(dir, "run", "--conf", "fusebox.yaml")) {
       node.awaitOutput("deployed io.fusebox.platform.it.CallerVerticle x1", Duration.ofSeconds(30));
       node.awaitOutput("caller verticle got HTTP 200 from echo", Duration.ofSeconds(10));
@@ -132,8 +133,8 @@ class LauncherIT {
   }
 
   private void aForcedOpenBreakerSurvivesANodeRestart(String store) throws Exception {
-    int upstreamPort = LaunchedNode.freePort();
-    int httpPort = LaunchedNode.freePort();
+    int upstreamPort = FreePorts.next();
+    int httpPort = FreePorts.next();
     Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "restart");
     Files.writeString(dir.resolve("fusebox.yaml"), """
         fusebox:
@@ -194,7 +195,7 @@ class LauncherIT {
 
   @Test
   void sighupAndFuseboxReloadMakeARunningNodeReadItsFileAgain() throws Exception {
-    int httpPort = LaunchedNode.freePort();
+    int httpPort = FreePorts.next();
     Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "reload");
     String node = """
         fusebox:

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.fusebox.config.ConfigLoader;
 import io.fusebox.protocol.Addresses;
+import io.fusebox.testkit.FreePorts;
 import io.fusebox.testkit.TestServices;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -64,7 +65,7 @@ class LiveReloadTest {
         default -> request.response().end("ok");
       }
     }).listen(0, "127.0.0.1"));
-    httpPort = LaunchedNode.freePort();
+    httpPort = FreePorts.next();
     file = dir.resolve("fusebox.yaml");
   }
 

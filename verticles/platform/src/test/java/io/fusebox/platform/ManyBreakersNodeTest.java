@@ -4,6 +4,7 @@ import static io.fusebox.testkit.BreakerHarness.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fusebox.config.ConfigLoader;
+import io.fusebox.testkit.FreePorts;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
@@ -39,7 +40,7 @@ class ManyBreakersNodeTest {
   void everyBreakerIsListedAndMeasuredAndCallsGoThrough() throws Exception {
     HttpServer dependency = await(vertx.createHttpServer()
         .requestHandler(request -> request.response().end("ok")).listen(0, "127.0.0.1"));
-    int http = LaunchedNode.freePort();
+    int http = FreePorts.next();
     StringBuilder services = new StringBuilder();
     for (int i = 0; i < BREAKERS; i++) {
       services.append("    b").append(i).append(": { dependency: { type: http, base_url: \"http://127.0.0.1:")

@@ -7,6 +7,7 @@ import io.fusebox.protocol.BridgeFrames;
 import io.fusebox.protocol.Addresses;
 import io.fusebox.testkit.BreakerHarness;
 import io.fusebox.testkit.FaultProxy;
+import io.fusebox.testkit.FreePorts;
 import io.fusebox.testkit.TestServices;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -49,7 +50,7 @@ class PauseIT {
     pg = TestServices.postgres();
     pgProxy = FaultProxy.start(vertx, pg.host(), pg.port()).await(10, TimeUnit.SECONDS);
     dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "pause");
-    bridge = LaunchedNode.freePort();
+    bridge = FreePorts.next();
   }
 
   @AfterEach
@@ -121,7 +122,7 @@ class PauseIT {
               dependency: { type: pg, host: 127.0.0.1, port: %d, database: %s, user: %s, password: "%s", pool_size: 4 }
             cache:
               dependency: { type: redis, host: %s, port: %d, pool_size: 4 }
-        """.formatted(LaunchedNode.freePort(), bridge, apiPort, pgProxy.port(), pg.database(), pg.user(),
+        """.formatted(FreePorts.next(), bridge, apiPort, pgProxy.port(), pg.database(), pg.user(),
         pg.password(), redisHost, redisPort));
   }
 

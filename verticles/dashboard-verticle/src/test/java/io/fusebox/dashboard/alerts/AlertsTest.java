@@ -13,11 +13,11 @@ import io.fusebox.core.TransitionCause;
 import io.fusebox.core.WindowCounts;
 import io.fusebox.protocol.Addresses;
 import io.fusebox.protocol.TransitionJson;
+import io.fusebox.testkit.FreePorts;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -140,7 +140,7 @@ class AlertsTest {
 
   @Test
   void aReceiverThatIsDownGetsEachAlertOnceItIsUpAndTheLogNamesNeitherPathNorHeaders() throws Exception {
-    int port = freePort();
+    int port = FreePorts.next();
     deploy(new FuseboxConfig.Alerts(List.of(webhook(port, "json", 100),
         new FuseboxConfig.AlertSink("log", null, "json", Map.of(), 1, Duration.ofSeconds(1), Duration.ofSeconds(1), 1)),
         6, Duration.ofMinutes(10)));
@@ -160,7 +160,7 @@ class AlertsTest {
 
   @Test
   void beyondItsQueueASinkDropsTheOldestAlerts() throws Exception {
-    int port = freePort();
+    int port = FreePorts.next();
     deploy(new FuseboxConfig.Alerts(List.of(webhook(port, "json", 2)), 6, Duration.ofMinutes(10)));
 
     for (String breaker : List.of("b1", "b2", "b3", "b4", "b5")) {
@@ -195,9 +195,4 @@ class AlertsTest {
     return log.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
   }
 
-  private static int freePort() throws Exception {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
-  }
 }
