@@ -341,7 +341,8 @@ public final class ConfigLoader {
             List.copyOf(origins), tokens),
         new FuseboxConfig.Cluster((Boolean) value(cluster, "enabled", false),
             (String) value(cluster, "host", "127.0.0.1"), ((Number) value(cluster, "port", 5701)).intValue(),
-            List.copyOf(members)),
+            List.copyOf(members), durationOr(cluster, "heartbeat_interval", FuseboxConfig.Cluster.DEFAULT_HEARTBEAT_INTERVAL),
+            durationOr(cluster, "suspect_after", FuseboxConfig.Cluster.DEFAULT_SUSPECT_AFTER)),
         new FuseboxConfig.Store((String) value(store, "type", "memory"), (String) value(store, "path", "data/breakers.json"),
             (String) value(store, "url", ""), (String) value(store, "prefix", "fusebox:breaker:")),
         fusebox.get("snapshot_interval") != null ? Durations.parse((String) fusebox.get("snapshot_interval"))

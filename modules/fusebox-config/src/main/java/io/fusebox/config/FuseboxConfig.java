@@ -123,7 +123,16 @@ public record FuseboxConfig(
     }
   }
 
-  public record Cluster(boolean enabled, String host, int port, List<String> members) {
+  /**
+   * @param heartbeatInterval how often members tell each other they live (whole seconds, Hazelcast's unit)
+   * @param suspectAfter how long a member may be silent before it is suspected and removed; a pause
+   *     shorter than this (a GC, a frozen VM) never evicts a node
+   */
+  public record Cluster(boolean enabled, String host, int port, List<String> members, Duration heartbeatInterval,
+      Duration suspectAfter) {
+
+    public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(1);
+    public static final Duration DEFAULT_SUSPECT_AFTER = Duration.ofSeconds(5);
   }
 
   /** @param url a Redis URL, which may hold a password; never shown */

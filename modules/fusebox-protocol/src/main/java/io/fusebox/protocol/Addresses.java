@@ -5,6 +5,18 @@ public final class Addresses {
 
   /** Request/reply: {@code fusebox.call.<breaker>} runs one operation through that breaker. */
   public static final String CALL_PREFIX = "fusebox.call.";
+  /**
+   * Request/reply, in a cluster: {@code fusebox.call.<breaker>@<node>} reaches that node's instance
+   * of the breaker only, so that a caller knows which node holds its call.
+   */
+  public static final char INSTANCE_SEPARATOR = '@';
+
+  /**
+   * Publish: {@code {"event": "node_left", "node", "at"}} from each node that saw a member leave the
+   * cluster, so that callers answer the calls it held at once instead of at their send timeout.
+   */
+  public static final String MEMBERS = "fusebox.members";
+
   /** Request/reply: {@code {"action", "breaker"}}; acts on every instance in the cluster. */
   public static final String ADMIN = "fusebox.admin";
   /** Publish: one transition event per state change. */
@@ -63,6 +75,11 @@ public final class Addresses {
 
   public static String call(String breaker) {
     return CALL_PREFIX + breaker;
+  }
+
+  /** The address of one node's instance of a breaker. */
+  public static String callOn(String breaker, String node) {
+    return CALL_PREFIX + breaker + INSTANCE_SEPARATOR + node;
   }
 
   public static String history(String node) {

@@ -27,6 +27,11 @@ public enum ErrorCode {
   READ_ONLY(503, "read_only"),
   /** The breaker is being undeployed (node shutting down); another instance may answer. */
   SHUTTING_DOWN(503, "shutting_down"),
+  /**
+   * The node that held the call left the cluster before it answered; the call may or may not have
+   * reached the dependency. Retryable: new calls go to the breaker's live instances.
+   */
+  NODE_LEFT(503, "node_left"),
   /** The call exceeded its deadline. Counted as a failure. */
   TIMEOUT(504, "timeout"),
   /** A bug in Fusebox, logged with its stack trace. */

@@ -21,18 +21,22 @@ import io.vertx.core.json.JsonObject;
  *
  * It keeps a mirror of every breaker's state, so {@link #state(String)} costs no round trip; with
  * {@link FuseboxClientOptions#setFailFast(boolean)} a call to a breaker whose every instance is
- * open fails at once with the same {@link CircuitOpenException}, without a message sent.
+ * open fails at once with the same {@link CircuitOpenException}, without a message sent. In a
+ * cluster, a call goes to one instance at a time and fails with {@link NodeLeftException} as soon
+ * as that instance's node leaves ({@link InstanceRouter}).
  */
 public final class FuseboxClient {
 
   private final Vertx vertx;
   private final FuseboxClientOptions options;
   private final StateMirror mirror;
+  private final InstanceRouter router;
 
   private FuseboxClient(Vertx vertx, FuseboxClientOptions options) {
     this.vertx = vertx;
     this.options = options;
     this.mirror = new StateMirror(vertx, options.mirrorTtl().toMillis());
+    this.router = new InstanceRouter(vertx, mirror, false);
   }
 
   public static FuseboxClient create(Vertx vertx) {
@@ -43,9 +47,9 @@ public final class FuseboxClient {
     return new FuseboxClient(vertx, options);
   }
 
-  /** Completes once the mirror listens to the cluster's events and snapshots. */
+  /** Completes once the mirror listens to the cluster's events and snapshots, and to its departures. */
   public Future<Void> ready() {
-    return mirror.ready();
+    return Future.all(mirror.ready(), router.ready()).mapEmpty();
   }
 
   /** Runs one operation through a breaker; the operation's shape depends on its adapter. */
@@ -69,7 +73,7 @@ public final class FuseboxClient {
     if (delivery.getSendTimeout() == DeliveryOptions.DEFAULT_TIMEOUT) {
       delivery.setSendTimeout(options.sendTimeout().toMillis());
     }
-    return vertx.eventBus().<JsonObject>request(Addresses.call(breaker), operation, delivery)
+    return router.<JsonObject>request(Addresses.call(breaker), operation, delivery)
         .transform(ar -> ar.succeeded()
             ? Future.succeededFuture(reply(ar.result()))
             : Future.failedFuture(decode(breaker, ar.cause())));
@@ -101,7 +105,7 @@ public final class FuseboxClient {
   }
 
   public Future<Void> close() {
-    return mirror.close();
+    return Future.all(router.close(), mirror.close()).mapEmpty();
   }
 
   private static FuseboxReply reply(Message<JsonObject> message) {

@@ -32,6 +32,7 @@ public class FuseboxException extends RuntimeException {
       case DEPENDENCY_FAILURE -> new DependencyFailureException(error);
       case CIRCUIT_OPEN -> new CircuitOpenException(error);
       case TIMEOUT -> new CallTimeoutException(error);
+      case NODE_LEFT -> new NodeLeftException(error);
       case READ_ONLY, SHUTTING_DOWN, INTERNAL, RELOAD_IN_PROGRESS -> new FuseboxException(error);
     };
   }

@@ -23,11 +23,13 @@ final class StateMirror {
 
   /**
    * @param answeredByFallback the instance has an enabled fallback chain, so a rejection may still answer
+   * @param callable a breaker verticle, which takes calls at its node's instance address (an
+   *     in-process breaker has none)
    * @param liveForMillis how long it counts after it was heard: the client's time-to-live, or longer
    *     when the instance's snapshot interval says that it may go quiet for longer
    */
-  private record Instance(BreakerState state, long retryAtMillis, boolean answeredByFallback, long heardAtMillis,
-      long liveForMillis) {
+  private record Instance(BreakerState state, long retryAtMillis, boolean answeredByFallback, boolean callable,
+      long heardAtMillis, long liveForMillis) {
 
     boolean liveAt(long nowMillis) {
       return nowMillis - heardAtMillis <= liveForMillis;
@@ -49,7 +51,15 @@ final class StateMirror {
     static final Summary NOTHING = new Summary(null, Long.MIN_VALUE);
   }
 
+  /**
+   * How long after a node left the cluster its reports are not believed: a snapshot it sent before
+   * it died may still be on its way. A node restarted under the same name takes longer to start.
+   */
+  private static final long LEFT_GRACE_MILLIS = 2_000;
+
   private final Map<String, Mirrored> breakers = new ConcurrentHashMap<>();
+  /** Nodes that left the cluster, and when this mirror heard it. */
+  private final Map<String, Long> left = new ConcurrentHashMap<>();
   private final CoarseClock clock = CoarseClock.shared();
   private final long ttlMillis;
   private final MessageConsumer<JsonObject> events;
@@ -70,7 +80,8 @@ final class StateMirror {
   private void hearSnapshot(JsonObject json, String interval) {
     try {
       PublishedSnapshot s = PublishedSnapshot.fromJson(json);
-      hear(s.breaker(), s.node(), s.state(), s.core().retryAtEpochMillis(), s.fallback().answers(), liveFor(interval));
+      hear(s.breaker(), s.node(), s.state(), s.core().retryAtEpochMillis(), s.fallback().answers(),
+          PublishedSnapshot.VERTICLE.equals(s.kind()), liveFor(interval));
     } catch (IllegalArgumentException unreadable) {
       // a newer node's snapshot this client cannot read is simply not mirrored
     }
@@ -89,23 +100,33 @@ final class StateMirror {
   private void hearTransition(JsonObject json) {
     try {
       TransitionJson.Heard t = TransitionJson.read(json);
-      hear(t.breaker(), t.node(), t.to(), 0, null, 0);
+      hear(t.breaker(), t.node(), t.to(), 0, null, null, 0);
     } catch (IllegalArgumentException unreadable) {
       // likewise
     }
   }
 
   /**
-   * @param hasFallback null when the message does not say (a transition event): keep what was heard
+   * @param hasFallback null when the message does not say (a transition event): keep what was heard;
+   *     likewise {@code callable}
    * @param liveFor 0 when the message does not say: keep what was heard, or the time-to-live
    */
-  private void hear(String breaker, String node, BreakerState state, long retryAt, Boolean hasFallback, long liveFor) {
+  private void hear(String breaker, String node, BreakerState state, long retryAt, Boolean hasFallback,
+      Boolean callable, long liveFor) {
+    long now = clock.epochMillis();
+    Long leftAt = left.get(node);
+    if (leftAt != null) {
+      if (now - leftAt < LEFT_GRACE_MILLIS) {
+        return;
+      }
+      left.remove(node, leftAt);
+    }
     Mirrored mirrored = breakers.computeIfAbsent(breaker, b -> new Mirrored());
     Instance before = mirrored.instances.get(node);
     boolean fallback = hasFallback != null ? hasFallback : before != null && before.answeredByFallback;
     long live = liveFor > 0 ? liveFor : before != null ? before.liveForMillis : ttlMillis;
-    long now = clock.epochMillis();
-    mirrored.instances.put(node, new Instance(state, retryAt, fallback, now, live));
+    boolean takesCalls = callable != null ? callable : before != null && before.callable;
+    mirrored.instances.put(node, new Instance(state, retryAt, fallback, takesCalls, now, live));
     mirrored.summary.set(summarize(mirrored, now));
   }
 
@@ -169,6 +190,49 @@ final class StateMirror {
       }
     }
     return anyLive ? soonest : 0;
+  }
+
+  /** The node left the cluster: its instances count no more, and it is chosen for no call. */
+  void nodeLeft(String node) {
+    long now = clock.epochMillis();
+    left.put(node, now);
+    for (Mirrored mirrored : breakers.values()) {
+      if (mirrored.instances.remove(node) != null) {
+        mirrored.summary.set(summarize(mirrored, now));
+      }
+    }
+  }
+
+  boolean hasLeft(String node) {
+    return left.containsKey(node);
+  }
+
+  /**
+   * One of the breaker's live verticle instances, taken in turn ({@code turn} counts up from the caller), or
+   * null when none was heard from.
+   */
+  String instanceFor(String breaker, int turn) {
+    Mirrored mirrored = breakers.get(breaker);
+    if (mirrored == null) {
+      return null;
+    }
+    long now = clock.epochMillis();
+    int live = 0;
+    for (Instance i : mirrored.instances.values()) {
+      if (i.callable && i.liveAt(now)) {
+        live++;
+      }
+    }
+    if (live == 0) {
+      return null;
+    }
+    int chosen = Math.floorMod(turn, live);
+    for (Map.Entry<String, Instance> entry : mirrored.instances.entrySet()) {
+      if (entry.getValue().callable && entry.getValue().liveAt(now) && chosen-- == 0) {
+        return entry.getKey();
+      }
+    }
+    return null; // an instance expired between the two passes; the caller sends to any
   }
 
   /** Lower admits more calls. */

@@ -64,6 +64,8 @@ public final class BreakerVerticle extends VerticleBase {
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
   /** The breaker's call address; {@link #drain} unregisters it before the rest. */
   private MessageConsumer<Object> calls;
+  /** In a cluster, {@code fusebox.call.<breaker>@<node>}: where a caller's router sends to this instance. */
+  private MessageConsumer<Object> instanceCalls;
   /** The hash of the node's configuration this breaker runs, shown in its snapshots; null when unknown. */
   private String configVersion;
 
@@ -149,6 +151,10 @@ public final class BreakerVerticle extends VerticleBase {
       admin.restore(AdminOverride.fromJson(reporter.restoredOverride()));
       calls = vertx.eventBus().consumer(Addresses.call(name), pipeline::onCall);
       consumers.add(calls);
+      if (vertx.isClustered()) {
+        instanceCalls = vertx.eventBus().consumer(Addresses.callOn(name, node), pipeline::onCall);
+        consumers.add(instanceCalls);
+      }
       consumers.add(vertx.eventBus().<JsonObject>consumer(Addresses.adminApply(name), admin::onAdmin));
       long every = snapshotInterval.toMillis();
       vertx.setPeriodic(SnapshotBoard.millisToNextTick(every, System.currentTimeMillis()), every, id -> {
@@ -245,7 +251,9 @@ public final class BreakerVerticle extends VerticleBase {
    * is undeployed.
    */
   public Future<Void> drain() {
-    return onOwnLoop(() -> calls.unregister().compose(ok -> pipeline.idle()));
+    return onOwnLoop(() -> Future.all(calls.unregister(),
+            instanceCalls == null ? Future.succeededFuture() : instanceCalls.unregister())
+        .compose(ok -> pipeline.idle()));
   }
 
   /** Runs {@code work} on this verticle's event loop, where its parts may be touched, for a caller on another. */

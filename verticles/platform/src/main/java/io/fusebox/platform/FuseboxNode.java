@@ -28,6 +28,7 @@ import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import io.vertx.tracing.opentelemetry.OpenTelemetryOptions;
 import io.vertx.tracing.opentelemetry.OpenTelemetryTracingFactory;
 import java.nio.file.Path;
@@ -103,7 +104,9 @@ public final class FuseboxNode {
     Future<Vertx> vertx;
     if (config.cluster().enabled()) {
       options.setEventBusOptions(Clustering.eventBus(config.cluster()));
-      vertx = builder.with(options).withClusterManager(Clustering.manager(config.cluster())).buildClustered();
+      HazelcastClusterManager manager = Clustering.manager(config.cluster(), config.node().name());
+      vertx = builder.with(options).withClusterManager(manager).buildClustered()
+          .onSuccess(clustered -> MemberDepartures.announce(clustered, manager));
     } else {
       vertx = Future.succeededFuture(builder.with(options).build());
     }

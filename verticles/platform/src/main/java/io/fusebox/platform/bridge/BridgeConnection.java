@@ -2,6 +2,7 @@ package io.fusebox.platform.bridge;
 
 import io.fusebox.config.FuseboxConfig;
 import io.fusebox.protocol.Addresses;
+import io.fusebox.protocol.InstanceRouter;
 import io.fusebox.protocol.BridgeFrames;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -32,13 +33,16 @@ import java.util.regex.Pattern;
  */
 final class BridgeConnection {
 
-  private static final Pattern CALL_ADDRESS = Pattern.compile(Pattern.quote(Addresses.CALL_PREFIX) + "[A-Za-z0-9_.-]+");
+  /** {@code fusebox.call.<breaker>}, or one node's instance of it, {@code fusebox.call.<breaker>@<node>}. */
+  private static final Pattern CALL_ADDRESS = Pattern.compile(Pattern.quote(Addresses.CALL_PREFIX)
+      + "[A-Za-z0-9_.-]+(" + Addresses.INSTANCE_SEPARATOR + "[A-Za-z0-9_.-]+)?");
   private static final int HEADER_BYTES = 4;
 
   private final Vertx vertx;
   private final NetSocket socket;
   private final FuseboxConfig.Bridge settings;
   private final BridgeProblems problems;
+  private final InstanceRouter router;
   private final RecordParser parser;
   private final Map<String, MessageConsumer<Object>> registrations = new HashMap<>();
   private boolean awaitingHeader = true;
@@ -46,11 +50,13 @@ final class BridgeConnection {
   /** A connection's first mistake is logged, the rest only answered. */
   private boolean warned;
 
-  BridgeConnection(Vertx vertx, NetSocket socket, FuseboxConfig.Bridge settings, BridgeProblems problems, Runnable onClosed) {
+  BridgeConnection(Vertx vertx, NetSocket socket, FuseboxConfig.Bridge settings, BridgeProblems problems,
+      InstanceRouter router, Runnable onClosed) {
     this.vertx = vertx;
     this.socket = socket;
     this.settings = settings;
     this.problems = problems;
+    this.router = router;
     this.parser = RecordParser.newFixed(HEADER_BYTES, this::onRecord);
     socket.handler(parser);
     socket.exceptionHandler(e -> socket.close());
@@ -140,7 +146,7 @@ final class BridgeConnection {
       vertx.eventBus().send(target, body, options);
       return;
     }
-    vertx.eventBus().request(target, body, options).onComplete(ar -> {
+    router.request(target, body, options).onComplete(ar -> {
       if (ar.succeeded()) {
         write(new JsonObject()
             .put("type", "message")

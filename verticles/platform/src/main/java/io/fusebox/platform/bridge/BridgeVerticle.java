@@ -2,6 +2,7 @@ package io.fusebox.platform.bridge;
 
 import io.fusebox.config.FuseboxConfig;
 import io.fusebox.protocol.BridgeFrames;
+import io.fusebox.protocol.InstanceRouter;
 import io.fusebox.protocol.PortTaken;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -28,6 +29,8 @@ public final class BridgeVerticle extends VerticleBase {
   private final FuseboxConfig.Bridge settings;
   private final BridgeProblems problems = new BridgeProblems();
   private NetServer server;
+  /** Shared by the connections: in a cluster, which instance takes each call, and the calls a node holds. */
+  private InstanceRouter router;
   private int connections;
 
   public BridgeVerticle(FuseboxConfig.Bridge settings) {
@@ -40,7 +43,8 @@ public final class BridgeVerticle extends VerticleBase {
         .setIdleTimeout((int) settings.idleTimeout().toMillis())
         .setIdleTimeoutUnit(TimeUnit.MILLISECONDS));
     server.connectHandler(this::onConnect);
-    return server.listen(settings.port(), settings.host())
+    router = InstanceRouter.create(vertx);
+    return router.ready().compose(ready -> server.listen(settings.port(), settings.host()))
         .recover(e -> Future.failedFuture(PortTaken.explain(e, "the event-bus bridge (fusebox.bridge.port)",
             settings.host(), settings.port())))
         .onSuccess(s -> LOG.info("event-bus bridge listening on {}:{}", settings.host(), s.actualPort()));
@@ -55,7 +59,7 @@ public final class BridgeVerticle extends VerticleBase {
       return;
     }
     connections++;
-    new BridgeConnection(vertx, socket, settings, problems, () -> connections--);
+    new BridgeConnection(vertx, socket, settings, problems, router, () -> connections--);
   }
 
   /** The port listened on, useful when 0 was asked for. */
@@ -65,6 +69,6 @@ public final class BridgeVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    return server.close();
+    return Future.all(server.close(), router.close());
   }
 }
