@@ -384,7 +384,8 @@ public final class ConfigLoader {
       return null;
     }
     return new FuseboxConfig.Verdict(quorum == null ? 0 : ((Number) quorum).intValue(),
-        ratio == null ? 0 : ((Number) ratio).doubleValue());
+        ratio == null ? 0 : ((Number) ratio).doubleValue(),
+        durationOr(verdict, "forget_after", FuseboxConfig.Verdict.DEFAULT_FORGET_AFTER));
   }
 
   private static FuseboxConfig.Keyed keyed(Map<String, Object> service, String path, List<String> problems) {

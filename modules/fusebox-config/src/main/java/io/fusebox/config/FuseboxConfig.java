@@ -161,9 +161,20 @@ public record FuseboxConfig(
 
   /**
    * {@code cluster_verdict}: every instance of the breaker opens once {@code quorum} of its live
-   * instances (or {@code quorumRatio} of them, when quorum is 0) are open by their own judgement.
+   * instances (or {@code quorumRatio} of the instances known, when quorum is 0) are open by their
+   * own judgement.
+   *
+   * @param forgetAfter how long an instance that fell silent still counts among those known, for
+   *     the ratio: a partition must not shrink the cluster that one side judges by (its half would
+   *     be a quorum of itself); a node removed for good stops counting after this long
    */
-  public record Verdict(int quorum, double quorumRatio) {
+  public record Verdict(int quorum, double quorumRatio, Duration forgetAfter) {
+
+    public static final Duration DEFAULT_FORGET_AFTER = Duration.ofMinutes(10);
+
+    public Verdict(int quorum, double quorumRatio) {
+      this(quorum, quorumRatio, DEFAULT_FORGET_AFTER);
+    }
   }
 
   /**

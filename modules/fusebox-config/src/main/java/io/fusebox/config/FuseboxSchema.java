@@ -130,7 +130,8 @@ final class FuseboxSchema {
             .field("config", anySection())));
     Spec.Section service = breaker().required("dependency", new DependencySpec(kinds))
         .field("fallback", listOf(new FallbackSpec()))
-        .field("cluster_verdict", section().field("quorum", integer(1, 1000)).field("quorum_ratio", number()))
+        .field("cluster_verdict", section().field("quorum", integer(1, 1000)).field("quorum_ratio", number())
+            .field("forget_after", durationAtLeast(Duration.ofSeconds(1))))
         .field("keyed", section()
             .field("by", string())
             .field("max_keys", integer(1, 10_000_000))

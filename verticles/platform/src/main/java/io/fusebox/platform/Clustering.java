@@ -21,7 +21,7 @@ import java.util.List;
  * that died silently is removed some seconds after. A node killed on a live host is faster to go:
  * its sockets close, the connections to it fail and Hazelcast suspects it at once.
  */
-final class Clustering {
+public final class Clustering {
 
   /** Ports after {@code cluster.port} a member may take when it is taken. */
   private static final int PORT_COUNT = 20;
@@ -32,7 +32,7 @@ final class Clustering {
   /** The Hazelcast member attribute that holds the Fusebox node's name ({@code fusebox.node.name}). */
   static final String NODE_ATTRIBUTE = "fusebox.node";
 
-  static HazelcastClusterManager manager(FuseboxConfig.Cluster cluster, String nodeName) {
+  public static HazelcastClusterManager manager(FuseboxConfig.Cluster cluster, String nodeName) {
     Config hz = ConfigUtil.loadConfig();
     hz.setClusterName("fusebox");
     hz.setProperty("hazelcast.phone.home.enabled", "false");
@@ -45,6 +45,10 @@ final class Clustering {
     hz.setProperty("hazelcast.heartbeat.interval.seconds", String.valueOf(seconds(cluster.heartbeatInterval())));
     hz.setProperty("hazelcast.max.no.heartbeat.seconds", String.valueOf(seconds(cluster.suspectAfter())));
     hz.getMemberAttributeConfig().setAttribute(NODE_ATTRIBUTE, nodeName);
+    // after a partition heals, the sides look for each other every 10 s (Hazelcast waits 5 minutes,
+    // then 2): until they merge, each side's breakers judge without the other's
+    hz.setProperty("hazelcast.merge.first.run.delay.seconds", "10");
+    hz.setProperty("hazelcast.merge.next.run.delay.seconds", "10");
     NetworkConfig network = hz.getNetworkConfig();
     network.setPort(cluster.port()).setPortAutoIncrement(true).setPortCount(PORT_COUNT);
     if (cluster.host().matches("\\d+\\.\\d+\\.\\d+\\.\\d+")) {
@@ -64,7 +68,7 @@ final class Clustering {
   }
 
   /** The event bus between nodes, on the cluster host, on any free port. */
-  static EventBusOptions eventBus(FuseboxConfig.Cluster cluster) {
+  public static EventBusOptions eventBus(FuseboxConfig.Cluster cluster) {
     return new EventBusOptions().setHost(cluster.host()).setPort(0).setClusterPublicHost(cluster.host());
   }
 }

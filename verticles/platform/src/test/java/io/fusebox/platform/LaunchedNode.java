@@ -35,9 +35,21 @@ final class LaunchedNode implements AutoCloseable {
 
   /** @param env extra environment, e.g. {@code FUSEBOX__FUSEBOX__HTTP__PORT} to move a port */
   static LaunchedNode start(Path workDir, Map<String, String> env, String... args) throws IOException {
+    return start(List.of(), workDir, env, args);
+  }
+
+  /** In a Linux network namespace of {@link NetworkNamespaces} ({@code ip netns exec}, which execs: same pid). */
+  static LaunchedNode startIn(String namespace, Path workDir, Map<String, String> env, String... args)
+      throws IOException {
+    return start(List.of("ip", "netns", "exec", namespace), workDir, env, args);
+  }
+
+  private static LaunchedNode start(List<String> prefix, Path workDir, Map<String, String> env, String... args)
+      throws IOException {
     assertThat(JAR).as("the fat jar; build it with mvn package").exists();
     Path log = Files.createTempFile(Path.of("target").toAbsolutePath(), "fusebox-node", ".log");
-    List<String> command = new ArrayList<>(List.of(javaBin(), "-jar", JAR.toAbsolutePath().toString()));
+    List<String> command = new ArrayList<>(prefix);
+    command.addAll(List.of(javaBin(), "-jar", JAR.toAbsolutePath().toString()));
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile())
         .redirectErrorStream(true).redirectOutput(log.toFile());
@@ -104,6 +116,22 @@ final class LaunchedNode implements AutoCloseable {
     return BridgeSocket.request("127.0.0.1", port, address, body, new JsonObject(), 10_000);
   }
 
+
+  boolean alive() {
+    return process.isAlive();
+  }
+
+  /** CPU time the process has used so far, user and system, in milliseconds (Linux: /proc/<pid>/stat). */
+  long cpuMillis() throws IOException {
+    String stat = Files.readString(Path.of("/proc", String.valueOf(process.pid()), "stat"));
+    // the fields after the command's closing parenthesis; utime and stime are the 12th and 13th of them
+    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+    return ticks * 1000 / CLOCK_TICKS_PER_SECOND;
+  }
+
+  /** {@code getconf CLK_TCK}: 100 on every Linux this runs on. */
+  private static final long CLOCK_TICKS_PER_SECOND = 100;
 
   /** SIGSTOP: the whole JVM stands still, as in a long GC pause or a frozen VM. */
   void pause() throws Exception {
