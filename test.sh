@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test, after making sure that what the tests talk to is there:
 #   - the Debian packages the tests drive: prometheus (promtool and a server), chromium and
-#     chromium-driver (installed with apt-get when missing; that needs root)
+#     chromium-driver, iproute2 (installed with apt-get when missing; that needs root)
+#   - root, for PartitionIT's network namespaces (it says so when it is not)
 #   - PostgreSQL on 127.0.0.1:5432 (user postgres, trust auth) with a database named test, and
 #     Redis on 127.0.0.1:6379 (started when down, the database created when missing)
 # then runs mvn -B -ntp verify. A server elsewhere: set FUSEBOX_TEST_PG_HOST/PORT/USER/PASSWORD/DATABASE
@@ -17,8 +18,9 @@ ensure_packages() {
   command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
   command -v chromium >/dev/null 2>&1 || missing+=(chromium)
   command -v chromedriver >/dev/null 2>&1 || missing+=(chromium-driver)
+  command -v ip >/dev/null 2>&1 || missing+=(iproute2)
   if [ ${#missing[@]} -eq 0 ]; then
-    log "prometheus and chromium are installed"
+    log "prometheus, chromium and iproute2 are installed"
   elif [ "$(id -u)" -eq 0 ]; then
     log "installing ${missing[*]}"
     apt-get update -qq

@@ -29,7 +29,10 @@ final class NetworkNamespaces implements AutoCloseable {
     this.nodes = nodes;
   }
 
-  /** Namespaces {@code fbp1} ... {@code fbpN}; whatever an earlier run left is removed first. */
+  /**
+   * Namespaces {@code fbp1} ... {@code fbpN}; whatever an earlier run left is removed first. Close
+   * it after the processes in it have ended.
+   */
   static NetworkNamespaces create(int nodes) throws Exception {
     NetworkNamespaces net = new NetworkNamespaces(nodes);
     net.remove();
@@ -90,6 +93,9 @@ final class NetworkNamespaces implements AutoCloseable {
 
   private void remove() throws Exception {
     for (int n = 1; n <= 9; n++) {
+      // the kernel frees a namespace's interfaces when it gets to it; deleting this side of each pair is at once
+      ip(false, "link", "del", PREFIX + "c" + n);
+      ip(false, "link", "del", PREFIX + "m" + n);
       ip(false, "netns", "del", namespace(n));
     }
     for (String bridge : List.of(CLUSTER_BRIDGE, CUT_BRIDGE, MANAGEMENT_BRIDGE)) {

@@ -44,55 +44,63 @@ class PartitionIT {
     Vertx vertx = Vertx.vertx();
     WebClient client = WebClient.create(vertx);
     try (NetworkNamespaces net = NetworkNamespaces.create(NODES)) {
-      for (int n = 1; n <= NODES; n++) {
-        Files.writeString(dir.resolve("n" + n + ".yaml"), config(n, members));
-        nodes.add(LaunchedNode.startIn(NetworkNamespaces.namespace(n), dir, Map.of("JAVA_TOOL_OPTIONS", "-Xmx192m"),
-            "run", "--conf", "n" + n + ".yaml"));
+      try {
+        run(net, dir, members, nodes, client);
+      } finally {
+        for (LaunchedNode node : nodes) {
+          node.close();
+        }
       }
-      for (int n = 1; n <= NODES; n++) {
-        nodes.get(n - 1).awaitOutput("node node-" + n + " is up", Duration.ofSeconds(90));
-      }
-      awaitStates(client, 1, Map.of("node-1", "closed", "node-2", "closed", "node-3", "closed", "node-4", "closed",
-          "node-5", "closed"));
-
-      net.cut(1, 2);
-      nodes.get(2).awaitOutput("node node-1 left the cluster", Duration.ofSeconds(30));
-      nodes.get(0).awaitOutput("node node-3 left the cluster", Duration.ofSeconds(30));
-      awaitInstances(client, 3, List.of("node-3", "node-4", "node-5"));
-      awaitInstances(client, 1, List.of("node-1", "node-2"));
-
-      setErrorRate(client, 3, 1.0);
-      setErrorRate(client, 4, 1.0);
-      awaitStates(client, 3, Map.of("node-3", "open", "node-4", "open"));
-      BreakerHarness.holdsFor(Duration.ofSeconds(3), () -> "closed".equals(states(client, 3).get("node-5")));
-      assertThat(nodes.get(4).output()).as("node-5 opened on its side's word").doesNotContain("quorum 2/");
-
-      // an override during the partition reaches the side it was made on
-      assertThat(admin(client, 1, "force-open").statusCode()).isEqualTo(200);
-      awaitStates(client, 1, Map.of("node-1", "forced_open", "node-2", "forced_open"));
-      assertThat(states(client, 3)).doesNotContainValue("forced_open");
-
-      net.heal();
-      awaitInstances(client, 1, List.of("node-1", "node-2", "node-3", "node-4", "node-5"));
-      awaitInstances(client, 3, List.of("node-1", "node-2", "node-3", "node-4", "node-5"));
-      assertThat(states(client, 3)).as("the override stays where it was made")
-          .containsEntry("node-1", "forced_open").containsEntry("node-2", "forced_open")
-          .doesNotContainEntry("node-5", "forced_open");
-
-      // one cluster again: an admin action reaches all five, and the verdict is the whole cluster's
-      assertThat(admin(client, 1, "close").statusCode()).isEqualTo(200);
-      awaitStates(client, 2, Map.of("node-1", "closed", "node-2", "closed", "node-5", "closed"));
-      setErrorRate(client, 5, 1.0);
-      awaitStates(client, 1, Map.of("node-1", "open", "node-2", "open", "node-3", "open", "node-4", "open",
-          "node-5", "open"));
-      assertThat(nodes.get(1).output()).as("node-2, healthy itself, opened by the quorum of the whole cluster")
-          .contains("node=node-2 transition closed->open reason=\"quorum 3/5 open\"");
     } finally {
-      for (LaunchedNode node : nodes) {
-        node.close();
-      }
       vertx.close().await(10, TimeUnit.SECONDS);
     }
+  }
+
+  private static void run(NetworkNamespaces net, Path dir, String members, List<LaunchedNode> nodes, WebClient client)
+      throws Exception {
+    for (int n = 1; n <= NODES; n++) {
+      Files.writeString(dir.resolve("n" + n + ".yaml"), config(n, members));
+      nodes.add(LaunchedNode.startIn(NetworkNamespaces.namespace(n), dir, Map.of("JAVA_TOOL_OPTIONS", "-Xmx192m"),
+          "run", "--conf", "n" + n + ".yaml"));
+    }
+    for (int n = 1; n <= NODES; n++) {
+      nodes.get(n - 1).awaitOutput("node node-" + n + " is up", Duration.ofSeconds(90));
+    }
+    awaitStates(client, 1, Map.of("node-1", "closed", "node-2", "closed", "node-3", "closed", "node-4", "closed",
+        "node-5", "closed"));
+
+    net.cut(1, 2);
+    nodes.get(2).awaitOutput("node node-1 left the cluster", Duration.ofSeconds(30));
+    nodes.get(0).awaitOutput("node node-3 left the cluster", Duration.ofSeconds(30));
+    awaitInstances(client, 3, List.of("node-3", "node-4", "node-5"));
+    awaitInstances(client, 1, List.of("node-1", "node-2"));
+
+    setErrorRate(client, 3, 1.0);
+    setErrorRate(client, 4, 1.0);
+    awaitStates(client, 3, Map.of("node-3", "open", "node-4", "open"));
+    BreakerHarness.holdsFor(Duration.ofSeconds(3), () -> "closed".equals(states(client, 3).get("node-5")));
+    assertThat(nodes.get(4).output()).as("node-5 opened on its side's word").doesNotContain("quorum 2/");
+
+    // an override during the partition reaches the side it was made on
+    assertThat(admin(client, 1, "force-open").statusCode()).isEqualTo(200);
+    awaitStates(client, 1, Map.of("node-1", "forced_open", "node-2", "forced_open"));
+    assertThat(states(client, 3)).doesNotContainValue("forced_open");
+
+    net.heal();
+    awaitInstances(client, 1, List.of("node-1", "node-2", "node-3", "node-4", "node-5"));
+    awaitInstances(client, 3, List.of("node-1", "node-2", "node-3", "node-4", "node-5"));
+    assertThat(states(client, 3)).as("the override stays where it was made")
+        .containsEntry("node-1", "forced_open").containsEntry("node-2", "forced_open")
+        .doesNotContainEntry("node-5", "forced_open");
+
+    // one cluster again: an admin action reaches all five, and the verdict is the whole cluster's
+    assertThat(admin(client, 1, "close").statusCode()).isEqualTo(200);
+    awaitStates(client, 2, Map.of("node-1", "closed", "node-2", "closed", "node-5", "closed"));
+    setErrorRate(client, 5, 1.0);
+    awaitStates(client, 1, Map.of("node-1", "open", "node-2", "open", "node-3", "open", "node-4", "open",
+        "node-5", "open"));
+    assertThat(nodes.get(1).output()).as("node-2, healthy itself, opened by the quorum of the whole cluster")
+        .contains("node=node-2 transition closed->open reason=\"quorum 3/5 open\"");
   }
 
   private static String config(int n, String members) {
