@@ -9,13 +9,10 @@ import io.fusebox.protocol.FuseboxClient;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
-import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -41,8 +38,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * breaker is called as an application calls it, through {@link FuseboxClient} (which chooses the
  * instance and keeps the call under its node); the plain consumer through the event bus.
  *
- * <p>One operation is one request; the caller keeps {@code inFlight} outstanding from its own event
- * loop. It also times each round trip and prints the median and 99th percentile of each iteration
+ * <p>One operation is one request; the {@link BatchCaller} keeps {@code inFlight} outstanding from its
+ * own event loop. It also times each round trip and prints the median and 99th percentile of each iteration
  * ({@code round trip p50 ... p99 ...}), which JMH's throughput does not show.
  */
 @BenchmarkMode(Mode.Throughput)
@@ -53,7 +50,6 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Benchmark)
 public class ClusteredBenchmark {
 
-  static final int BATCH = 2_000;
   private static final String PLAIN = "bench.plain";
   private static final String BREAKER = "bench";
   private static final int HAZELCAST_PORT = 5_901;
@@ -61,93 +57,35 @@ public class ClusteredBenchmark {
   @Param({"1", "16", "256"})
   public int inFlight;
 
+  /**
+   * {@code shared}: one event loop a node, so that on each node the connection, the consumer or
+   * breaker and the caller share it, and the figures show what each path costs. {@code separate}:
+   * Vert.x's default loops, where it depends on the order of deployment whether a consumer shares
+   * its loop with the connection that brings its requests (one thread wake-up a call less), and
+   * wake-ups on this 2-core machine dominate.
+   */
+  @Param({"shared", "separate"})
+  public String loops;
+
   private Vertx callerNode;
   private Vertx breakerNode;
   private FuseboxClient client;
-  private Caller caller;
+  private BatchCaller caller;
 
-  private static final class PlainVerticle extends VerticleBase {
-    @Override
-    public Future<?> start() {
-      return vertx.eventBus().<JsonObject>consumer(PLAIN, m -> m.reply(NoopAdapter.REPLY)).completion();
-    }
-  }
-
-  /** Sends batches of requests from its own event loop, {@code inFlight} at a time, timing each. */
-  private static final class Caller extends VerticleBase {
-    private final int inFlight;
-    private final long[] roundTrips = new long[1 << 20];
-    private int timed;
-    private Supplier<Future<?>> request;
-    private int sent;
-    private int answered;
-    private int failed;
-    private Promise<Integer> batch;
-
-    Caller(int inFlight) {
-      this.inFlight = inFlight;
-    }
-
-    Future<Integer> run(Supplier<Future<?>> request) {
-      Promise<Integer> done = Promise.promise();
-      context.runOnContext(v -> {
-        this.request = request;
-        sent = 0;
-        answered = 0;
-        failed = 0;
-        batch = done;
-        for (int i = 0; i < Math.min(inFlight, BATCH); i++) {
-          send();
-        }
-      });
-      return done.future();
-    }
-
-    private void send() {
-      sent++;
-      long start = System.nanoTime();
-      request.get().onComplete(ar -> {
-        if (timed < roundTrips.length) {
-          roundTrips[timed++] = System.nanoTime() - start;
-        }
-        answered++;
-        if (ar.failed()) {
-          failed++;
-        }
-        if (sent < BATCH) {
-          send();
-        } else if (answered == BATCH) {
-          batch.complete(failed);
-        }
-      });
-    }
-
-    /** The median and 99th percentile of the round trips since the last call, in microseconds. */
-    Future<String> percentiles() {
-      Promise<String> result = Promise.promise();
-      context.runOnContext(v -> {
-        long[] sorted = Arrays.copyOf(roundTrips, timed);
-        timed = 0;
-        Arrays.sort(sorted);
-        result.complete(sorted.length == 0 ? "none" : String.format("p50 %.1f us p99 %.1f us",
-            sorted[sorted.length / 2] / 1000.0, sorted[(int) (sorted.length * 0.99)] / 1000.0));
-      });
-      return result.future();
-    }
-  }
 
   @Setup(Level.Trial)
   public void setup() throws Exception {
     List<String> members = List.of("127.0.0.1:" + HAZELCAST_PORT, "127.0.0.1:" + (HAZELCAST_PORT + 1));
-    breakerNode = join("bench-b", members);
-    callerNode = join("bench-a", members);
+    int eventLoops = "shared".equals(loops) ? 1 : VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;
+    breakerNode = join("bench-b", members, eventLoops);
+    callerNode = join("bench-a", members, eventLoops);
     BreakerConfig config = BreakerConfig.builder().countWindow(100).maxConcurrentCalls(1024).build();
-    await(breakerNode.deployVerticle(new PlainVerticle()));
+    await(breakerNode.deployVerticle(new PlainConsumerVerticle(PLAIN)));
     await(breakerNode.deployVerticle(new BreakerVerticle(BREAKER, config, "noop", new NoopAdapter(), "bench-b",
         Duration.ofSeconds(1), NodeServices.metrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)))));
     client = FuseboxClient.create(callerNode);
     await(client.ready());
-    caller = new Caller(inFlight);
+    caller = new BatchCaller(inFlight, true);
     await(callerNode.deployVerticle(caller));
     long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (client.state(BREAKER) == null) {
@@ -159,10 +97,11 @@ public class ClusteredBenchmark {
     runBatch(this::throughTheBreaker);
   }
 
-  private static Vertx join(String name, List<String> members) throws Exception {
+  private static Vertx join(String name, List<String> members, int eventLoops) throws Exception {
     FuseboxConfig.Cluster cluster = new FuseboxConfig.Cluster(true, "127.0.0.1", HAZELCAST_PORT, members,
         FuseboxConfig.Cluster.DEFAULT_HEARTBEAT_INTERVAL, FuseboxConfig.Cluster.DEFAULT_SUSPECT_AFTER);
-    return await(Vertx.builder().with(new VertxOptions().setEventBusOptions(Clustering.eventBus(cluster)))
+    return await(Vertx.builder().with(new VertxOptions().setEventLoopPoolSize(eventLoops)
+            .setEventBusOptions(Clustering.eventBus(cluster)))
         .withClusterManager(Clustering.manager(cluster, name)).buildClustered());
   }
 
@@ -192,18 +131,24 @@ public class ClusteredBenchmark {
   private void runBatch(Supplier<Future<?>> request) throws Exception {
     int failed = await(caller.run(request));
     if (failed > 0) {
-      throw new IllegalStateException(failed + " of " + BATCH + " requests failed");
+      throw new IllegalStateException(failed + " of " + BatchCaller.BATCH + " requests failed");
     }
   }
 
   @Benchmark
-  @OperationsPerInvocation(BATCH)
+  @OperationsPerInvocation(BatchCaller.BATCH)
   public void plainClustered() throws Exception {
     runBatch(this::plainRequest);
   }
 
   @Benchmark
-  @OperationsPerInvocation(BATCH)
+  @OperationsPerInvocation(BatchCaller.BATCH)
+  public void breakerByEventBus() throws Exception {
+    runBatch(() -> callerNode.eventBus().request(io.fusebox.protocol.Addresses.call(BREAKER), new JsonObject().put("method", "GET").put("path", "/")));
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(BatchCaller.BATCH)
   public void throughBreaker() throws Exception {
     runBatch(this::throughTheBreaker);
   }

@@ -7,8 +7,6 @@ import io.fusebox.protocol.Addresses;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
-import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
@@ -33,11 +31,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * Request/reply through a breaker verticle (protecting a dependency that answers from memory) next
  * to a plain consumer that replies at once, with 1, 16 or 256 requests in flight.
  *
- * <p>The caller is a verticle on an event loop of its own, as callers of a breaker are: it keeps
- * {@code inFlight} requests outstanding and sends the next one from each reply. One benchmark
- * operation is one request; JMH's thread only waits for each batch of {@link #BATCH}, so that the
- * figures are the event bus's and the verticles', not those of a benchmark thread parking per call.
- * With one in flight, one over the throughput is the round trip.
+ * <p>The caller is a {@link BatchCaller}, keeping {@code inFlight} requests outstanding from its own
+ * event loop. With one in flight, one over the throughput is the round trip.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -49,7 +44,6 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Benchmark)
 public class EventBusBenchmark {
 
-  static final int BATCH = 2_000;
   private static final String PLAIN = "bench.plain";
   private static final String BREAKER = "bench";
 
@@ -65,70 +59,19 @@ public class EventBusBenchmark {
   public String loops;
 
   private Vertx vertx;
-  private Caller caller;
+  private static final JsonObject OPERATION = new JsonObject().put("path", "/");
 
-  /** The plain path: a consumer on its own event loop, as the breaker verticle is. */
-  private static final class PlainVerticle extends VerticleBase {
-    @Override
-    public Future<?> start() {
-      return vertx.eventBus().<JsonObject>consumer(PLAIN, m -> m.reply(NoopAdapter.REPLY)).completion();
-    }
-  }
+  private BatchCaller caller;
 
-  /** Sends batches of requests from its own event loop, {@code inFlight} at a time. */
-  private static final class Caller extends VerticleBase {
-    private final JsonObject operation = new JsonObject().put("path", "/");
-    private final int inFlight;
-    private String address;
-    private int sent;
-    private int answered;
-    private int failed;
-    private Promise<Integer> batch;
-
-    Caller(int inFlight) {
-      this.inFlight = inFlight;
-    }
-
-    /** Completes with the number of failed requests once a whole batch is answered. */
-    Future<Integer> run(String address) {
-      Promise<Integer> done = Promise.promise();
-      context.runOnContext(v -> {
-        this.address = address;
-        sent = 0;
-        answered = 0;
-        failed = 0;
-        batch = done;
-        for (int i = 0; i < Math.min(inFlight, BATCH); i++) {
-          send();
-        }
-      });
-      return done.future();
-    }
-
-    private void send() {
-      sent++;
-      vertx.eventBus().request(address, operation).onComplete(ar -> {
-        answered++;
-        if (ar.failed()) {
-          failed++;
-        }
-        if (sent < BATCH) {
-          send();
-        } else if (answered == BATCH) {
-          batch.complete(failed);
-        }
-      });
-    }
-  }
 
   @Setup(Level.Trial)
   public void setup() throws Exception {
     vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize("shared".equals(loops) ? 1 : 4));
     BreakerConfig config = BreakerConfig.builder().countWindow(100).maxConcurrentCalls(1024).build();
-    await(vertx.deployVerticle(new PlainVerticle()));
+    await(vertx.deployVerticle(new PlainConsumerVerticle(PLAIN)));
     await(vertx.deployVerticle(new BreakerVerticle(BREAKER, config, "noop", new NoopAdapter(), "bench",
         Duration.ofSeconds(1), NodeServices.metrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)))));
-    caller = new Caller(inFlight);
+    caller = new BatchCaller(inFlight, false);
     await(vertx.deployVerticle(caller));
     // a breaker that refused calls would measure rejections, not the breaker path
     runBatch(Addresses.call(BREAKER));
@@ -144,20 +87,20 @@ public class EventBusBenchmark {
   }
 
   private void runBatch(String address) throws Exception {
-    int failed = await(caller.run(address));
+    int failed = await(caller.run(() -> vertx.eventBus().request(address, OPERATION)));
     if (failed > 0) {
-      throw new IllegalStateException(failed + " of " + BATCH + " requests to " + address + " failed");
+      throw new IllegalStateException(failed + " of " + BatchCaller.BATCH + " requests to " + address + " failed");
     }
   }
 
   @Benchmark
-  @OperationsPerInvocation(BATCH)
+  @OperationsPerInvocation(BatchCaller.BATCH)
   public void plainConsumer() throws Exception {
     runBatch(PLAIN);
   }
 
   @Benchmark
-  @OperationsPerInvocation(BATCH)
+  @OperationsPerInvocation(BatchCaller.BATCH)
   public void throughBreaker() throws Exception {
     runBatch(Addresses.call(BREAKER));
   }

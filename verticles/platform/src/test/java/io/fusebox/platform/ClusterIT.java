@@ -31,7 +31,7 @@ class ClusterIT {
   void threeNodesActAsOnePlatform() throws Exception {
     Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "cluster");
     int hz = FreePorts.block(3);
-    String members = "[\"127.0.0.1:" + hz + "\", \"127.0.0.1:" + (hz + 1) + "\", \"127.0.0.1:" + (hz + 2) + "\"]";
+    String members = LaunchedNode.members(hz, 3);
     int upstream = FreePorts.next();
     int httpA = FreePorts.next();
     int bridgeA = FreePorts.next();
@@ -98,7 +98,7 @@ class ClusterIT {
   void aQuorumOfNodesOpensEveryInstanceAndNeverOneNodesSay() throws Exception {
     Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "quorum");
     int hz = FreePorts.block(3);
-    String members = "[\"127.0.0.1:" + hz + "\", \"127.0.0.1:" + (hz + 1) + "\", \"127.0.0.1:" + (hz + 2) + "\"]";
+    String members = LaunchedNode.members(hz, 3);
     int[] http = {FreePorts.next(), FreePorts.next(), FreePorts.next()};
     String[] names = {"node-a", "node-b", "node-c"};
     List<LaunchedNode> nodes = new ArrayList<>();

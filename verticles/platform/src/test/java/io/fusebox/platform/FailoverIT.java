@@ -42,7 +42,7 @@ class FailoverIT {
   void aKilledNodesCallsAreAnsweredAtOnceAndAPausedOneStays() throws Exception {
     Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "failover");
     int hz = FreePorts.block(3);
-    String members = "[\"127.0.0.1:" + hz + "\", \"127.0.0.1:" + (hz + 1) + "\", \"127.0.0.1:" + (hz + 2) + "\"]";
+    String members = LaunchedNode.members(hz, 3);
     int bridge = FreePorts.next();
     Vertx vertx = Vertx.vertx();
     HttpServer upstream = vertx.createHttpServer()

@@ -20,8 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
-import java.util.stream.IntStream;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
@@ -43,8 +41,7 @@ class FiveNodesIT {
   void everyNodeShowsAllTwoHundredFiftyInstancesWithinOneSnapshotInterval() throws Exception {
     Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "five");
     int hz = FreePorts.block(NODES);
-    String members = IntStream.range(0, NODES).mapToObj(i -> "\"127.0.0.1:" + (hz + i) + "\"")
-        .collect(Collectors.joining(", ", "[", "]"));
+    String members = LaunchedNode.members(hz, NODES);
     StringBuilder services = new StringBuilder("circuit_breakers:\n  services:\n");
     for (int b = 0; b < BREAKERS; b++) {
       // never called: the dependency's pool connects on first use

@@ -133,6 +133,12 @@ final class LaunchedNode implements AutoCloseable {
   /** {@code getconf CLK_TCK}: 100 on every Linux this runs on. */
   private static final long CLOCK_TICKS_PER_SECOND = 100;
 
+  /** The YAML list of {@code count} cluster members on loopback, from {@code firstPort} up. */
+  static String members(int firstPort, int count) {
+    return java.util.stream.IntStream.range(0, count).mapToObj(i -> "\"127.0.0.1:" + (firstPort + i) + "\"")
+        .collect(java.util.stream.Collectors.joining(", ", "[", "]"));
+  }
+
   /** SIGSTOP: the whole JVM stands still, as in a long GC pause or a frozen VM. */
   void pause() throws Exception {
     signal("STOP");
