@@ -69,9 +69,11 @@ class PartitionIT {
     awaitStates(client, 1, Map.of("node-1", "closed", "node-2", "closed", "node-3", "closed", "node-4", "closed",
         "node-5", "closed"));
 
+    long cut = System.nanoTime();
     net.cut(1, 2);
     nodes.get(2).awaitOutput("node node-1 left the cluster", Duration.ofSeconds(30));
     nodes.get(0).awaitOutput("node node-3 left the cluster", Duration.ofSeconds(30));
+    long apart = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - cut);
     awaitInstances(client, 3, List.of("node-3", "node-4", "node-5"));
     awaitInstances(client, 1, List.of("node-1", "node-2"));
 
@@ -86,12 +88,16 @@ class PartitionIT {
     awaitStates(client, 1, Map.of("node-1", "forced_open", "node-2", "forced_open"));
     assertThat(states(client, 3)).doesNotContainValue("forced_open");
 
+    long healed = System.nanoTime();
     net.heal();
     awaitInstances(client, 1, List.of("node-1", "node-2", "node-3", "node-4", "node-5"));
     awaitInstances(client, 3, List.of("node-1", "node-2", "node-3", "node-4", "node-5"));
-    assertThat(states(client, 3)).as("the override stays where it was made")
-        .containsEntry("node-1", "forced_open").containsEntry("node-2", "forced_open")
-        .doesNotContainEntry("node-5", "forced_open");
+    System.out.printf("partition: two clusters %d ms after the cut; healed, both sides listed all five instances"
+        + " %d ms after%n", apart, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - healed));
+    // for a moment after the heal, node-3 may list states node-1 published during the partition:
+    // Vert.x delivers what it had queued for a node it could not reach, the newest last
+    awaitStates(client, 3, Map.of("node-1", "forced_open", "node-2", "forced_open"));
+    assertThat(states(client, 3)).as("the override stays where it was made").doesNotContainEntry("node-5", "forced_open");
 
     // one cluster again: an admin action reaches all five, and the verdict is the whole cluster's
     assertThat(admin(client, 1, "close").statusCode()).isEqualTo(200);
