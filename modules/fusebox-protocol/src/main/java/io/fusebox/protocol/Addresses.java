@@ -24,6 +24,13 @@ public final class Addresses {
   /** Publish: one snapshot per breaker instance per interval, and at once on a transition. */
   public static final String SNAPSHOTS = "fusebox.snapshots";
   /**
+   * Publish, no body: a reader of {@link #SNAPSHOTS} that just started asks every breaker for its
+   * snapshot now instead of at its next sign of life.
+   */
+  public static final String SNAPSHOTS_WANTED = "fusebox.snapshots.wanted";
+  /** Publish, local to a node: every breaker of the node publishes its snapshot now. */
+  public static final String SNAPSHOTS_WANTED_HERE = "fusebox.snapshots.wanted.here";
+  /**
    * Publish, internal: an admin action fanned out to every instance of one breaker, so that a
    * request answered by one node still reaches the instances on all nodes.
    */

@@ -64,6 +64,7 @@ public final class SnapshotBoard {
     this.staleAfterMillis = staleAfterMillis(snapshotInterval);
     this.listener = listener;
     this.consumer = vertx.eventBus().consumer(Addresses.SNAPSHOTS, this::hear);
+    consumer.completion().onSuccess(ok -> SnapshotDemand.ask(vertx));
   }
 
   /**

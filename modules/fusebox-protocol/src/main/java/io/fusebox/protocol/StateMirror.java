@@ -70,6 +70,7 @@ final class StateMirror {
     events = vertx.eventBus().consumer(Addresses.EVENTS, m -> hearTransition(m.body()));
     snapshots = vertx.eventBus().consumer(Addresses.SNAPSHOTS,
         m -> hearSnapshot(m.body(), m.headers().get(SnapshotBoard.INTERVAL_HEADER)));
+    snapshots.completion().onSuccess(ok -> SnapshotDemand.ask(vertx));
   }
 
   Future<Void> ready() {

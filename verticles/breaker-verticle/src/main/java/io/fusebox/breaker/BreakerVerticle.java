@@ -156,6 +156,8 @@ public final class BreakerVerticle extends VerticleBase {
         consumers.add(instanceCalls);
       }
       consumers.add(vertx.eventBus().<JsonObject>consumer(Addresses.adminApply(name), admin::onAdmin));
+      // a reader that just started, on this node or another, wants every instance's snapshot
+      consumers.add(vertx.eventBus().localConsumer(Addresses.SNAPSHOTS_WANTED_HERE, m -> reporter.publishSnapshot()));
       long every = snapshotInterval.toMillis();
       vertx.setPeriodic(SnapshotBoard.millisToNextTick(every, System.currentTimeMillis()), every, id -> {
         tick();

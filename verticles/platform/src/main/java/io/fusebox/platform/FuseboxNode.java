@@ -9,6 +9,7 @@ import io.fusebox.metrics.PrometheusNames;
 import io.fusebox.dashboard.alerts.AlertsVerticle;
 import io.fusebox.platform.bridge.BridgeVerticle;
 import io.fusebox.protocol.Addresses;
+import io.fusebox.protocol.SnapshotDemand;
 import io.fusebox.dashboard.history.HistoryVerticle;
 import io.fusebox.store.FileHistoryStore;
 import io.fusebox.store.FileStateStore;
@@ -147,8 +148,10 @@ public final class FuseboxNode {
     // in-process breakers that the user's verticles create find the node's name, registry and their config here
     NodeContext.install(vertx, new NodeContext(nodeName, services.registry(), config.snapshotInterval(),
         config.inProcess()));
-    // history and alerts first, so that they hear the breakers' first snapshots and transitions
-    return vertx.deployVerticle(new HistoryVerticle(nodeName, history, config.historyRetention()))
+    // history and alerts first, so that they hear the breakers' first snapshots and transitions; the
+    // dashboard comes after the breakers, and asks them for their snapshots
+    return SnapshotDemand.listen(vertx).ready()
+        .compose(ok -> vertx.deployVerticle(new HistoryVerticle(nodeName, history, config.historyRetention())))
         .compose(id -> {
           historyDeployment = id;
           return Future.succeededFuture();

@@ -7,6 +7,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.LocalTime;
+import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -88,6 +90,20 @@ final class LaunchedNode implements AutoCloseable {
       throw new AssertionError("no '" + text + "' in the node's output within " + timeout
           + (process.isAlive() ? "" : " (the node exited)") + ":\n" + output());
     }
+  }
+
+  /**
+   * Waits until the output holds the text and returns when the node logged it, in milliseconds
+   * since the epoch, read from the line's {@code HH:mm:ss.SSS} (the node's clock is this one).
+   */
+  long awaitOutputAt(String text, Duration timeout) throws Exception {
+    awaitOutput(text, timeout);
+    String line = output().lines().filter(l -> l.contains(text)).findFirst().orElseThrow();
+    LocalTime logged = LocalTime.parse(line.substring(0, line.indexOf(' ')));
+    ZonedDateTime now = ZonedDateTime.now();
+    ZonedDateTime at = now.with(logged);
+    // a line logged just before midnight, read just after
+    return (at.isAfter(now) ? at.minusDays(1) : at).toInstant().toEpochMilli();
   }
 
   /** SIGTERM, as an operator or an orchestrator would stop the node; returns its exit code. */
