@@ -19,17 +19,18 @@ import java.util.stream.IntStream;
 import org.awaitility.Awaitility;
 
 /**
- * How far the snapshot fan-in goes: every breaker instance publishes a snapshot each interval, and
- * every node hears all of them (its dashboard's board, its history, its alerts, its bridge's
- * router). An observer node with one breaker, a dashboard page open on it (a live feed), clusters
- * with {@code PUBLISHERS} nodes of {@code B} breakers each, at a 1 s interval; its CPU is measured
- * over {@value #WINDOW_SECONDS} s once the JIT is done, for each {@code B} given. Two or more
- * points fit the line {@code cpu = idle + cost x snapshots/s}; where it reaches one core, the
- * node can take no more (the dashboard's event loop, one of the node's busy threads, goes first
- * or with it), so the fan-in limit is at most {@code (1 - idle) / cost} snapshots a second.
+ * How far the snapshot fan-in goes: every breaker instance publishes a snapshot each interval (an
+ * idle one every second interval), and every node hears all of them (its dashboard's board, its
+ * history, its alerts, its bridge's router). An observer node with one breaker, a dashboard page
+ * open on it (a live feed), clusters with {@code PUBLISHERS} nodes of {@code B} idle breakers
+ * each, at a 1 s interval; its CPU is measured over {@value #WINDOW_SECONDS} s once the JIT is
+ * done, for each {@code B} given. The first and last points fit the line
+ * {@code cpu = idle + cost x snapshots/s}, and the points between check it; where it reaches one
+ * core, the node can take no more (the dashboard's event loop, one of the node's busy threads,
+ * goes first or with it), so the fan-in limit is at most {@code (1 - idle) / cost} snapshots a second.
  *
  * <pre>java -Dfusebox.jar=verticles/platform/target/fusebox.jar -cp reliability/target/reliability.jar \
- *     io.fusebox.reliability.FanIn [PUBLISHERS] [B...]      (default: 4 250 1000; smoke: 2 10 50)</pre>
+ *     io.fusebox.reliability.FanIn [PUBLISHERS] [B...]      (default: 4 250 500 1000; smoke: 2 10 50)</pre>
  */
 public final class FanIn {
 
@@ -42,7 +43,7 @@ public final class FanIn {
   public static void main(String[] args) throws Exception {
     int publishers = args.length > 0 ? Integer.parseInt(args[0]) : 4;
     List<Integer> points = args.length > 1
-        ? IntStream.range(1, args.length).mapToObj(i -> Integer.parseInt(args[i])).toList() : List.of(250, 1000);
+        ? IntStream.range(1, args.length).mapToObj(i -> Integer.parseInt(args[i])).toList() : List.of(250, 500, 1000);
     Path jar = Path.of(System.getProperty("fusebox.jar", "verticles/platform/target/fusebox.jar"));
     Vertx vertx = Vertx.vertx();
     List<double[]> measured = new ArrayList<>();
@@ -59,8 +60,12 @@ public final class FanIn {
       double cost = (high[1] - low[1]) / (high[0] - low[0]);
       double idle = low[1] - cost * low[0];
       System.out.printf(Locale.ROOT, "model: cpu = %.3f + %.2f us x snapshots/s; one core at %,.0f snapshots/s"
-              + " (e.g. %,.0f nodes of 100 breakers at a 1 s interval)%n", idle, cost * 1e6, (1 - idle) / cost,
-          (1 - idle) / cost / 100);
+              + " (e.g. %,.0f nodes of 100 busy breakers at a 1 s interval, twice as many idle)%n", idle, cost * 1e6,
+          (1 - idle) / cost, (1 - idle) / cost / 100);
+      for (double[] point : measured.subList(1, measured.size() - 1)) {
+        System.out.printf(Locale.ROOT, "check: at %,.0f snapshots/s the model says %.3f cores, measured %.3f%n",
+            point[0], idle + cost * point[0], point[1]);
+      }
     }
     System.exit(0);
   }
@@ -96,11 +101,13 @@ public final class FanIn {
           .until(() -> true);
       double seconds = (System.nanoTime() - t0) / 1e9;
       double cores = observer.cpuTime().minus(cpu0).toNanos() / 1e9 / seconds;
-      double rate = instances; // one snapshot per instance per 1 s interval
-      System.out.printf(Locale.ROOT, "%d nodes x %d breakers -> %,.0f snapshots/s at the observer: %.3f cores"
-              + " (%.1f us a snapshot, idle included); its live feed sent %,.0f messages/s; blocked-thread warnings %d,"
-              + " ERROR lines %d%n", publishers, breakers, rate, cores, cores / rate * 1e6,
-          (fed.get() - fed0) / seconds, observer.blockedThreadWarnings(), observer.errorLines().size());
+      // an idle breaker sends its snapshot every QUIET_EVERY intervals, a busy one every interval: the
+      // rate is what the observer heard, counted by its live feed, which forwards each snapshot heard
+      double rate = (fed.get() - fed0) / seconds;
+      System.out.printf(Locale.ROOT, "%d nodes x %d idle breakers -> %,.0f snapshots/s heard by the observer: %.3f cores"
+              + " (%.1f us a snapshot, idle included); blocked-thread warnings %d, ERROR lines %d%n",
+          publishers, breakers, rate, cores, cores / rate * 1e6, observer.blockedThreadWarnings(),
+          observer.errorLines().size());
       ws.close();
       return new double[] {rate, cores};
     } finally {

@@ -51,6 +51,7 @@ import org.openjdk.jmh.annotations.Warmup;
 public class ClusteredBenchmark {
 
   private static final String PLAIN = "bench.plain";
+  private static final String PLAIN_READING = "bench.plain.reading";
   private static final String BREAKER = "bench";
   private static final int HAZELCAST_PORT = 5_901;
 
@@ -80,7 +81,8 @@ public class ClusteredBenchmark {
     breakerNode = join("bench-b", members, eventLoops);
     callerNode = join("bench-a", members, eventLoops);
     BreakerConfig config = BreakerConfig.builder().countWindow(100).maxConcurrentCalls(1024).build();
-    await(breakerNode.deployVerticle(new PlainConsumerVerticle(PLAIN)));
+    await(breakerNode.deployVerticle(new PlainConsumerVerticle(PLAIN, false)));
+    await(breakerNode.deployVerticle(new PlainConsumerVerticle(PLAIN_READING, true)));
     await(breakerNode.deployVerticle(new BreakerVerticle(BREAKER, config, "noop", new NoopAdapter(), "bench-b",
         Duration.ofSeconds(1), NodeServices.metrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)))));
     client = FuseboxClient.create(callerNode);
@@ -110,7 +112,7 @@ public class ClusteredBenchmark {
   }
 
   private Future<?> plainRequest() {
-    return callerNode.eventBus().request(PLAIN, new JsonObject().put("path", "/"));
+    return callerNode.eventBus().request(PLAIN, new JsonObject().put("method", "GET").put("path", "/"));
   }
 
   @TearDown(Level.Iteration)
@@ -139,6 +141,13 @@ public class ClusteredBenchmark {
   @OperationsPerInvocation(BatchCaller.BATCH)
   public void plainClustered() throws Exception {
     runBatch(this::plainRequest);
+  }
+
+  /** As {@link #plainClustered}, to a consumer that reads the request (decodes it) before it replies. */
+  @Benchmark
+  @OperationsPerInvocation(BatchCaller.BATCH)
+  public void plainClusteredReading() throws Exception {
+    runBatch(() -> callerNode.eventBus().request(PLAIN_READING, new JsonObject().put("method", "GET").put("path", "/")));
   }
 
   @Benchmark

@@ -68,7 +68,7 @@ public class EventBusBenchmark {
   public void setup() throws Exception {
     vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize("shared".equals(loops) ? 1 : 4));
     BreakerConfig config = BreakerConfig.builder().countWindow(100).maxConcurrentCalls(1024).build();
-    await(vertx.deployVerticle(new PlainConsumerVerticle(PLAIN)));
+    await(vertx.deployVerticle(new PlainConsumerVerticle(PLAIN, false)));
     await(vertx.deployVerticle(new BreakerVerticle(BREAKER, config, "noop", new NoopAdapter(), "bench",
         Duration.ofSeconds(1), NodeServices.metrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)))));
     caller = new BatchCaller(inFlight, false);

@@ -8,13 +8,25 @@ import io.vertx.core.json.JsonObject;
 final class PlainConsumerVerticle extends VerticleBase {
 
   private final String address;
+  private final boolean readsRequest;
 
-  PlainConsumerVerticle(String address) {
+  /**
+   * @param readsRequest whether it reads the request before it replies, as any consumer that acts
+   *     on it does: a request from another node is decoded only when read
+   */
+  PlainConsumerVerticle(String address, boolean readsRequest) {
     this.address = address;
+    this.readsRequest = readsRequest;
   }
 
   @Override
   public Future<?> start() {
-    return vertx.eventBus().<JsonObject>consumer(address, m -> m.reply(NoopAdapter.REPLY)).completion();
+    return vertx.eventBus().<JsonObject>consumer(address, m -> {
+      if (readsRequest && m.body().isEmpty()) {
+        m.fail(400, "an empty request");
+        return;
+      }
+      m.reply(NoopAdapter.REPLY);
+    }).completion();
   }
 }

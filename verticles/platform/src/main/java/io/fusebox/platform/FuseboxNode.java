@@ -107,7 +107,10 @@ public final class FuseboxNode {
       options.setEventBusOptions(Clustering.eventBus(config.cluster()));
       HazelcastClusterManager manager = Clustering.manager(config.cluster(), config.node().name());
       vertx = builder.with(options).withClusterManager(manager).buildClustered()
-          .onSuccess(clustered -> MemberDepartures.announce(clustered, manager));
+          .onSuccess(clustered -> {
+            MemberDepartures.announce(clustered, manager);
+            MergedRegistrations.watch(clustered, manager);
+          });
     } else {
       vertx = Future.succeededFuture(builder.with(options).build());
     }

@@ -25,7 +25,8 @@ import org.junit.jupiter.api.Test;
  * and 3-5 (each side goes on as a cluster of its own). On the side of three, two instances open by
  * their own detectors: two of five is no quorum, so the third stays closed (judged by the instances
  * it heard lately, two of three would have been). An override made on one side reaches only that
- * side, and stays there after the heal until it ends. Healed, the sides merge into one cluster, and
+ * side, and stays there after the heal. Healed, the sides merge into one cluster; once the merged
+ * nodes have told the others again where they listen, an admin action reaches every instance; and
  * three instances open by their own detectors open all five.
  */
 class PartitionIT {
@@ -69,6 +70,9 @@ class PartitionIT {
     awaitStates(client, 1, Map.of("node-1", "closed", "node-2", "closed", "node-3", "closed", "node-4", "closed",
         "node-5", "closed"));
 
+    // while the demo's upstreams start, early calls fail and a quorum may open the breakers for a
+    // moment: what node-5 does on its side's word is read from the cut on
+    int node5Before = nodes.get(4).output().length();
     long cut = System.nanoTime();
     net.cut(1, 2);
     nodes.get(2).awaitOutput("node node-1 left the cluster", Duration.ofSeconds(30));
@@ -81,11 +85,11 @@ class PartitionIT {
     setErrorRate(client, 4, 1.0);
     awaitStates(client, 3, Map.of("node-3", "open", "node-4", "open"));
     BreakerHarness.holdsFor(Duration.ofSeconds(3), () -> "closed".equals(states(client, 3).get("node-5")));
-    assertThat(nodes.get(4).output()).as("node-5 opened on its side's word").doesNotContain("quorum 2/");
+    assertThat(nodes.get(4).output().substring(node5Before)).as("node-5 opened on its side's word")
+        .doesNotContain("quorum 2/");
 
-    // an override during the partition reaches the side it was made on; it ends by itself, since an
-    // admin action just after a merge may miss a node (below)
-    assertThat(admin(client, 1, "force-open", "&for=40s").statusCode()).isEqualTo(200);
+    // an override during the partition reaches the side it was made on
+    assertThat(admin(client, 1, "force-open", "").statusCode()).isEqualTo(200);
     awaitStates(client, 1, Map.of("node-1", "forced_open", "node-2", "forced_open"));
     assertThat(states(client, 3)).doesNotContainValue("forced_open");
 
@@ -100,10 +104,16 @@ class PartitionIT {
     awaitStates(client, 3, Map.of("node-1", "forced_open", "node-2", "forced_open"));
     assertThat(states(client, 3)).as("the override stays where it was made").doesNotContainEntry("node-5", "forced_open");
 
-    // one cluster again: the verdict is the whole cluster's. (Not an admin action: in one CI run of
-    // five, a close sent through node-1 just after the merge never reached node-2, whose
-    // subscription node-1's Vert.x had lost in the merge; see docs/operations.md)
+    // in one run of five, before the merged nodes told the others again where they listen, a close
+    // sent through node-1 never reached node-2: node-1's Vert.x had lost node-2's consumer in the merge
+    for (int merged : new int[] {0, 1}) {
+      nodes.get(merged).awaitOutput("after the merge, every node was told again", Duration.ofSeconds(60));
+    }
+    assertThat(admin(client, 1, "close", "").statusCode()).isEqualTo(200);
     awaitStates(client, 3, Map.of("node-1", "closed", "node-2", "closed"));
+    awaitStates(client, 1, Map.of("node-1", "closed", "node-2", "closed"));
+
+    // one cluster again: the verdict is the whole cluster's
     setErrorRate(client, 5, 1.0);
     awaitStates(client, 1, Map.of("node-1", "open", "node-2", "open", "node-3", "open", "node-4", "open",
         "node-5", "open"));
