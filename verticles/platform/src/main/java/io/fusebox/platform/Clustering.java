@@ -67,8 +67,14 @@ public final class Clustering {
     return Math.max(1, Math.round(duration.toMillis() / 1000.0));
   }
 
-  /** The event bus between nodes, on the cluster host, on any free port. */
+  /**
+   * The event bus between nodes, on the cluster host, on any free port. What a node sends to a node
+   * it cannot reach waits while it connects, at most {@code suspect_after}, after which that node
+   * is as good as gone; Vert.x's default, 60 s, delivered states and admin actions a minute old
+   * to the far side of a healed partition.
+   */
   public static EventBusOptions eventBus(FuseboxConfig.Cluster cluster) {
-    return new EventBusOptions().setHost(cluster.host()).setPort(0).setClusterPublicHost(cluster.host());
+    return new EventBusOptions().setHost(cluster.host()).setPort(0).setClusterPublicHost(cluster.host())
+        .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, cluster.suspectAfter().toMillis()));
   }
 }

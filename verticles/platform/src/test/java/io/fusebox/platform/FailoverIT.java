@@ -2,16 +2,20 @@ package io.fusebox.platform;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fusebox.config.FuseboxConfig;
 import io.fusebox.protocol.Addresses;
 import io.fusebox.protocol.BridgeFrames;
+import io.fusebox.protocol.FuseboxClient;
+import io.fusebox.protocol.FuseboxException;
 import io.fusebox.testkit.BreakerHarness;
 import io.fusebox.testkit.FreePorts;
 import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetClient;
-import io.vertx.core.net.NetSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,12 +25,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 /**
- * A node's death under load, in separate JVMs on loopback: callers on node A's bridge keep calls in
- * flight to a breaker whose instances run on B and C, in front of a dependency that takes 200 ms.
+ * A node's death under load, in separate JVMs on loopback: callers on node A's bridge, and a
+ * {@link FuseboxClient} on a cluster member of this JVM, keep calls in flight to a breaker whose
+ * instances run on B and C, in front of a dependency that takes 200 ms.
  * B is first paused for 3 s (it must stay a member, and every call it held is answered when it
  * resumes), then killed with {@code kill -9}: the calls it held are answered 503 {@code node_left}
  * within {@link #BOUND_MILLIS} of it (and the test prints when), calls sent after that all go to C,
@@ -41,10 +47,15 @@ class FailoverIT {
   @Test
   void aKilledNodesCallsAreAnsweredAtOnceAndAPausedOneStays() throws Exception {
     Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "failover");
-    int hz = FreePorts.block(3);
-    String members = LaunchedNode.members(hz, 3);
+    // three nodes and a fourth member: this JVM, whose FuseboxClient calls as an application would
+    int hz = FreePorts.block(4);
+    String members = LaunchedNode.members(hz, 4);
+    FuseboxConfig.Cluster cluster = new FuseboxConfig.Cluster(true, "127.0.0.1", hz + 3,
+        IntStream.range(0, 4).mapToObj(i -> "127.0.0.1:" + (hz + i)).toList(),
+        FuseboxConfig.Cluster.DEFAULT_HEARTBEAT_INTERVAL, FuseboxConfig.Cluster.DEFAULT_SUSPECT_AFTER);
     int bridge = FreePorts.next();
     Vertx vertx = Vertx.vertx();
+    Vertx member = null;
     HttpServer upstream = vertx.createHttpServer()
         .requestHandler(request -> vertx.setTimer(200, id -> request.response().end("ok")))
         .listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS);
@@ -65,51 +76,77 @@ class FailoverIT {
       for (var n : List.of(a, b, c)) {
         n.awaitOutput("is up with", Duration.ofSeconds(60));
       }
-      Load load = Load.start(vertx, bridge, IN_FLIGHT);
-      // the bridge's router has heard both instances once both answer
+      member = Vertx.builder().with(new VertxOptions().setEventBusOptions(Clustering.eventBus(cluster)))
+          .withClusterManager(Clustering.manager(cluster, "caller")).buildClustered().await(60, TimeUnit.SECONDS);
+      FuseboxClient client = FuseboxClient.create(member);
+      client.ready().await(10, TimeUnit.SECONDS);
+      Map<String, Load> loads = Map.of("the bridge", Load.throughBridge(vertx, bridge, IN_FLIGHT),
+          "FuseboxClient", Load.throughClient(member, client, IN_FLIGHT));
+      // the routers have heard both instances once both answer
       Awaitility.await("replies from both instances").atMost(Duration.ofSeconds(30))
-          .until(() -> load.progress().answered() > 200);
+          .until(() -> allAnswered(loads.values(), Long.MIN_VALUE, 200));
 
       b.pause();
       BreakerHarness.holdsFor(Duration.ofSeconds(3), () -> !a.output().contains("left the cluster"));
       b.resume();
       long resumed = System.nanoTime();
       Awaitility.await("calls answered after the pause").atMost(Duration.ofSeconds(20))
-          .until(() -> load.progress().answeredAfter(resumed) > 400);
+          .until(() -> allAnswered(loads.values(), resumed, 400));
       assertThat(a.output()).as("a node paused for 3 s stays a member").doesNotContain("node node-b left the cluster");
-      assertThat(load.progress().errors()).as("no call failed while node-b stood still").isEmpty();
+      for (var load : loads.entrySet()) {
+        assertThat(load.getValue().progress().errors()).as("no call through %s failed while node-b stood still",
+            load.getKey()).isEmpty();
+      }
 
       long killed = System.nanoTime();
       b.kill();
+      long settled = killed + TimeUnit.MILLISECONDS.toNanos(BOUND_MILLIS);
       Awaitility.await("new calls answered after the kill").atMost(Duration.ofSeconds(20))
-          .until(() -> load.progress().answeredAfter(killed + TimeUnit.MILLISECONDS.toNanos(BOUND_MILLIS)) > 200);
-      Load.Figures figures = load.stop();
-
-      assertThat(figures.unanswered()).as("calls without a reply").isZero();
-      assertThat(figures.duplicates()).as("calls answered twice").isZero();
-      List<Load.Call> heldAtKill = figures.inFlightAt(killed);
-      assertThat(heldAtKill).as("calls in flight at the kill").hasSizeGreaterThanOrEqualTo(IN_FLIGHT / 2);
-      long nodeLeft = heldAtKill.stream().filter(call -> "node_left".equals(call.error())).count();
-      long[] afterKill = heldAtKill.stream().filter(call -> call.error() != null)
-          .mapToLong(call -> TimeUnit.NANOSECONDS.toMillis(call.answeredAt() - killed)).sorted().toArray();
-      long lastToB = figures.calls().stream().filter(call -> call.error() != null)
-          .mapToLong(call -> TimeUnit.NANOSECONDS.toMillis(call.sentAt() - killed)).max().orElse(0);
-      System.out.printf("kill -9 of node-b: %d calls in flight, %d answered node_left %s ms after the kill (min, median,"
-          + " max); the last call sent to node-b left %d ms after the kill%n", heldAtKill.size(), nodeLeft,
-          afterKill.length == 0 ? "-" : afterKill[0] + ", " + afterKill[afterKill.length / 2] + ", "
-              + afterKill[afterKill.length - 1], lastToB);
-      assertThat(nodeLeft).as("calls node-b held, answered node_left").isPositive();
-      assertThat(heldAtKill).as("every call held at the kill answered within " + BOUND_MILLIS + " ms of it")
-          .allSatisfy(call -> assertThat(TimeUnit.NANOSECONDS.toMillis(call.answeredAt() - killed))
-              .isLessThanOrEqualTo(BOUND_MILLIS));
-      assertThat(figures.sentAfter(killed + TimeUnit.MILLISECONDS.toNanos(BOUND_MILLIS)))
-          .as("calls sent once node-b was known gone all succeed on node-c")
-          .isNotEmpty().allSatisfy(call -> assertThat(call.error()).isNull());
-      assertThat(figures.errors().keySet()).as("the only errors are the killed node's").containsOnly("node_left");
+          .until(() -> allAnswered(loads.values(), settled, 200));
+      for (var load : loads.entrySet()) {
+        assertFailover(load.getKey(), load.getValue().stop(), killed);
+      }
       a.awaitOutput("node node-b left the cluster", Duration.ofSeconds(5));
     } finally {
+      if (member != null) {
+        member.close().await(30, TimeUnit.SECONDS);
+      }
       vertx.close().await(10, TimeUnit.SECONDS);
     }
+  }
+
+  private static boolean allAnswered(Iterable<Load> loads, long after, long count) throws Exception {
+    for (Load load : loads) {
+      if (load.progress().answeredAfter(after) <= count) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static void assertFailover(String via, Load.Figures figures, long killed) {
+    assertThat(figures.unanswered()).as("calls through %s without a reply", via).isZero();
+    assertThat(figures.duplicates()).as("calls through %s answered twice", via).isZero();
+    List<Load.Call> heldAtKill = figures.inFlightAt(killed);
+    assertThat(heldAtKill).as("calls through %s in flight at the kill", via).hasSizeGreaterThanOrEqualTo(IN_FLIGHT / 2);
+    long nodeLeft = heldAtKill.stream().filter(call -> "node_left".equals(call.error())).count();
+    long[] afterKill = heldAtKill.stream().filter(call -> call.error() != null)
+        .mapToLong(call -> TimeUnit.NANOSECONDS.toMillis(call.answeredAt() - killed)).sorted().toArray();
+    long lastToB = figures.calls().stream().filter(call -> call.error() != null)
+        .mapToLong(call -> TimeUnit.NANOSECONDS.toMillis(call.sentAt() - killed)).max().orElse(0);
+    System.out.printf("kill -9 of node-b, through %s: %d calls in flight, %d answered node_left %s ms after the kill"
+        + " (min, median, max); the last call sent to node-b left %d ms after the kill%n", via, heldAtKill.size(),
+        nodeLeft, afterKill.length == 0 ? "-" : afterKill[0] + ", " + afterKill[afterKill.length / 2] + ", "
+            + afterKill[afterKill.length - 1], lastToB);
+    assertThat(nodeLeft).as("calls node-b held, answered node_left through %s", via).isPositive();
+    assertThat(heldAtKill).as("every call through %s held at the kill answered within %d ms of it", via, BOUND_MILLIS)
+        .allSatisfy(call -> assertThat(TimeUnit.NANOSECONDS.toMillis(call.answeredAt() - killed))
+            .isLessThanOrEqualTo(BOUND_MILLIS));
+    assertThat(figures.sentAfter(killed + TimeUnit.MILLISECONDS.toNanos(BOUND_MILLIS)))
+        .as("calls through %s sent once node-b was known gone all succeed on node-c", via)
+        .isNotEmpty().allSatisfy(call -> assertThat(call.error()).isNull());
+    assertThat(figures.errors().keySet()).as("the only errors through %s are the killed node's", via)
+        .containsOnly("node_left");
   }
 
   private static String node(String name, int hz, String members, String extra, String services) {
@@ -123,8 +160,8 @@ class FailoverIT {
   }
 
   /**
-   * Calls through the bridge, a fixed number in flight, each with its own reply address, each reply
-   * timed and checked against it. Everything runs on the connection's context.
+   * Calls kept at a fixed number in flight, through the bridge or a {@link FuseboxClient}, each
+   * timed and checked against its one reply. Everything runs on one context.
    */
   static final class Load {
 
@@ -147,10 +184,15 @@ class FailoverIT {
       }
     }
 
-    private final NetClient client;
-    private final NetSocket socket;
+    /** Sends one call under its id; its answer comes back to {@link #onAnswer} with the id. */
+    private interface Sender {
+      void send(String id);
+
+      void close();
+    }
+
     private final Context context;
-    private final int inFlight;
+    private Sender sender;
     private final Map<String, Long> pending = new HashMap<>();
     private final List<Call> calls = new ArrayList<>();
     private final Map<String, Long> errors = new HashMap<>();
@@ -158,51 +200,81 @@ class FailoverIT {
     private long next;
     private boolean stopped;
 
-    private Load(NetClient client, NetSocket socket, Context context, int inFlight) {
-      this.client = client;
-      this.socket = socket;
+    private Load(Context context) {
       this.context = context;
-      this.inFlight = inFlight;
     }
 
-    static Load start(Vertx vertx, int bridgePort, int inFlight) throws Exception {
-      Context context = vertx.getOrCreateContext();
-      CompletableFuture<Load> started = new CompletableFuture<>();
-      context.runOnContext(v -> {
+    /** Through node A's bridge: each call with its own reply address, the id. */
+    static Load throughBridge(Vertx vertx, int bridgePort, int inFlight) throws Exception {
+      return start(vertx, inFlight, load -> {
         NetClient client = vertx.createNetClient();
-        client.connect(bridgePort, "127.0.0.1").onComplete(ar -> {
-          if (ar.failed()) {
-            started.completeExceptionally(ar.cause());
-            return;
-          }
-          Load load = new Load(client, ar.result(), context, inFlight);
-          ar.result().handler(BridgeFrames.reader(load::onFrame));
-          for (int i = 0; i < inFlight; i++) {
-            load.send();
-          }
-          started.complete(load);
+        return client.connect(bridgePort, "127.0.0.1").map(socket -> {
+          socket.handler(BridgeFrames.reader(frame -> load.onAnswer(frame.getString("address"),
+              "err".equals(frame.getString("type")) ? errorWord(frame.getString("message")) : null)));
+          return new Sender() {
+            @Override
+            public void send(String id) {
+              socket.write(BridgeFrames.encode(new JsonObject().put("type", "send").put("address", Addresses.call("slow"))
+                  .put("replyAddress", id).put("body", new JsonObject().put("method", "GET").put("path", "/"))));
+            }
+
+            @Override
+            public void close() {
+              client.close();
+            }
+          };
         });
       });
+    }
+
+    /** As an application in the cluster calls: a {@link FuseboxClient} on a member of its own. */
+    static Load throughClient(Vertx member, FuseboxClient client, int inFlight) throws Exception {
+      return start(member, inFlight, load -> Future.succeededFuture(new Sender() {
+        @Override
+        public void send(String id) {
+          client.http("slow").get("/").onComplete(ar -> load.onAnswer(id, ar.succeeded() ? null
+              : ar.cause() instanceof FuseboxException refused ? refused.error().code().error() : ar.cause().toString()));
+        }
+
+        @Override
+        public void close() {
+        }
+      }));
+    }
+
+    private static Load start(Vertx vertx, int inFlight, java.util.function.Function<Load, Future<Sender>> connect)
+        throws Exception {
+      Context context = vertx.getOrCreateContext();
+      Load load = new Load(context);
+      CompletableFuture<Load> started = new CompletableFuture<>();
+      context.runOnContext(v -> connect.apply(load).onComplete(ar -> {
+        if (ar.failed()) {
+          started.completeExceptionally(ar.cause());
+          return;
+        }
+        load.sender = ar.result();
+        for (int i = 0; i < inFlight; i++) {
+          load.send();
+        }
+        started.complete(load);
+      }));
       return started.get(10, TimeUnit.SECONDS);
     }
 
     private void send() {
-      String reply = "r" + next++;
-      pending.put(reply, System.nanoTime());
-      socket.write(BridgeFrames.encode(new JsonObject().put("type", "send").put("address", Addresses.call("slow"))
-          .put("replyAddress", reply).put("body", new JsonObject().put("method", "GET").put("path", "/"))));
+      String id = "r" + next++;
+      pending.put(id, System.nanoTime());
+      sender.send(id);
     }
 
-    private void onFrame(JsonObject frame) {
+    private void onAnswer(String id, String error) {
       long now = System.nanoTime();
-      Long sentAt = pending.remove(frame.getString("address"));
+      Long sentAt = pending.remove(id);
       if (sentAt == null) {
         duplicates++;
         return;
       }
-      String error = null;
-      if ("err".equals(frame.getString("type"))) {
-        error = errorWord(frame.getString("message"));
+      if (error != null) {
         errors.merge(error, 1L, Long::sum);
       }
       calls.add(new Call(sentAt, now, error));
@@ -229,7 +301,7 @@ class FailoverIT {
       onContext(() -> stopped = true);
       Awaitility.await("the calls in flight").atMost(Duration.ofSeconds(20)).until(() -> onContext(pending::isEmpty));
       Figures figures = onContext(() -> new Figures(List.copyOf(calls), pending.size(), duplicates, Map.copyOf(errors)));
-      client.close();
+      sender.close();
       return figures;
     }
 
