@@ -53,6 +53,11 @@ final class Call {
     this.ownDeadline = ownDeadline;
   }
 
+  /** The state of the breaker that judges the call, as a reply names it. */
+  String state() {
+    return breaker.state().wireName();
+  }
+
   void reply(JsonObject body, BreakerState state) {
     if (!answered) {
       answered = true;

@@ -7,10 +7,6 @@ import io.fusebox.adapter.Outcome;
 import io.fusebox.core.BreakerConfig;
 import io.fusebox.core.BreakerState;
 import io.fusebox.core.CircuitBreaker;
-import io.fusebox.fallback.CacheFallback;
-import io.fusebox.fallback.FallbackChain;
-import io.fusebox.fallback.FallbackRefusedException;
-import io.fusebox.fallback.FallbackRequest;
 import io.fusebox.fallback.Trigger;
 import io.fusebox.metrics.BreakerMeters;
 import io.fusebox.metrics.BreakerMeters.Result;
@@ -44,9 +40,9 @@ final class CallPipeline {
   private final CircuitBreaker breaker;
   private DependencyAdapter adapter;
   private final BreakerMeters meters;
-  private FallbackChain fallbacks;
-  private CacheFallback cache;
   private final FallbackLedger ledger;
+  private FallbackAnswers answers;
+  private final CallOutcomes outcomes;
   /** Null when tracing is off. */
   private final Tracer tracer;
   /** Whether the cluster keeps this instance open while another one probes. */
@@ -62,8 +58,6 @@ final class CallPipeline {
   /** The keys' breakers of a keyed family; null when the breaker is not keyed. */
   private KeyedFamily family;
   private static final String TIMEOUT_CLASS = "timeout";
-  /** What the breaker's own calls failed with since its last transition (a key's are not told apart). */
-  private final ErrorClasses errors = new ErrorClasses();
   private boolean stopping;
 
   CallPipeline(Vertx vertx, String name, CircuitBreaker breaker, BreakerMeters meters, FallbackLedger ledger,
@@ -77,6 +71,7 @@ final class CallPipeline {
     this.heldOpen = heldOpen;
     this.bulkhead = new Bulkhead(setup.config().bulkhead().maxConcurrentCalls(), setup.config().bulkhead().maxWaitQueue());
     this.running = new RunningCalls(vertx, this::onDeadline);
+    this.outcomes = new CallOutcomes(breaker, meters);
     take(setup);
   }
 
@@ -84,8 +79,7 @@ final class CallPipeline {
     config = setup.config();
     dependencyType = setup.dependencyType();
     adapter = setup.adapter();
-    fallbacks = setup.fallbacks();
-    cache = fallbacks.cache();
+    answers = new FallbackAnswers(name, setup.fallbacks(), adapter, ledger, meters);
     activeProbe = setup.activeProbe();
     family = setup.family();
     keySource = setup.keySource();
@@ -130,17 +124,17 @@ final class CallPipeline {
     }
     call.breaker = family == null ? breaker : family.judgeFor(call.key);
     if (stopping) {
-      call.fail(ErrorCode.SHUTTING_DOWN, name, state(call), "the breaker is being undeployed", 0);
+      call.fail(ErrorCode.SHUTTING_DOWN, name, call.state(), "the breaker is being undeployed", 0);
     } else if (stillRejecting(call.breaker)) {
-      recordRejected(call);
+      outcomes.refusedUnasked(call);
       reject(call);
     } else if (bulkhead.hasSlot()) {
       start(call, now);
     } else if (bulkhead.enqueue(call)) {
       call.timerId = vertx.setTimer(call.remainingMillis(System.nanoTime()), id -> expireWaiting(call, "the deadline passed while waiting for a bulkhead slot"));
     } else {
-      recordRejected(call);
-      call.fail(ErrorCode.BULKHEAD_FULL, name, state(call), config.bulkhead().maxConcurrentCalls()
+      outcomes.refusedUnasked(call);
+      call.fail(ErrorCode.BULKHEAD_FULL, name, call.state(), config.bulkhead().maxConcurrentCalls()
           + " calls in flight and " + config.bulkhead().maxWaitQueue() + " waiting", 0);
     }
   }
@@ -148,7 +142,7 @@ final class CallPipeline {
   private void start(Call call, long now) {
     long permit = call.breaker.tryAcquire();
     if (permit == CircuitBreaker.REJECTED) {
-      meters.call(Result.REJECTED);
+      outcomes.refusedByBreaker();
       reject(call);
       return;
     }
@@ -189,39 +183,15 @@ final class CallPipeline {
     CircuitBreaker judge = call.breaker;
     ActiveProbe probe = judge == breaker ? activeProbe : null;
     if (judge.state() == BreakerState.HALF_OPEN && probe == null) {
-      failOrFallBack(call, Trigger.HALF_OPEN_FULL, ErrorCode.HALF_OPEN_FULL, "all " + config.recovery().permittedProbes()
+      answers.failOrFallBack(call, Trigger.HALF_OPEN_FULL, ErrorCode.HALF_OPEN_FULL, "all " + config.recovery().permittedProbes()
           + " probe permits are taken", 0);
     } else {
       long probeMillis = probe == null ? 0 : probe.intervalMillis();
       long retryAfter = judge.state() == BreakerState.HALF_OPEN ? probeMillis
           : Math.max(judge.retryAfterMillis(), probeMillis);
-      failOrFallBack(call, Trigger.OPEN, ErrorCode.CIRCUIT_OPEN, "the breaker is " + state(call)
+      answers.failOrFallBack(call, Trigger.OPEN, ErrorCode.CIRCUIT_OPEN, "the breaker is " + call.state()
           + (call.key == null || judge == breaker ? "" : " for this key"), retryAfter);
     }
-  }
-
-  /**
-   * Answers a call that got no result from the dependency: from the fallback chain when it is on
-   * and one of its entries answers this trigger, else with the error.
-   */
-  private void failOrFallBack(Call call, Trigger trigger, ErrorCode code, String detail, long retryAfterMillis) {
-    if (!ledger.enabled() || fallbacks.isEmpty()) {
-      call.fail(code, name, state(call), detail, retryAfterMillis);
-      return;
-    }
-    long budget = (call.deadlineNanos - System.nanoTime()) / 1_000_000;
-    fallbacks.run(new FallbackRequest(call.operation, adapter.readKey(call.operation), trigger, budget))
-        .onComplete(ar -> {
-          if (ar.succeeded()) {
-            ledger.answered(ar.result().type());
-            meters.fallback(ar.result().type());
-            call.replyFallback(ar.result(), state(call));
-          } else if (ar.cause() instanceof FallbackRefusedException refused) {
-            call.fail(refused.code(), name, state(call), refused.getMessage(), 0);
-          } else {
-            call.fail(code, name, state(call), detail + "; " + ar.cause().getMessage(), retryAfterMillis);
-          }
-        });
   }
 
   /** Marks the call's outcome as known; false when it already was, and a later result is dropped. */
@@ -243,66 +213,37 @@ final class CallPipeline {
     if (ar.succeeded()) {
       CallResult r = ar.result();
       if (r.outcome() == Outcome.FAILURE) {
-        countError(call, ErrorClasses.ofDetail(r.detail()));
+        outcomes.failedWith(call, ErrorClasses.ofDetail(r.detail()));
       }
-      record(call, switch (r.outcome()) {
+      outcomes.ran(call, switch (r.outcome()) {
         case SUCCESS -> Result.SUCCESS;
         case FAILURE -> Result.FAILURE;
         case IGNORED -> Result.IGNORED;
       });
-      if (r.outcome() == Outcome.SUCCESS && cache != null && r.reply() != null) {
-        cache.remember(adapter.readKey(call.operation), r.reply());
+      if (r.outcome() == Outcome.SUCCESS && r.reply() != null) {
+        answers.remember(call, r.reply());
       }
       if (r.reply() != null) {
         call.reply(r.reply(), call.breaker.state());
       } else if (r.outcome() == Outcome.FAILURE) {
-        failOrFallBack(call, Trigger.FAILURE, ErrorCode.DEPENDENCY_FAILURE, r.detail(), 0);
+        answers.failOrFallBack(call, Trigger.FAILURE, ErrorCode.DEPENDENCY_FAILURE, r.detail(), 0);
       } else {
-        call.fail(ErrorCode.DEPENDENCY_REJECTED, name, state(call), r.detail(), 0);
+        call.fail(ErrorCode.DEPENDENCY_REJECTED, name, call.state(), r.detail(), 0);
       }
     } else if (ar.cause() instanceof DependencyTimeoutException timeout) {
-      countError(call, TIMEOUT_CLASS);
-      record(call, Result.TIMEOUT);
-      failOrFallBack(call, Trigger.TIMEOUT, ErrorCode.TIMEOUT, timeout.getMessage(), 0);
+      outcomes.failedWith(call, TIMEOUT_CLASS);
+      outcomes.ran(call, Result.TIMEOUT);
+      answers.failOrFallBack(call, Trigger.TIMEOUT, ErrorCode.TIMEOUT, timeout.getMessage(), 0);
     } else {
-      countError(call, ar.cause().getClass().getSimpleName());
-      record(call, Result.FAILURE);
-      failOrFallBack(call, Trigger.FAILURE, ErrorCode.DEPENDENCY_FAILURE, String.valueOf(ar.cause()), 0);
+      outcomes.failedWith(call, ar.cause().getClass().getSimpleName());
+      outcomes.ran(call, Result.FAILURE);
+      answers.failOrFallBack(call, Trigger.FAILURE, ErrorCode.DEPENDENCY_FAILURE, String.valueOf(ar.cause()), 0);
     }
     finish(call);
   }
 
-  /** Before the outcome is recorded: the failure that trips the breaker is part of the trip's evidence. */
-  private void countError(Call call, String kind) {
-    if (call.breaker == breaker) {
-      errors.count(kind);
-    }
-  }
-
   ErrorClasses errors() {
-    return errors;
-  }
-
-  /** The outcome of a call that ran, told to its breaker and the meters together. */
-  private void record(Call call, Result result) {
-    long elapsedNanos = System.nanoTime() - call.startNanos;
-    long permit = call.permit;
-    CircuitBreaker judge = call.breaker;
-    switch (result) {
-      case SUCCESS -> judge.onSuccess(permit, elapsedNanos);
-      case FAILURE -> judge.onFailure(permit, elapsedNanos);
-      case TIMEOUT -> judge.onTimeout(permit, elapsedNanos);
-      case IGNORED -> judge.onIgnored(permit);
-      default -> throw new IllegalArgumentException("not the outcome of a call that ran: " + result);
-    }
-    meters.latency(elapsedNanos);
-    meters.call(result);
-  }
-
-  /** A call refused before the breaker was asked: by the bulkhead, or while the breaker rejects anyway. */
-  private void recordRejected(Call call) {
-    call.breaker.countRejected();
-    meters.call(Result.REJECTED);
+    return outcomes.errors();
   }
 
   /**
@@ -313,7 +254,7 @@ final class CallPipeline {
     LOG.error("adapter of breaker {} threw instead of failing its future", name, bug);
     settle(call);
     call.breaker.release(call.permit);
-    call.fail(ErrorCode.INTERNAL, name, state(call), "the " + dependencyType + " adapter failed: " + bug, 0);
+    call.fail(ErrorCode.INTERNAL, name, call.state(), "the " + dependencyType + " adapter failed: " + bug, 0);
     finish(call);
   }
 
@@ -321,19 +262,17 @@ final class CallPipeline {
     if (!settle(call)) {
       return;
     }
-    countError(call, TIMEOUT_CLASS);
-    record(call, Result.TIMEOUT);
-    failOrFallBack(call, Trigger.TIMEOUT, ErrorCode.TIMEOUT, "no result within the deadline", 0);
+    outcomes.failedWith(call, TIMEOUT_CLASS);
+    outcomes.ran(call, Result.TIMEOUT);
+    answers.failOrFallBack(call, Trigger.TIMEOUT, ErrorCode.TIMEOUT, "no result within the deadline", 0);
     finish(call);
   }
 
-  /** A timeout of our own queue's making: counted, never judged against the dependency. */
   private void expireWaiting(Call call, String detail) {
     bulkhead.remove(call);
-    call.breaker.countTimedOutWaiting();
-    meters.call(Result.TIMEOUT);
+    outcomes.timedOutWaiting(call);
     call.settled = true;
-    failOrFallBack(call, Trigger.TIMEOUT, ErrorCode.TIMEOUT, detail, 0);
+    answers.failOrFallBack(call, Trigger.TIMEOUT, ErrorCode.TIMEOUT, detail, 0);
     tellIfIdle();
   }
 
@@ -363,16 +302,13 @@ final class CallPipeline {
     stopping = true;
     for (Call call : bulkhead.drainWaiting()) {
       vertx.cancelTimer(call.timerId);
-      call.fail(ErrorCode.SHUTTING_DOWN, name, state(call), "the breaker was undeployed while the call waited", 0);
+      call.fail(ErrorCode.SHUTTING_DOWN, name, call.state(), "the breaker was undeployed while the call waited", 0);
     }
     for (Call call = running.oldest(); call != null; call = running.oldest()) {
       running.remove(call);
       call.breaker.release(call.permit);
-      call.fail(ErrorCode.SHUTTING_DOWN, name, state(call), "the breaker was undeployed while the call ran", 0);
+      call.fail(ErrorCode.SHUTTING_DOWN, name, call.state(), "the breaker was undeployed while the call ran", 0);
     }
   }
 
-  private static String state(Call call) {
-    return call.breaker.state().wireName();
-  }
 }
