@@ -20,7 +20,7 @@ import io.vertx.core.eventbus.MessageConsumer;
 public final class SnapshotDemand {
 
   /** How long a node gathers asks before its breakers answer them all. */
-  public static final long GATHER_MILLIS = 100;
+  private static final long GATHER_MILLIS = 100;
 
   private final Vertx vertx;
   private final MessageConsumer<Object> consumer;
@@ -53,9 +53,5 @@ public final class SnapshotDemand {
   /** Asks every breaker in the cluster for its snapshot now. */
   public static void ask(Vertx vertx) {
     vertx.eventBus().publish(Addresses.SNAPSHOTS_WANTED, null);
-  }
-
-  public Future<Void> close() {
-    return consumer.unregister();
   }
 }
