@@ -133,6 +133,11 @@ public record FuseboxConfig(
 
     public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(1);
     public static final Duration DEFAULT_SUSPECT_AFTER = Duration.ofSeconds(5);
+
+    /** A member on {@code host}, joining {@code members}, with the default membership timing. */
+    public Cluster(String host, int port, List<String> members) {
+      this(true, host, port, members, DEFAULT_HEARTBEAT_INTERVAL, DEFAULT_SUSPECT_AFTER);
+    }
   }
 
   /** @param url a Redis URL, which may hold a password; never shown */

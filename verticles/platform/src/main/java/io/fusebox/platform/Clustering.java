@@ -4,6 +4,9 @@ import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
 import io.fusebox.config.FuseboxConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.spi.cluster.hazelcast.ConfigUtil;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
@@ -65,6 +68,17 @@ public final class Clustering {
 
   private static long seconds(Duration duration) {
     return Math.max(1, Math.round(duration.toMillis() / 1000.0));
+  }
+
+  /**
+   * A Vert.x that joins the cluster as a member of its own, as an application beside the nodes does
+   * (a {@code FuseboxClient} in it calls their breakers): the event bus of a node, and
+   * {@code options}' other settings.
+   */
+  public static Future<Vertx> join(VertxOptions options, FuseboxConfig.Cluster cluster,
+      HazelcastClusterManager manager) {
+    return Vertx.builder().with(options.setEventBusOptions(eventBus(cluster))).withClusterManager(manager)
+        .buildClustered();
   }
 
   /**

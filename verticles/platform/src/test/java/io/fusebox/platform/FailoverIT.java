@@ -50,9 +50,8 @@ class FailoverIT {
     // three nodes and a fourth member: this JVM, whose FuseboxClient calls as an application would
     int hz = FreePorts.block(4);
     String members = LaunchedNode.members(hz, 4);
-    FuseboxConfig.Cluster cluster = new FuseboxConfig.Cluster(true, "127.0.0.1", hz + 3,
-        IntStream.range(0, 4).mapToObj(i -> "127.0.0.1:" + (hz + i)).toList(),
-        FuseboxConfig.Cluster.DEFAULT_HEARTBEAT_INTERVAL, FuseboxConfig.Cluster.DEFAULT_SUSPECT_AFTER);
+    FuseboxConfig.Cluster cluster = new FuseboxConfig.Cluster("127.0.0.1", hz + 3,
+        IntStream.range(0, 4).mapToObj(i -> "127.0.0.1:" + (hz + i)).toList());
     int bridge = FreePorts.next();
     Vertx vertx = Vertx.vertx();
     Vertx member = null;
@@ -76,8 +75,8 @@ class FailoverIT {
       for (var n : List.of(a, b, c)) {
         n.awaitOutput("is up with", Duration.ofSeconds(60));
       }
-      member = Vertx.builder().with(new VertxOptions().setEventBusOptions(Clustering.eventBus(cluster)))
-          .withClusterManager(Clustering.manager(cluster, "caller")).buildClustered().await(60, TimeUnit.SECONDS);
+      member = Clustering.join(new VertxOptions(), cluster, Clustering.manager(cluster, "caller"))
+          .await(60, TimeUnit.SECONDS);
       FuseboxClient client = FuseboxClient.create(member);
       client.ready().await(10, TimeUnit.SECONDS);
       Map<String, Load> loads = Map.of("the bridge", Load.throughBridge(vertx, bridge, IN_FLIGHT),

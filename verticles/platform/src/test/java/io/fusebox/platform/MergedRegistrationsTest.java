@@ -30,6 +30,7 @@ class MergedRegistrationsTest {
 
   private final int port = FreePorts.block(2);
   private final List<String> members = List.of("127.0.0.1:" + port, "127.0.0.1:" + (port + 1));
+  private final FuseboxConfig.Cluster cluster = new FuseboxConfig.Cluster("127.0.0.1", port, members);
   private HazelcastClusterManager managerA;
   private Vertx a;
   private Vertx b;
@@ -83,17 +84,11 @@ class MergedRegistrationsTest {
     return subscriptions.get(address).stream().map(r -> r.unwrap().toString()).collect(Collectors.toSet());
   }
 
-  private FuseboxConfig.Cluster cluster() {
-    return new FuseboxConfig.Cluster(true, "127.0.0.1", port, members,
-        FuseboxConfig.Cluster.DEFAULT_HEARTBEAT_INTERVAL, FuseboxConfig.Cluster.DEFAULT_SUSPECT_AFTER);
-  }
-
   private HazelcastClusterManager manager(String node) {
-    return Clustering.manager(cluster(), node);
+    return Clustering.manager(cluster, node);
   }
 
   private Vertx join(HazelcastClusterManager manager) throws Exception {
-    return Vertx.builder().with(new VertxOptions().setEventBusOptions(Clustering.eventBus(cluster())))
-        .withClusterManager(manager).buildClustered().await(60, TimeUnit.SECONDS);
+    return Clustering.join(new VertxOptions(), cluster, manager).await(60, TimeUnit.SECONDS);
   }
 }
