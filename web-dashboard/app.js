@@ -173,6 +173,18 @@ function render(key) {
   drawSpark(el.querySelector('.spark'), tile.history, now);
   renderKeys(el, s);
   renderMembers(el, s);
+  renderConcurrency(el, s);
+}
+
+// An adaptive concurrency limit: where it stands, what fills it, and the latencies it follows.
+function renderConcurrency(el, s) {
+  const dd = el.querySelector('.concurrency');
+  const c = s.concurrency;
+  dd.hidden = !c;
+  el.querySelector('.concurrency-label').hidden = !c;
+  if (!c) return;
+  dd.textContent = `limit ${c.limit}${c.probing ? ' (probing)' : ''} · ${c.inflight} in flight · ${c.waiting} waiting`
+    + ` · no-load ${ms(c.no_load_ms)} · recent ${ms(c.recent_ms)}`;
 }
 
 // Who forced the breaker open or disabled it, why, and for how much longer: next to the state.

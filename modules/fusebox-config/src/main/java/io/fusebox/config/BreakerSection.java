@@ -3,6 +3,7 @@ package io.fusebox.config;
 import io.fusebox.core.BreakerConfig;
 import io.fusebox.core.BreakerConfigBuilder;
 import io.fusebox.core.Durations;
+import io.fusebox.core.Priority;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -47,6 +48,14 @@ final class BreakerSection {
     ifSet(Number.class, n -> b.permittedProbes(n.intValue()), "recovery", "permitted_probes");
     ifSet(Number.class, n -> b.successThreshold(n.intValue()), "recovery", "success_threshold");
     ifSet(Boolean.class, b::strictMode, "recovery", "strict_mode");
+    ifSet(String.class, t -> b.adaptiveConcurrency("adaptive".equals(t)), "overload", "concurrency", "type");
+    ifSet(Number.class, n -> b.initialLimit(n.intValue()), "overload", "concurrency", "initial_limit");
+    ifSet(Number.class, n -> b.minLimit(n.intValue()), "overload", "concurrency", "min_limit");
+    ifSet(Number.class, n -> b.maxLimit(n.intValue()), "overload", "concurrency", "max_limit");
+    ifSet(String.class, d -> b.probeInterval(Durations.parse(d)), "overload", "concurrency", "probe_interval");
+    for (Priority priority : Priority.all()) {
+      ifSet(Number.class, n -> b.share(priority, n.doubleValue()), "overload", "concurrency", "shares", priority.wireName());
+    }
   }
 
   /** An explicit {@code enabled: false} beside a threshold wins over the threshold's implied "on". */

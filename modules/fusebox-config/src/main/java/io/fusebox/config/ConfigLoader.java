@@ -285,6 +285,10 @@ public final class ConfigLoader {
         problems.add(prefix + ".recovery.probe: not for an in-process breaker (got a probe section, expected"
             + " FuseboxBreakerOptions.activeProbe(check, interval) in code: only its owner knows how to check)");
       }
+      if (section.containsKey("overload")) {
+        problems.add(prefix + ".overload: not for an in-process breaker (got an overload section, expected it on a"
+            + " service: a breaker verticle bounds its calls by priority and latency, an in-process one by its bulkhead)");
+      }
       BreakerConfig config = build(prefix + ".", presetOf(section, defaultPreset), List.of(defaults, section), null,
           problems);
       if (config != null) {

@@ -64,7 +64,16 @@ final class FuseboxSchema {
             .field("strict_mode", bool())
             .field("probe", section()
                 .required("type", oneOf(new LinkedHashSet<>(List.of("synthetic"))))
-                .field("interval", duration())));
+                .field("interval", duration())))
+        .field("overload", section()
+            .field("concurrency", section()
+                .field("type", oneOf(new LinkedHashSet<>(List.of("static", "adaptive"))))
+                .field("initial_limit", integer(Integer.MIN_VALUE, Integer.MAX_VALUE))
+                .field("min_limit", integer(Integer.MIN_VALUE, Integer.MAX_VALUE))
+                .field("max_limit", integer(Integer.MIN_VALUE, Integer.MAX_VALUE))
+                .field("probe_interval", duration())
+                .field("shares", section().field("critical", number()).field("normal", number())
+                    .field("sheddable", number()))));
   }
 
   static Spec.Section file(Map<String, DependencyKind> kinds) {

@@ -40,6 +40,14 @@ class BrokenConfigTest {
             "circuit_breakers.services.orders.recovery.permited_probes: unknown key (got permited_probes, expected one of permitted_probes, success_threshold, strict_mode, probe)")),
         Arguments.of("probes out of range", SERVICE + "      recovery: { permitted_probes: 0 }\n", Map.of(), List.of(
             "circuit_breakers.services.orders.recovery.permitted_probes: out of range (got 0, expected an integer in 1..1000)")),
+        Arguments.of("adaptive limit bounds crossed", SERVICE
+            + "      overload: { concurrency: { type: adaptive, min_limit: 50, max_limit: 10, shares: { critical: 0.9, sheddable: 0.5 } } }\n",
+            Map.of(), List.of(
+            "circuit_breakers.services.orders.overload.concurrency.initial_limit: outside min_limit..max_limit (got 20, expected 50..10)",
+            "circuit_breakers.services.orders.overload.concurrency.max_limit: below min_limit (got 10, expected >= 50)",
+            "circuit_breakers.services.orders.overload.concurrency.shares: more than the whole limit (got 1.7, expected shares adding up to at most 1)")),
+        Arguments.of("unknown concurrency type", SERVICE + "      overload: { concurrency: { type: magic } }\n", Map.of(), List.of(
+            "circuit_breakers.services.orders.overload.concurrency.type: unknown value (got \"magic\", expected one of static, adaptive)")),
         Arguments.of("rate above one", SERVICE + "      detection: { failure_rate: { threshold: 1.5 } }\n", Map.of(), List.of(
             "circuit_breakers.services.orders.detection.failure_rate.threshold: out of range (got 1.5, expected a rate in (0, 1])")),
         Arguments.of("window smaller than minimum calls",

@@ -157,6 +157,37 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void anAdaptiveConcurrencyLimitTakesItsBoundsAndSharesOverTheDefaults() throws Exception {
+    FuseboxConfig c = load("""
+        circuit_breakers:
+          default:
+            overload: { concurrency: { shares: { critical: 0.6 } } }
+          services:
+            orders:
+              dependency: { type: http, base_url: "http://127.0.0.1:9000" }
+              overload: { concurrency: { type: adaptive, initial_limit: 8, min_limit: 4, max_limit: 64,
+                                         probe_interval: 30s, shares: { sheddable: 0.05 } } }
+            stock:
+              dependency: { type: http, base_url: "http://127.0.0.1:9000" }
+        """, Map.of());
+    BreakerConfig.Concurrency orders = c.services().stream().filter(s -> s.name().equals("orders")).findFirst()
+        .orElseThrow().breaker().overload().concurrency();
+    assertThat(orders).isEqualTo(new BreakerConfig.Concurrency(true, 8, 4, 64, Duration.ofSeconds(30),
+        new BreakerConfig.Shares(0.6, BreakerConfig.DEFAULT_SHARES.normal(), 0.05)));
+    BreakerConfig.Concurrency stock = c.services().stream().filter(s -> s.name().equals("stock")).findFirst()
+        .orElseThrow().breaker().overload().concurrency();
+    assertThat(stock.adaptive()).as("static unless asked").isFalse();
+    assertThat(stock.shares().critical()).isEqualTo(0.6);
+    assertThatThrownBy(() -> load("""
+        circuit_breakers:
+          in_process:
+            catalog: { overload: { concurrency: { type: adaptive } } }
+        """, Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("circuit_breakers.in_process.catalog.overload: not for an in-process breaker");
+  }
+
+  @Test
   void aKeyedFamilyTakesItsKeySourceAndBounds() throws Exception {
     FuseboxConfig c = load("""
         circuit_breakers:

@@ -20,7 +20,8 @@ public record BreakerConfig(
     Duration callTimeout,
     Bulkhead bulkhead,
     Transitions transitions,
-    Recovery recovery) {
+    Recovery recovery,
+    Overload overload) {
 
   /** Failures in a row that trip a closed breaker. */
   public static final int DEFAULT_CONSECUTIVE_FAILURES = 5;
@@ -58,6 +59,17 @@ public record BreakerConfig(
   public static final int DEFAULT_PERMITTED_PROBES = 3;
   /** Successful probes in a row that close a half-open breaker. */
   public static final int DEFAULT_SUCCESS_THRESHOLD = 3;
+
+  /** The adaptive concurrency limit before anything is measured. */
+  public static final int DEFAULT_INITIAL_LIMIT = 20;
+  /** The adaptive limit never goes below this, so that a slow dependency is still measured. */
+  public static final int DEFAULT_MIN_LIMIT = 2;
+  /** The adaptive limit never goes above this. */
+  public static final int DEFAULT_MAX_LIMIT = 256;
+  /** Time between two measurements of a dependency's no-load round trip by the adaptive limit. */
+  public static final Duration DEFAULT_PROBE_INTERVAL = Duration.ofSeconds(10);
+  /** Guaranteed shares of the concurrency limit by priority; what they leave over goes to any. */
+  public static final Shares DEFAULT_SHARES = new Shares(0.5, 0.3, 0.1);
 
   /** Longest time-based window, which bounds its memory to one bucket per second of it. */
   public static final Duration MAX_WINDOW_DURATION = Duration.ofHours(1);
@@ -116,6 +128,35 @@ public record BreakerConfig(
   public record Recovery(int permittedProbes, int successThreshold, boolean strictMode) {
   }
 
+  /** What a breaker does when more calls come than its dependency can take. */
+  public record Overload(Concurrency concurrency) {
+  }
+
+  /**
+   * How many calls may be in flight: {@code bulkhead.max_concurrent_calls} when static, or a limit
+   * that follows the dependency's measured latency ({@link AdaptiveLimit}) between
+   * {@code minLimit} and {@code maxLimit}. Either way, waiting calls start by priority and shares.
+   */
+  public record Concurrency(boolean adaptive, int initialLimit, int minLimit, int maxLimit, Duration probeInterval,
+      Shares shares) {
+  }
+
+  /**
+   * The share of the concurrency limit each priority is guaranteed: a priority below its share is
+   * served before those at or above theirs, so sheddable calls cannot crowd critical ones out, and
+   * critical ones cannot starve the rest entirely. Shares add up to at most 1.
+   */
+  public record Shares(double critical, double normal, double sheddable) {
+
+    public double of(Priority priority) {
+      return switch (priority) {
+        case CRITICAL -> critical;
+        case NORMAL -> normal;
+        case SHEDDABLE -> sheddable;
+      };
+    }
+  }
+
   public BreakerConfig {
     Objects.requireNonNull(consecutiveFailures, "consecutiveFailures");
     Objects.requireNonNull(failureRate, "failureRate");
@@ -124,8 +165,10 @@ public record BreakerConfig(
     Objects.requireNonNull(bulkhead, "bulkhead");
     Objects.requireNonNull(transitions, "transitions");
     Objects.requireNonNull(recovery, "recovery");
+    Objects.requireNonNull(overload, "overload");
     List<String> problems = problems(consecutiveFailures, failureRate, slowCalls, callTimeout, bulkhead,
         transitions, recovery);
+    problems.addAll(problems(overload.concurrency()));
     if (!problems.isEmpty()) {
       throw new InvalidBreakerConfigException(problems);
     }
@@ -186,6 +229,35 @@ public record BreakerConfig(
     }
     p.between("recovery.permitted_probes", recovery.permittedProbes(), 1, HalfOpenProbes.MAX_PERMITS);
     p.atLeast("recovery.success_threshold", recovery.successThreshold(), 1);
+    return p.list;
+  }
+
+  private static List<String> problems(Concurrency c) {
+    Problems p = new Problems();
+    p.atLeast("overload.concurrency.min_limit", c.minLimit(), 1);
+    if (c.maxLimit() < c.minLimit()) {
+      p.add("overload.concurrency.max_limit", "below min_limit", c.maxLimit(), ">= " + c.minLimit());
+    }
+    if (c.initialLimit() < c.minLimit() || c.initialLimit() > c.maxLimit()) {
+      p.add("overload.concurrency.initial_limit", "outside min_limit..max_limit", c.initialLimit(),
+          c.minLimit() + ".." + c.maxLimit());
+    }
+    if (p.positive("overload.concurrency.probe_interval", c.probeInterval())
+        && c.probeInterval().compareTo(Duration.ofSeconds(1)) < 0) {
+      p.add("overload.concurrency.probe_interval", "too short to keep the limit near capacity",
+          Durations.format(c.probeInterval()), ">= 1s");
+    }
+    Shares s = c.shares();
+    for (Priority priority : Priority.all()) {
+      double share = s.of(priority);
+      if (!(share >= 0.0 && share <= 1.0)) {
+        p.add("overload.concurrency.shares." + priority.wireName(), "out of range", share, "a share in [0, 1]");
+      }
+    }
+    if (s.critical() + s.normal() + s.sheddable() > 1.0 + 1e-9) {
+      p.add("overload.concurrency.shares", "more than the whole limit",
+          s.critical() + s.normal() + s.sheddable(), "shares adding up to at most 1");
+    }
     return p.list;
   }
 

@@ -27,6 +27,12 @@ public final class BreakerConfigBuilder {
   private int permittedProbes = BreakerConfig.DEFAULT_PERMITTED_PROBES;
   private int successThreshold = BreakerConfig.DEFAULT_SUCCESS_THRESHOLD;
   private boolean strictMode = false;
+  private boolean adaptiveConcurrency = false;
+  private int initialLimit = BreakerConfig.DEFAULT_INITIAL_LIMIT;
+  private int minLimit = BreakerConfig.DEFAULT_MIN_LIMIT;
+  private int maxLimit = BreakerConfig.DEFAULT_MAX_LIMIT;
+  private Duration probeInterval = BreakerConfig.DEFAULT_PROBE_INTERVAL;
+  private BreakerConfig.Shares shares = BreakerConfig.DEFAULT_SHARES;
 
   BreakerConfigBuilder() {
   }
@@ -55,6 +61,13 @@ public final class BreakerConfigBuilder {
     permittedProbes = c.recovery().permittedProbes();
     successThreshold = c.recovery().successThreshold();
     strictMode = c.recovery().strictMode();
+    BreakerConfig.Concurrency concurrency = c.overload().concurrency();
+    adaptiveConcurrency = concurrency.adaptive();
+    initialLimit = concurrency.initialLimit();
+    minLimit = concurrency.minLimit();
+    maxLimit = concurrency.maxLimit();
+    probeInterval = concurrency.probeInterval();
+    shares = concurrency.shares();
   }
 
   public BreakerConfigBuilder consecutiveFailures(int threshold) {
@@ -194,6 +207,44 @@ public final class BreakerConfigBuilder {
     return this;
   }
 
+  /** On: the concurrency limit follows the dependency's latency instead of {@code max_concurrent_calls}. */
+  public BreakerConfigBuilder adaptiveConcurrency(boolean adaptive) {
+    this.adaptiveConcurrency = adaptive;
+    return this;
+  }
+
+  public BreakerConfigBuilder initialLimit(int initialLimit) {
+    this.initialLimit = initialLimit;
+    return this;
+  }
+
+  public BreakerConfigBuilder minLimit(int minLimit) {
+    this.minLimit = minLimit;
+    return this;
+  }
+
+  public BreakerConfigBuilder maxLimit(int maxLimit) {
+    this.maxLimit = maxLimit;
+    return this;
+  }
+
+  public BreakerConfigBuilder probeInterval(Duration probeInterval) {
+    this.probeInterval = probeInterval;
+    return this;
+  }
+
+  public BreakerConfigBuilder shares(BreakerConfig.Shares shares) {
+    this.shares = shares;
+    return this;
+  }
+
+  /** One priority's guaranteed share of the concurrency limit; the others keep theirs. */
+  public BreakerConfigBuilder share(Priority priority, double share) {
+    this.shares = new BreakerConfig.Shares(priority == Priority.CRITICAL ? share : shares.critical(),
+        priority == Priority.NORMAL ? share : shares.normal(), priority == Priority.SHEDDABLE ? share : shares.sheddable());
+    return this;
+  }
+
   /** @throws InvalidBreakerConfigException listing every invalid value at once */
   public BreakerConfig build() {
     return new BreakerConfig(
@@ -204,6 +255,8 @@ public final class BreakerConfigBuilder {
         callTimeout,
         new BreakerConfig.Bulkhead(maxConcurrentCalls, maxWaitQueue),
         new BreakerConfig.Transitions(openTimeout, exponentialBackoff, backoffMultiplier, maxOpenTimeout, jitter),
-        new BreakerConfig.Recovery(permittedProbes, successThreshold, strictMode));
+        new BreakerConfig.Recovery(permittedProbes, successThreshold, strictMode),
+        new BreakerConfig.Overload(new BreakerConfig.Concurrency(adaptiveConcurrency, initialLimit, minLimit, maxLimit,
+            probeInterval, shares)));
   }
 }

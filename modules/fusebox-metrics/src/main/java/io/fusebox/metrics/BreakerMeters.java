@@ -30,6 +30,8 @@ import java.util.function.BiConsumer;
  * circuit_breaker_fallback_executions_total{name,type}
  * circuit_breaker_keys{name,state}                 a keyed family's keys: tracked, not_closed
  * circuit_breaker_keys_forgotten_total{name,cause} size (beyond max_keys), idle (idle_expiry)
+ * circuit_breaker_concurrency_limit{name}         an adaptive concurrency limit, as of the latest snapshot
+ * circuit_breaker_concurrency_inflight{name}      calls in flight under it, likewise
  * circuit_breaker_key_open{name,key}               1 for each of a family's {@value #TOP_KEYS} most recently
  *                                                    opened keys: a bounded label, never one per key
  * </pre>
@@ -82,6 +84,7 @@ public final class BreakerMeters {
   private final Exposition exposition;
   /** A keyed family's key counts: tracked, not closed, forgotten by size, forgotten idle; null when not keyed. */
   private volatile long[] keys;
+  private volatile int[] concurrency;
   /** A keyed family's most recently opened keys, at most {@value #TOP_KEYS}. */
   private volatile List<String> topKeys = List.of();
 
@@ -111,6 +114,9 @@ public final class BreakerMeters {
 
     /** The breaker turned out to be a keyed family, whose key counts are now known. */
     void keyedSeen();
+
+    /** The breaker has an adaptive concurrency limit, whose figures are now known. */
+    void concurrencySeen();
 
     void close();
   }
@@ -151,6 +157,20 @@ public final class BreakerMeters {
       exposition.fallbackSeen(type);
     }
     count.incrementAndGet();
+  }
+
+  /** An adaptive concurrency limit and the calls in flight under it, at each snapshot. */
+  public void concurrency(int limit, int inFlight) {
+    boolean first = concurrency == null;
+    concurrency = new int[] {limit, inFlight};
+    if (first) {
+      exposition.concurrencySeen();
+    }
+  }
+
+  /** {limit, in flight}; null unless the breaker has an adaptive concurrency limit. */
+  int[] concurrency() {
+    return concurrency;
   }
 
   public void transition(BreakerState from, BreakerState to) {

@@ -78,6 +78,14 @@ final class MicrometerBreakers implements BreakerMeters.Exposition {
     }
   }
 
+  @Override
+  public void concurrencySeen() {
+    keep(Gauge.builder("circuit_breaker_concurrency_limit", meters, m -> m.concurrency()[0])
+        .description("The adaptive concurrency limit").tags(tags).register(registry));
+    keep(Gauge.builder("circuit_breaker_concurrency_inflight", meters, m -> m.concurrency()[1])
+        .description("Calls in flight under the adaptive concurrency limit").tags(tags).register(registry));
+  }
+
   private void keep(Meter meter) {
     registered.add(meter);
   }

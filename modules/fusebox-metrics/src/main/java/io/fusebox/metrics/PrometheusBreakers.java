@@ -42,10 +42,12 @@ final class PrometheusBreakers implements MultiCollector {
   static final String KEYS = "circuit_breaker_keys";
   static final String KEYS_FORGOTTEN = "circuit_breaker_keys_forgotten";
   static final String KEY_OPEN = "circuit_breaker_key_open";
+  static final String CONCURRENCY_LIMIT = "circuit_breaker_concurrency_limit";
+  static final String CONCURRENCY_INFLIGHT = "circuit_breaker_concurrency_inflight";
 
   private static final List<String> NAMES =
       List.of(STATE, REQUESTS, TRANSITIONS, STATE_DURATION, FAILURE_RATE, SLOW_CALL_RATE, LATENCY, FALLBACKS, KEYS,
-          KEYS_FORGOTTEN, KEY_OPEN);
+          KEYS_FORGOTTEN, KEY_OPEN, CONCURRENCY_LIMIT, CONCURRENCY_INFLIGHT);
   private static final Map<PrometheusRegistry, PrometheusBreakers> BY_REGISTRY =
       Collections.synchronizedMap(new WeakHashMap<>());
 
@@ -176,6 +178,11 @@ final class PrometheusBreakers implements MultiCollector {
       }
 
       @Override
+      public void concurrencySeen() {
+        // read at the next scrape
+      }
+
+      @Override
       public void close() {
         breakers.remove(series, labelled);
       }
@@ -209,6 +216,10 @@ final class PrometheusBreakers implements MultiCollector {
         .help("Keys a keyed family forgot: beyond max_keys (size) or idle for idle_expiry (idle)");
     GaugeSnapshot.Builder keyOpen = GaugeSnapshot.builder().name(KEY_OPEN)
         .help("1 for each of a keyed family's most recently opened keys, at most " + BreakerMeters.TOP_KEYS);
+    GaugeSnapshot.Builder limit = GaugeSnapshot.builder().name(CONCURRENCY_LIMIT)
+        .help("The adaptive concurrency limit, as of the breaker's latest snapshot");
+    GaugeSnapshot.Builder inFlight = GaugeSnapshot.builder().name(CONCURRENCY_INFLIGHT)
+        .help("Calls in flight under the adaptive concurrency limit, as of the breaker's latest snapshot");
     // in label order, so that the snapshots' own sort of their data points finds them sorted
     List<Labelled> sorted = new ArrayList<>(breakers.values());
     sorted.sort(BY_LABELS);
@@ -240,6 +251,11 @@ final class PrometheusBreakers implements MultiCollector {
           keyOpen.dataPoint(gauge(labels.add("key", key), 1));
         }
       }
+      int[] c = m.concurrency();
+      if (c != null) {
+        limit.dataPoint(gauge(labels, c[0]));
+        inFlight.dataPoint(gauge(labels, c[1]));
+      }
       LatencyFigures f = m.latencyFigures();
       latency.dataPoint(SummaryDataPointSnapshot.builder().labels(labels)
           .quantiles(Quantiles.of(new Quantile(0.5, f.p50Seconds()), new Quantile(0.95, f.p95Seconds()),
@@ -248,7 +264,7 @@ final class PrometheusBreakers implements MultiCollector {
     }
     return MetricSnapshots.of(state.build(), requests.build(), transitions.build(), durations.build(),
         failureRate.build(), slowCallRate.build(), latency.build(), fallbacks.build(), keys.build(), forgotten.build(),
-        keyOpen.build());
+        keyOpen.build(), limit.build(), inFlight.build());
   }
 
   private static GaugeDataPointSnapshot gauge(Labels labels, double value) {

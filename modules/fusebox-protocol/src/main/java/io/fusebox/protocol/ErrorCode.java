@@ -19,6 +19,11 @@ public enum ErrorCode {
   HALF_OPEN_FULL(429, "half_open_full"),
   /** The in-flight limit and its wait queue are full. */
   BULKHEAD_FULL(429, "bulkhead_full"),
+  /**
+   * The adaptive concurrency limit and its short queue are full, or a call of higher priority took
+   * this one's place; {@code retry_after_ms} says when the dependency should have room.
+   */
+  OVERLOADED(429, "overloaded"),
   /** The dependency failed. Counted as a failure. */
   DEPENDENCY_FAILURE(502, "dependency_failure"),
   /** Rejected while open or forced open; {@code retry_after_ms} says for how long. */

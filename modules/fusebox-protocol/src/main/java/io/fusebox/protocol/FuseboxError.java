@@ -8,7 +8,7 @@ import io.vertx.core.json.JsonObject;
  * The body of a failure reply: compact JSON {@code {"error","breaker","state","detail","retry_after_ms"}}
  * carried as the message of a {@code RECIPIENT_FAILURE} whose failure code is {@link ErrorCode#code()}.
  *
- * @param retryAfterMillis set for {@code circuit_open}; 0 otherwise
+ * @param retryAfterMillis set for {@code circuit_open} and {@code overloaded}; 0 otherwise
  */
 public record FuseboxError(ErrorCode code, String breaker, String state, String detail, long retryAfterMillis) {
 

@@ -28,7 +28,7 @@ public class FuseboxException extends RuntimeException {
     return switch (error.code()) {
       case BAD_REQUEST, UNKNOWN_BREAKER, INVALID_CONFIG -> new BadRequestException(error);
       case DEPENDENCY_REJECTED -> new DependencyRejectedException(error);
-      case HALF_OPEN_FULL, BULKHEAD_FULL -> new TooManyCallsException(error);
+      case HALF_OPEN_FULL, BULKHEAD_FULL, OVERLOADED -> new TooManyCallsException(error);
       case DEPENDENCY_FAILURE -> new DependencyFailureException(error);
       case CIRCUIT_OPEN -> new CircuitOpenException(error);
       case TIMEOUT -> new CallTimeoutException(error);

@@ -9,6 +9,8 @@ public final class Headers {
   public static final String TIMEOUT_MS = "fusebox-timeout-ms";
   /** Request: W3C trace context, passed on to the dependency. */
   public static final String TRACEPARENT = "traceparent";
+  /** Request: {@code critical}, {@code normal} (the default) or {@code sheddable}; shed last to first. */
+  public static final String PRIORITY = "fusebox-priority";
   /** Reply: {@code success} or {@code fallback}. */
   public static final String OUTCOME = "fusebox-outcome";
   /** Reply: the fallback type that answered. */

@@ -63,6 +63,8 @@ final class BreakerReporter {
   private int quietIntervals;
   private static final int TOP_ERRORS = 5;
   private Supplier<AdminOverride> override = () -> null;
+  /** An adaptive concurrency limit's figures; null (and left out) when the limit is static. */
+  private Supplier<JsonObject> concurrency = () -> null;
   private JsonObject restoredOverride;
   /** The kinds of failure since the last transition; null until the pipeline hands them over. */
   private ErrorClasses errors;
@@ -142,6 +144,10 @@ final class BreakerReporter {
     this.errors = errors;
   }
 
+  void concurrency(Supplier<JsonObject> concurrency) {
+    this.concurrency = concurrency;
+  }
+
   void override(Supplier<AdminOverride> override) {
     this.override = override;
   }
@@ -186,7 +192,7 @@ final class BreakerReporter {
     }
   }
 
-  /** The snapshot's {@code keyed} and {@code pool}, when the breaker has them. */
+  /** The snapshot's {@code keyed}, {@code pool}, {@code override} and {@code concurrency}, when the breaker has them. */
   private JsonObject extras() {
     JsonObject extras = new JsonObject();
     if (family != null) {
@@ -202,6 +208,11 @@ final class BreakerReporter {
     AdminOverride inForce = override.get();
     if (inForce != null) {
       extras.put("override", inForce.toJson());
+    }
+    JsonObject limit = concurrency.get();
+    if (limit != null) {
+      meters.concurrency(limit.getInteger("limit"), limit.getInteger("inflight"));
+      extras.put("concurrency", limit);
     }
     return extras;
   }

@@ -141,6 +141,7 @@ public final class BreakerVerticle extends VerticleBase {
     pipeline = new CallPipeline(vertx, name, breaker, meters, ledger, services.tracing() ? services.tracer() : null,
         hold::held, callSetup());
     reporter.errors(pipeline.errors());
+    reporter.concurrency(pipeline::concurrency);
     admin = new AdminActions(vertx, name, breaker, ledger, reporter, family);
     reporter.override(admin::override);
     breaker.addListener(this::onTransition);

@@ -2,6 +2,7 @@ package io.fusebox.breaker;
 
 import io.fusebox.core.BreakerState;
 import io.fusebox.core.CircuitBreaker;
+import io.fusebox.core.Priority;
 import io.fusebox.fallback.FallbackReply;
 import io.fusebox.protocol.ErrorCode;
 import io.fusebox.protocol.FuseboxError;
@@ -29,6 +30,8 @@ final class Call {
   final boolean ownDeadline;
   /** A keyed family's key of this call; null when the breaker is not keyed. */
   String key;
+  /** From {@code fusebox-priority}: which calls a full bulkhead sheds first. */
+  Priority priority = Priority.NORMAL;
   /** The breaker that judges this call: the verticle's, or its key's in a keyed family. */
   CircuitBreaker breaker;
   long permit;

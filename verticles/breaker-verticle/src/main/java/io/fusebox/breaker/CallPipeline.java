@@ -4,6 +4,7 @@ import io.fusebox.adapter.CallResult;
 import io.fusebox.adapter.DependencyAdapter;
 import io.fusebox.adapter.DependencyTimeoutException;
 import io.fusebox.adapter.Outcome;
+import io.fusebox.core.AdaptiveLimit;
 import io.fusebox.core.BreakerConfig;
 import io.fusebox.core.BreakerState;
 import io.fusebox.core.CircuitBreaker;
@@ -18,6 +19,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonObject;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -69,7 +71,7 @@ final class CallPipeline {
     this.ledger = ledger;
     this.tracer = tracer;
     this.heldOpen = heldOpen;
-    this.bulkhead = new Bulkhead(setup.config().bulkhead().maxConcurrentCalls(), setup.config().bulkhead().maxWaitQueue());
+    this.bulkhead = new Bulkhead(setup.config(), System.nanoTime());
     this.running = new RunningCalls(vertx, this::onDeadline);
     this.outcomes = new CallOutcomes(breaker, meters);
     take(setup);
@@ -93,7 +95,7 @@ final class CallPipeline {
    */
   void reconfigure(CallSetup setup) {
     take(setup);
-    bulkhead.resize(config.bulkhead().maxConcurrentCalls(), config.bulkhead().maxWaitQueue());
+    bulkhead.resize(config, System.nanoTime());
     startWaiting();
   }
 
@@ -130,13 +132,37 @@ final class CallPipeline {
       reject(call);
     } else if (bulkhead.hasSlot()) {
       start(call, now);
-    } else if (bulkhead.enqueue(call)) {
-      call.timerId = vertx.setTimer(call.remainingMillis(System.nanoTime()), id -> expireWaiting(call, "the deadline passed while waiting for a bulkhead slot"));
     } else {
-      outcomes.refusedUnasked(call);
-      call.fail(ErrorCode.BULKHEAD_FULL, name, call.state(), config.bulkhead().maxConcurrentCalls()
-          + " calls in flight and " + config.bulkhead().maxWaitQueue() + " waiting", 0);
+      Call refused = bulkhead.enqueue(call);
+      if (refused != call) {
+        call.timerId = vertx.setTimer(call.remainingMillis(now), id -> expireWaiting(call, "the deadline passed while waiting for a bulkhead slot"));
+      }
+      if (refused != null) {
+        shed(refused, refused == call ? "" : "; a call of higher priority took its place in the queue");
+      }
     }
+  }
+
+  /**
+   * Refuses a call the bulkhead has no room for, before it ran: it counts for nothing. An adaptive
+   * limit tells the caller to come back after about one round trip of the dependency.
+   */
+  private void shed(Call call, String why) {
+    if (call.timerId != Call.NO_TIMER) {
+      vertx.cancelTimer(call.timerId);
+      call.timerId = Call.NO_TIMER;
+    }
+    call.settled = true;
+    outcomes.refusedUnasked(call);
+    AdaptiveLimit adaptive = bulkhead.adaptive();
+    String load = bulkhead.inFlight() + " calls in flight of " + bulkhead.limit() + " and " + bulkhead.waiting() + " waiting";
+    if (adaptive == null) {
+      call.fail(ErrorCode.BULKHEAD_FULL, name, call.state(), load + why, 0);
+    } else {
+      call.fail(ErrorCode.OVERLOADED, name, call.state(), "the adaptive concurrency limit is full: " + load + why,
+          Math.max(1, adaptive.recentNanos() / 1_000_000));
+    }
+    tellIfIdle();
   }
 
   private void start(Call call, long now) {
@@ -148,7 +174,7 @@ final class CallPipeline {
     }
     call.permit = permit;
     call.startNanos = now;
-    bulkhead.occupy();
+    bulkhead.occupy(call);
     running.add(call, now);
     long remaining = call.remainingMillis(now);
     Future<CallResult> result;
@@ -239,7 +265,12 @@ final class CallPipeline {
       outcomes.ran(call, Result.FAILURE);
       answers.failOrFallBack(call, Trigger.FAILURE, ErrorCode.DEPENDENCY_FAILURE, String.valueOf(ar.cause()), 0);
     }
-    finish(call);
+    finish(call, true);
+  }
+
+  /** The adaptive concurrency limit's figures for the snapshot; null when the limit is static. */
+  JsonObject concurrency() {
+    return bulkhead.adaptiveFigures();
   }
 
   ErrorClasses errors() {
@@ -255,7 +286,7 @@ final class CallPipeline {
     settle(call);
     call.breaker.release(call.permit);
     call.fail(ErrorCode.INTERNAL, name, call.state(), "the " + dependencyType + " adapter failed: " + bug, 0);
-    finish(call);
+    finish(call, false);
   }
 
   private void onDeadline(Call call) {
@@ -265,7 +296,7 @@ final class CallPipeline {
     outcomes.failedWith(call, TIMEOUT_CLASS);
     outcomes.ran(call, Result.TIMEOUT);
     answers.failOrFallBack(call, Trigger.TIMEOUT, ErrorCode.TIMEOUT, "no result within the deadline", 0);
-    finish(call);
+    finish(call, true);
   }
 
   private void expireWaiting(Call call, String detail) {
@@ -276,10 +307,13 @@ final class CallPipeline {
     tellIfIdle();
   }
 
-  /** Frees the call's slot and starts waiting calls in it. */
-  private void finish(Call call) {
+  /**
+   * Frees the call's slot and starts waiting calls in it. {@code measured}: the call ran to a
+   * result or its deadline, so its round trip tells an adaptive limit of the dependency's load.
+   */
+  private void finish(Call call, boolean measured) {
     running.remove(call);
-    bulkhead.free();
+    bulkhead.free(call, measured, System.nanoTime());
     startWaiting();
     tellIfIdle();
   }

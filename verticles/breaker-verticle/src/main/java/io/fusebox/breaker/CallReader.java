@@ -2,6 +2,7 @@ package io.fusebox.breaker;
 
 import io.fusebox.adapter.DependencyAdapter;
 import io.fusebox.core.CircuitBreaker;
+import io.fusebox.core.Priority;
 import io.fusebox.protocol.ErrorCode;
 import io.fusebox.protocol.FuseboxError;
 import io.fusebox.protocol.Headers;
@@ -15,7 +16,7 @@ import io.vertx.core.json.JsonObject;
 /**
  * Turns a request into a {@link Call}: the operation, checked by the adapter; its deadline (the
  * breaker's {@code call_timeout}, or the caller's shorter {@code fusebox-timeout-ms}); its trace.
- * A malformed request (a keyed family's call without its key too) is answered 400 at once, counts
+ * A malformed request (a keyed family's call without its key, an unknown priority too) is answered 400 at once, counts
  * for nothing and never becomes a call.
  */
 final class CallReader {
@@ -61,6 +62,15 @@ final class CallReader {
       ownDeadline = requested < timeoutMillis;
       timeoutMillis = Math.min(timeoutMillis, requested);
     }
+    Priority priority = Priority.NORMAL;
+    header = anyHeaders ? headers.get(Headers.PRIORITY) : null;
+    if (header != null) {
+      priority = Priority.fromWireName(header);
+      if (priority == null) {
+        badRequest(message, Headers.PRIORITY + " must be critical, normal or sheddable (got '" + abbreviate(header) + "')");
+        return null;
+      }
+    }
     String key = null;
     if (keySource != null) {
       String[] problem = new String[1];
@@ -84,6 +94,7 @@ final class CallReader {
     Call call = new Call(message, operation, traceparent, nowNanos, nowNanos + timeoutMillis * 1_000_000, ownDeadline);
     call.span = span;
     call.key = key;
+    call.priority = priority;
     return call;
   }
 
