@@ -15,7 +15,8 @@ import java.util.Arrays;
  * it. Instead, every {@code probe_interval} the limit is halved until a few calls have run that
  * started with the dependency far from full: their median is the no-load round trip until the next
  * probe, unless a window shows a lower one. This costs about half the throughput for a few round
- * trips every probe interval (under 1% at 10 s), like BBR's ProbeRTT.
+ * trips every probe interval (under 1% at 10 s), like BBR's ProbeRTT. Between probes, only a
+ * window 10% faster than it moves it.
  *
  * <p>Samples are gathered in windows of at least {@value #MIN_SAMPLES} calls and
  * {@link #WINDOW_NANOS} (or two no-load round trips, when longer); a window is judged by its median,
@@ -29,8 +30,10 @@ public final class AdaptiveLimit {
   static final long WINDOW_NANOS = 100_000_000L;
   /** Samples a window keeps; later ones overwrite earlier ones in turn. */
   private static final int MAX_SAMPLES = 512;
-  /** Growth, per window, of a limit that has never yet seen a queue (slow start, as TCP's): 10%. */
+  /** Growth, per window, of a limit that sees no queue at all or never saw one (slow start, as TCP's): 10%. */
   private static final double FAST_GROWTH = 0.1;
+  /** A window's median below this share of the no-load round trip means the dependency got faster. */
+  private static final double FASTER = 0.9;
   /** The most a limit keeps of itself after one window that shows a long queue. */
   private static final double MAX_DECREASE = 0.7;
 
@@ -38,7 +41,7 @@ public final class AdaptiveLimit {
   private final int maxLimit;
   private final long probeIntervalNanos;
   private double limit;
-  /** Until the first window that shows a queue, the limit grows by a share of itself; then by one call. */
+  /** Until the first window that shows a queue, the limit grows by a share of itself; then by one call unless none queue. */
   private boolean slowStart = true;
   /** The no-load round trip; 0 until the first window. */
   private long noLoadNanos;
@@ -137,7 +140,9 @@ public final class AdaptiveLimit {
       nextProbeAt = now + probeIntervalNanos;
       return;
     }
-    if (noLoadNanos == 0 || median < noLoadNanos) {
+    // between probes, only a clearly faster dependency moves the no-load round trip: the lowest of
+    // many noisy medians is below the truth, and would read a queue where there is none
+    if (noLoadNanos == 0 || median < FASTER * noLoadNanos) {
       noLoadNanos = median;
     }
     double queue = limit * (1.0 - (double) noLoadNanos / median);
@@ -148,7 +153,8 @@ public final class AdaptiveLimit {
       limit = Math.max(MAX_DECREASE * limit, limit * noLoadNanos / median + alpha);
       slowStart = false;
     } else if (queue < alpha && used) {
-      limit += slowStart ? Math.max(1.0, FAST_GROWTH * limit) : 1.0;
+      // no queue at all: far below capacity (at start, or after a hiccup cut the limit), so grow fast
+      limit += slowStart || queue < alpha / 2 ? Math.max(1.0, FAST_GROWTH * limit) : 1.0;
     }
     limit = Math.max(minLimit, Math.min(maxLimit, limit));
     probing = now >= nextProbeAt;

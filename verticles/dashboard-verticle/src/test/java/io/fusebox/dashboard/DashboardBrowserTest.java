@@ -134,6 +134,23 @@ class DashboardBrowserTest {
         .startsWith(node.upstream.baseUrl().replace("http://", "") + " in");
   }
 
+  @Test
+  void anAdaptiveConcurrencyLimitShowsWhereItStands() throws Exception {
+    node.breaker("adaptive", quiet().adaptiveConcurrency(true).initialLimit(12).build());
+    for (int i = 0; i < 20; i++) {
+      client.http("adaptive").get("/a").otherwiseEmpty().await();
+    }
+    browser.driver.get(node.url("/"));
+    browser.await(Duration.ofSeconds(10), d -> String.valueOf(script(
+        "const c = document.querySelector(\".tile[data-breaker='adaptive'] .concurrency\"); return c && !c.hidden ? c.textContent : ''"))
+        .matches("limit \\d+( \\(probing\\))? · \\d+ in flight · 0 waiting · no-load [0-9.]+ ms · recent [0-9.]+ ms"));
+    node.breaker("fixed", quiet().build());
+    browser.await(Duration.ofSeconds(10), d -> Boolean.TRUE.equals(script(
+        "return document.querySelector(\".tile[data-breaker='fixed'] .concurrency\") !== null")));
+    assertThat(script("return document.querySelector(\".tile[data-breaker='fixed'] .concurrency\").hidden"))
+        .as("a static bulkhead shows no limit line").isEqualTo(true);
+  }
+
   /** Each listed key's text, up to its countdown: "acme · open". */
   private List<String> listedKeys(String family) {
     @SuppressWarnings("unchecked")
