@@ -145,10 +145,11 @@ class DashboardBrowserTest {
         "const c = document.querySelector(\".tile[data-breaker='adaptive'] .concurrency\"); return c && !c.hidden ? c.textContent : ''"))
         .matches("limit \\d+( \\(probing\\))? · \\d+ in flight · 0 waiting · no-load [0-9.]+ ms · recent [0-9.]+ ms"));
     node.breaker("fixed", quiet().build());
-    browser.await(Duration.ofSeconds(10), d -> Boolean.TRUE.equals(script(
-        "return document.querySelector(\".tile[data-breaker='fixed'] .concurrency\") !== null")));
-    assertThat(script("return document.querySelector(\".tile[data-breaker='fixed'] .concurrency\").hidden"))
-        .as("a static bulkhead shows no limit line").isEqualTo(true);
+    // drawn: the template's line starts hidden, so wait for the tile's first render before reading it
+    browser.await(Duration.ofSeconds(10), d -> "true".equals(script(
+        "const l = document.querySelector(\".tile[data-breaker='fixed'] .latency\"); return String(l !== null && l.textContent.startsWith('p50'))")));
+    assertThat(script("return String(document.querySelector(\".tile[data-breaker='fixed'] .concurrency\").hidden)"))
+        .as("a static bulkhead shows no limit line").isEqualTo("true");
   }
 
   /** Each listed key's text, up to its countdown: "acme · open". */
