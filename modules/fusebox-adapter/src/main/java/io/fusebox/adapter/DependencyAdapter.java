@@ -22,6 +22,14 @@ public interface DependencyAdapter {
   }
 
   /**
+   * Whether the operation is safe to run twice, so that the breaker may retry it: a read (GET and
+   * HEAD, SELECT, Redis read commands, gRPC methods not in {@code write_methods}) is.
+   */
+  default boolean idempotent(JsonObject operation) {
+    return readKey(operation) != null;
+  }
+
+  /**
    * Runs a valid operation. The future completes with the classified result, or fails with a
    * {@link DependencyTimeoutException} when the deadline passes, or with any other exception when
    * the dependency could not be reached (counted as a failure). When the deadline passes the adapter

@@ -4,6 +4,7 @@ import io.fusebox.core.BreakerConfig;
 import io.fusebox.core.BreakerConfigBuilder;
 import io.fusebox.core.Durations;
 import io.fusebox.core.Priority;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -53,6 +54,14 @@ final class BreakerSection {
     ifSet(Number.class, n -> b.minLimit(n.intValue()), "overload", "concurrency", "min_limit");
     ifSet(Number.class, n -> b.maxLimit(n.intValue()), "overload", "concurrency", "max_limit");
     ifSet(String.class, d -> b.probeInterval(Durations.parse(d)), "overload", "concurrency", "probe_interval");
+    ifSet(Number.class, n -> b.maxAttempts(n.intValue()), "retry", "max_attempts");
+    ifSet(String.class, d -> b.retryBackoff(Durations.parse(d)), "retry", "backoff");
+    ifSet(Number.class, n -> b.retryJitter(n.doubleValue()), "retry", "jitter");
+    ifSet(List.class, on -> b.retryOn(on.contains("timeout"), on.contains("failure")), "retry", "on");
+    ifSet(Boolean.class, b::retryIdempotentOnly, "retry", "idempotent_only");
+    ifSet(String.class, d -> b.attemptTimeout(Durations.parse(d)), "retry", "attempt_timeout");
+    ifSet(Number.class, n -> b.retryBudgetRatio(n.doubleValue()), "retry", "budget", "ratio");
+    ifSet(Number.class, n -> b.retryBudgetMinPerSecond(n.doubleValue()), "retry", "budget", "min_per_second");
     for (Priority priority : Priority.all()) {
       ifSet(Number.class, n -> b.share(priority, n.doubleValue()), "overload", "concurrency", "shares", priority.wireName());
     }

@@ -73,7 +73,15 @@ final class FuseboxSchema {
                 .field("max_limit", integer(Integer.MIN_VALUE, Integer.MAX_VALUE))
                 .field("probe_interval", duration())
                 .field("shares", section().field("critical", number()).field("normal", number())
-                    .field("sheddable", number()))));
+                    .field("sheddable", number()))))
+        .field("retry", section()
+            .field("max_attempts", integer(Integer.MIN_VALUE, Integer.MAX_VALUE))
+            .field("backoff", duration())
+            .field("jitter", number())
+            .field("on", listOf(oneOf(new LinkedHashSet<>(List.of("timeout", "failure")))))
+            .field("idempotent_only", bool())
+            .field("attempt_timeout", duration())
+            .field("budget", section().field("ratio", number()).field("min_per_second", number())));
   }
 
   static Spec.Section file(Map<String, DependencyKind> kinds) {

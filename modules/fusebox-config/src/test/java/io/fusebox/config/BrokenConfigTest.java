@@ -48,6 +48,10 @@ class BrokenConfigTest {
             "circuit_breakers.services.orders.overload.concurrency.shares: more than the whole limit (got 1.7, expected shares adding up to at most 1)")),
         Arguments.of("unknown concurrency type", SERVICE + "      overload: { concurrency: { type: magic } }\n", Map.of(), List.of(
             "circuit_breakers.services.orders.overload.concurrency.type: unknown value (got \"magic\", expected one of static, adaptive)")),
+        Arguments.of("retries out of range", SERVICE + "      retry: { max_attempts: 20, jitter: 2, on: [] }\n", Map.of(), List.of(
+            "circuit_breakers.services.orders.retry.jitter: out of range (got 2.0, expected a number in [0, 1])",
+            "circuit_breakers.services.orders.retry.max_attempts: out of range (got 20, expected an integer in 1..10)",
+            "circuit_breakers.services.orders.retry.on: empty, so nothing would be retried (got [], expected timeout, failure or both)")),
         Arguments.of("rate above one", SERVICE + "      detection: { failure_rate: { threshold: 1.5 } }\n", Map.of(), List.of(
             "circuit_breakers.services.orders.detection.failure_rate.threshold: out of range (got 1.5, expected a rate in (0, 1])")),
         Arguments.of("window smaller than minimum calls",

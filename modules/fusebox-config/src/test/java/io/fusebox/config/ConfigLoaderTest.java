@@ -188,6 +188,22 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void retriesTakeTheirAttemptsBackoffAndBudgetOverTheDefaults() throws Exception {
+    FuseboxConfig c = load("""
+        circuit_breakers:
+          default:
+            retry: { jitter: 0.2, budget: { min_per_second: 5 } }
+          services:
+            orders:
+              dependency: { type: http, base_url: "http://127.0.0.1:9000" }
+              retry: { max_attempts: 3, backoff: 20ms, on: [timeout], idempotent_only: false,
+                       attempt_timeout: 300ms, budget: { ratio: 0.2 } }
+        """, Map.of());
+    assertThat(c.services().get(0).breaker().retry()).isEqualTo(new BreakerConfig.Retry(3, Duration.ofMillis(20), 0.2,
+        true, false, false, Duration.ofMillis(300), 0.2, 5));
+  }
+
+  @Test
   void aKeyedFamilyTakesItsKeySourceAndBounds() throws Exception {
     FuseboxConfig c = load("""
         circuit_breakers:

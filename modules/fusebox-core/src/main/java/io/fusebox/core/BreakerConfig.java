@@ -21,7 +21,8 @@ public record BreakerConfig(
     Bulkhead bulkhead,
     Transitions transitions,
     Recovery recovery,
-    Overload overload) {
+    Overload overload,
+    Retry retry) {
 
   /** Failures in a row that trip a closed breaker. */
   public static final int DEFAULT_CONSECUTIVE_FAILURES = 5;
@@ -70,6 +71,19 @@ public record BreakerConfig(
   public static final Duration DEFAULT_PROBE_INTERVAL = Duration.ofSeconds(10);
   /** Guaranteed shares of the concurrency limit by priority; what they leave over goes to any. */
   public static final Shares DEFAULT_SHARES = new Shares(0.5, 0.3, 0.1);
+
+  /** Attempts a call may make, the first included; 1 means no retries. */
+  public static final int DEFAULT_MAX_ATTEMPTS = 1;
+  /** Wait before a retry, before jitter. */
+  public static final Duration DEFAULT_RETRY_BACKOFF = Duration.ofMillis(50);
+  /** Random spread of each retry's wait, in [0, 1]: 0.5 means anywhere from half to one and a half of it. */
+  public static final double DEFAULT_RETRY_JITTER = 0.5;
+  /** Retries allowed per first attempt of the last ten seconds. */
+  public static final double DEFAULT_RETRY_RATIO = 0.1;
+  /** Retries allowed each second whatever the traffic, so that a quiet breaker can retry at all. */
+  public static final double DEFAULT_RETRY_MIN_PER_SECOND = 1.0;
+  /** Most attempts a call may make. */
+  public static final int MAX_ATTEMPTS = 10;
 
   /** Longest time-based window, which bounds its memory to one bucket per second of it. */
   public static final Duration MAX_WINDOW_DURATION = Duration.ofHours(1);
@@ -128,6 +142,23 @@ public record BreakerConfig(
   public record Recovery(int permittedProbes, int successThreshold, boolean strictMode) {
   }
 
+  /**
+   * Retries made by the breaker itself, so that callers need not retry on their own: up to
+   * {@code maxAttempts} attempts of a call that failed or timed out (as {@code onFailure} and
+   * {@code onTimeout} say), of idempotent operations only unless told otherwise, each after a
+   * jittered backoff, within the call's deadline, and within a {@link RetryBudget}.
+   *
+   * @param attemptTimeout each attempt's own deadline, so that a timed-out attempt leaves time to
+   *     retry; null: an attempt has what is left of the call's
+   */
+  public record Retry(int maxAttempts, Duration backoff, double jitter, boolean onTimeout, boolean onFailure,
+      boolean idempotentOnly, Duration attemptTimeout, double budgetRatio, double budgetMinPerSecond) {
+
+    public boolean enabled() {
+      return maxAttempts > 1;
+    }
+  }
+
   /** What a breaker does when more calls come than its dependency can take. */
   public record Overload(Concurrency concurrency) {
   }
@@ -169,6 +200,8 @@ public record BreakerConfig(
     List<String> problems = problems(consecutiveFailures, failureRate, slowCalls, callTimeout, bulkhead,
         transitions, recovery);
     problems.addAll(problems(overload.concurrency()));
+    Objects.requireNonNull(retry, "retry");
+    problems.addAll(problems(retry));
     if (!problems.isEmpty()) {
       throw new InvalidBreakerConfigException(problems);
     }
@@ -229,6 +262,28 @@ public record BreakerConfig(
     }
     p.between("recovery.permitted_probes", recovery.permittedProbes(), 1, HalfOpenProbes.MAX_PERMITS);
     p.atLeast("recovery.success_threshold", recovery.successThreshold(), 1);
+    return p.list;
+  }
+
+  private static List<String> problems(Retry r) {
+    Problems p = new Problems();
+    p.between("retry.max_attempts", r.maxAttempts(), 1, MAX_ATTEMPTS);
+    p.positive("retry.backoff", r.backoff());
+    if (!(r.jitter() >= 0.0 && r.jitter() <= 1.0)) {
+      p.add("retry.jitter", "out of range", r.jitter(), "a number in [0, 1]");
+    }
+    if (r.attemptTimeout() != null) {
+      p.positive("retry.attempt_timeout", r.attemptTimeout());
+    }
+    if (!(r.budgetRatio() >= 0.0 && r.budgetRatio() <= 10.0)) {
+      p.add("retry.budget.ratio", "out of range", r.budgetRatio(), "a number in [0, 10]");
+    }
+    if (!(r.budgetMinPerSecond() >= 0.0 && r.budgetMinPerSecond() <= 1_000_000.0)) {
+      p.add("retry.budget.min_per_second", "out of range", r.budgetMinPerSecond(), "a number >= 0");
+    }
+    if (r.enabled() && !r.onTimeout() && !r.onFailure()) {
+      p.add("retry.on", "empty, so nothing would be retried", "[]", "timeout, failure or both");
+    }
     return p.list;
   }
 

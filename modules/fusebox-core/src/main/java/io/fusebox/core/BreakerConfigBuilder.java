@@ -33,6 +33,15 @@ public final class BreakerConfigBuilder {
   private int maxLimit = BreakerConfig.DEFAULT_MAX_LIMIT;
   private Duration probeInterval = BreakerConfig.DEFAULT_PROBE_INTERVAL;
   private BreakerConfig.Shares shares = BreakerConfig.DEFAULT_SHARES;
+  private int maxAttempts = BreakerConfig.DEFAULT_MAX_ATTEMPTS;
+  private Duration retryBackoff = BreakerConfig.DEFAULT_RETRY_BACKOFF;
+  private double retryJitter = BreakerConfig.DEFAULT_RETRY_JITTER;
+  private boolean retryOnTimeout = true;
+  private boolean retryOnFailure = true;
+  private boolean retryIdempotentOnly = true;
+  private Duration attemptTimeout;
+  private double retryRatio = BreakerConfig.DEFAULT_RETRY_RATIO;
+  private double retryMinPerSecond = BreakerConfig.DEFAULT_RETRY_MIN_PER_SECOND;
 
   BreakerConfigBuilder() {
   }
@@ -68,6 +77,16 @@ public final class BreakerConfigBuilder {
     maxLimit = concurrency.maxLimit();
     probeInterval = concurrency.probeInterval();
     shares = concurrency.shares();
+    BreakerConfig.Retry retry = c.retry();
+    maxAttempts = retry.maxAttempts();
+    retryBackoff = retry.backoff();
+    retryJitter = retry.jitter();
+    retryOnTimeout = retry.onTimeout();
+    retryOnFailure = retry.onFailure();
+    retryIdempotentOnly = retry.idempotentOnly();
+    attemptTimeout = retry.attemptTimeout();
+    retryRatio = retry.budgetRatio();
+    retryMinPerSecond = retry.budgetMinPerSecond();
   }
 
   public BreakerConfigBuilder consecutiveFailures(int threshold) {
@@ -245,6 +264,52 @@ public final class BreakerConfigBuilder {
     return this;
   }
 
+  /** Attempts a call may make, the first included; above 1 the breaker retries. */
+  public BreakerConfigBuilder maxAttempts(int maxAttempts) {
+    this.maxAttempts = maxAttempts;
+    return this;
+  }
+
+  public BreakerConfigBuilder retryBackoff(Duration backoff) {
+    this.retryBackoff = backoff;
+    return this;
+  }
+
+  public BreakerConfigBuilder retryJitter(double jitter) {
+    this.retryJitter = jitter;
+    return this;
+  }
+
+  /** Which failed attempts are retried: those past their deadline, those the dependency failed. */
+  public BreakerConfigBuilder retryOn(boolean timeout, boolean failure) {
+    this.retryOnTimeout = timeout;
+    this.retryOnFailure = failure;
+    return this;
+  }
+
+  public BreakerConfigBuilder retryIdempotentOnly(boolean idempotentOnly) {
+    this.retryIdempotentOnly = idempotentOnly;
+    return this;
+  }
+
+  /** Each attempt's own deadline; null for what is left of the call's. */
+  public BreakerConfigBuilder attemptTimeout(Duration attemptTimeout) {
+    this.attemptTimeout = attemptTimeout;
+    return this;
+  }
+
+  /** Retries allowed per first attempt of the last ten seconds. */
+  public BreakerConfigBuilder retryBudgetRatio(double ratio) {
+    this.retryRatio = ratio;
+    return this;
+  }
+
+  /** Retries allowed each second whatever the traffic. */
+  public BreakerConfigBuilder retryBudgetMinPerSecond(double minPerSecond) {
+    this.retryMinPerSecond = minPerSecond;
+    return this;
+  }
+
   /** @throws InvalidBreakerConfigException listing every invalid value at once */
   public BreakerConfig build() {
     return new BreakerConfig(
@@ -257,6 +322,8 @@ public final class BreakerConfigBuilder {
         new BreakerConfig.Transitions(openTimeout, exponentialBackoff, backoffMultiplier, maxOpenTimeout, jitter),
         new BreakerConfig.Recovery(permittedProbes, successThreshold, strictMode),
         new BreakerConfig.Overload(new BreakerConfig.Concurrency(adaptiveConcurrency, initialLimit, minLimit, maxLimit,
-            probeInterval, shares)));
+            probeInterval, shares)),
+        new BreakerConfig.Retry(maxAttempts, retryBackoff, retryJitter, retryOnTimeout, retryOnFailure,
+            retryIdempotentOnly, attemptTimeout, retryRatio, retryMinPerSecond));
   }
 }

@@ -19,6 +19,9 @@ public final class Headers {
   public static final String STALE_MS = "fusebox-stale-ms";
   /** Reply: the breaker's state after the call. */
   public static final String STATE = "fusebox-state";
+  /** Reply: {@code exhausted} when the breaker would have retried the call but its retry budget was spent. */
+  public static final String RETRY_BUDGET = "fusebox-retry-budget";
+  public static final String RETRY_BUDGET_EXHAUSTED = "exhausted";
 
   public static final String OUTCOME_SUCCESS = "success";
   public static final String OUTCOME_FALLBACK = "fallback";

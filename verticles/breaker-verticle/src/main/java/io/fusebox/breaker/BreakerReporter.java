@@ -65,6 +65,8 @@ final class BreakerReporter {
   private Supplier<AdminOverride> override = () -> null;
   /** An adaptive concurrency limit's figures; null (and left out) when the limit is static. */
   private Supplier<JsonObject> concurrency = () -> null;
+  /** The retry budget's figures; null (and left out) when the breaker does not retry. */
+  private Supplier<JsonObject> retry = () -> null;
   private JsonObject restoredOverride;
   /** The kinds of failure since the last transition; null until the pipeline hands them over. */
   private ErrorClasses errors;
@@ -148,6 +150,10 @@ final class BreakerReporter {
     this.concurrency = concurrency;
   }
 
+  void retry(Supplier<JsonObject> retry) {
+    this.retry = retry;
+  }
+
   void override(Supplier<AdminOverride> override) {
     this.override = override;
   }
@@ -192,7 +198,7 @@ final class BreakerReporter {
     }
   }
 
-  /** The snapshot's {@code keyed}, {@code pool}, {@code override} and {@code concurrency}, when the breaker has them. */
+  /** The snapshot's {@code keyed}, {@code pool}, {@code override}, {@code concurrency} and {@code retry}, when the breaker has them. */
   private JsonObject extras() {
     JsonObject extras = new JsonObject();
     if (family != null) {
@@ -213,6 +219,10 @@ final class BreakerReporter {
     if (limit != null) {
       meters.concurrency(limit.getInteger("limit"), limit.getInteger("inflight"));
       extras.put("concurrency", limit);
+    }
+    JsonObject retries = retry.get();
+    if (retries != null) {
+      extras.put("retry", retries);
     }
     return extras;
   }

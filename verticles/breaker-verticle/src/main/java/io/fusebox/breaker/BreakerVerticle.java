@@ -142,6 +142,7 @@ public final class BreakerVerticle extends VerticleBase {
         hold::held, callSetup());
     reporter.errors(pipeline.errors());
     reporter.concurrency(pipeline::concurrency);
+    reporter.retry(pipeline::retry);
     admin = new AdminActions(vertx, name, breaker, ledger, reporter, family);
     reporter.override(admin::override);
     breaker.addListener(this::onTransition);

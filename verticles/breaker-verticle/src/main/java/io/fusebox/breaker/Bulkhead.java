@@ -125,6 +125,13 @@ final class Bulkhead {
     }
   }
 
+  /** An attempt of the call ended and another follows in the same slot: its round trip still counts. */
+  void measured(Call call, long now) {
+    if (adaptive != null) {
+      adaptive.sample(call.startNanos, now - call.startNanos, now);
+    }
+  }
+
   /**
    * Queues the call, pushing out a waiting call of lower rank when the queue is full. Returns the
    * call that is refused for it: null when none, the call itself when every waiting call ranks as

@@ -37,6 +37,12 @@ final class Call {
   long permit;
   long startNanos;
   long timerId = NO_TIMER;
+  /** Attempts started so far; more than one when the breaker retried. */
+  int attempts;
+  /** The timer of the wait before the next attempt, or {@link #NO_TIMER} while none is pending. */
+  long retryTimer = NO_TIMER;
+  /** A retry was refused for want of budget: the reply says so. */
+  boolean retryBudgetExhausted;
   /** Neighbours in {@link RunningCalls}. */
   Call previous;
   Call next;
@@ -77,6 +83,9 @@ final class Call {
           .addHeader(Headers.OUTCOME, Headers.OUTCOME_FALLBACK)
           .addHeader(Headers.FALLBACK, fallback.type())
           .addHeader(Headers.STATE, state);
+      if (retryBudgetExhausted) {
+        options.addHeader(Headers.RETRY_BUDGET, Headers.RETRY_BUDGET_EXHAUSTED);
+      }
       if (fallback.staleMillis() >= 0) {
         options.addHeader(Headers.STALE_MS, Long.toString(fallback.staleMillis()));
       }

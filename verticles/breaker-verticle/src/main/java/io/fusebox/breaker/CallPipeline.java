@@ -52,6 +52,7 @@ final class CallPipeline {
   /** Null unless the verticle probes a half-open dependency itself. */
   private ActiveProbe activeProbe;
   private final Bulkhead bulkhead;
+  private Retries retries;
   private final RunningCalls running;
   private CallReader reader;
   private KeySource keySource;
@@ -74,6 +75,7 @@ final class CallPipeline {
     this.bulkhead = new Bulkhead(setup.config(), System.nanoTime());
     this.running = new RunningCalls(vertx, this::onDeadline);
     this.outcomes = new CallOutcomes(breaker, meters);
+    this.retries = new Retries(setup.config().retry(), System.nanoTime());
     take(setup);
   }
 
@@ -96,6 +98,9 @@ final class CallPipeline {
   void reconfigure(CallSetup setup) {
     take(setup);
     bulkhead.resize(config, System.nanoTime());
+    if (!retries.sameAs(config.retry())) {
+      retries = new Retries(config.retry(), System.nanoTime());
+    }
     startWaiting();
   }
 
@@ -172,11 +177,18 @@ final class CallPipeline {
       reject(call);
       return;
     }
-    call.permit = permit;
-    call.startNanos = now;
     bulkhead.occupy(call);
     running.add(call, now);
-    long remaining = call.remainingMillis(now);
+    retries.firstAttempt(now);
+    attempt(call, permit, now);
+  }
+
+  /** Runs one attempt of an admitted call on the adapter, within what is left of its deadline. */
+  private void attempt(Call call, long permit, long now) {
+    call.permit = permit;
+    call.startNanos = now;
+    call.attempts++;
+    long remaining = retries.attemptMillis(call.remainingMillis(now));
     Future<CallResult> result;
     try (Scope scope = call.span == null ? null : call.span.makeCurrent()) {
       result = adapter.call(call.operation, remaining, call.traceparent);
@@ -185,6 +197,46 @@ final class CallPipeline {
       return;
     }
     result.onComplete(ar -> onResult(call, ar));
+  }
+
+  /**
+   * Whether the failed attempt is tried again: if so, its outcome is told to the breaker and the
+   * adaptive limit as any call's, and the next attempt waits its backoff, keeping the call's slot.
+   */
+  private boolean retried(Call call, AsyncResult<CallResult> ar) {
+    boolean timedOut = ar.failed() && ar.cause() instanceof DependencyTimeoutException;
+    boolean failed = ar.succeeded() ? ar.result().outcome() == Outcome.FAILURE : !timedOut;
+    if (!timedOut && !failed) {
+      return false;
+    }
+    long now = System.nanoTime();
+    long delay = retries.nextDelay(call, timedOut, adapter, now);
+    if (delay < 0) {
+      return false;
+    }
+    String kind = timedOut ? TIMEOUT_CLASS : ar.succeeded() ? ErrorClasses.ofDetail(ar.result().detail())
+        : ar.cause().getClass().getSimpleName();
+    outcomes.failedWith(call, kind);
+    outcomes.ran(call, timedOut ? Result.TIMEOUT : Result.FAILURE);
+    bulkhead.measured(call, now);
+    call.retryTimer = vertx.setTimer(delay, id -> retry(call));
+    return true;
+  }
+
+  private void retry(Call call) {
+    call.retryTimer = Call.NO_TIMER;
+    if (call.settled) {
+      return;
+    }
+    long permit = call.breaker.tryAcquire();
+    if (permit == CircuitBreaker.REJECTED) {
+      outcomes.refusedByBreaker();
+      settle(call);
+      reject(call);
+      finish(call, false);
+      return;
+    }
+    attempt(call, permit, System.nanoTime());
   }
 
   /**
@@ -233,7 +285,7 @@ final class CallPipeline {
   }
 
   private void onResult(Call call, AsyncResult<CallResult> ar) {
-    if (!settle(call)) {
+    if (call.settled || retried(call, ar) || !settle(call)) {
       return;
     }
     if (ar.succeeded()) {
@@ -252,20 +304,37 @@ final class CallPipeline {
       if (r.reply() != null) {
         call.reply(r.reply(), call.breaker.state());
       } else if (r.outcome() == Outcome.FAILURE) {
-        answers.failOrFallBack(call, Trigger.FAILURE, ErrorCode.DEPENDENCY_FAILURE, r.detail(), 0);
+        answers.failOrFallBack(call, Trigger.FAILURE, ErrorCode.DEPENDENCY_FAILURE, budgetSaid(call, r.detail()),
+            budgetRetryAfter(call));
       } else {
         call.fail(ErrorCode.DEPENDENCY_REJECTED, name, call.state(), r.detail(), 0);
       }
     } else if (ar.cause() instanceof DependencyTimeoutException timeout) {
       outcomes.failedWith(call, TIMEOUT_CLASS);
       outcomes.ran(call, Result.TIMEOUT);
-      answers.failOrFallBack(call, Trigger.TIMEOUT, ErrorCode.TIMEOUT, timeout.getMessage(), 0);
+      answers.failOrFallBack(call, Trigger.TIMEOUT, ErrorCode.TIMEOUT, budgetSaid(call, timeout.getMessage()),
+          budgetRetryAfter(call));
     } else {
       outcomes.failedWith(call, ar.cause().getClass().getSimpleName());
       outcomes.ran(call, Result.FAILURE);
-      answers.failOrFallBack(call, Trigger.FAILURE, ErrorCode.DEPENDENCY_FAILURE, String.valueOf(ar.cause()), 0);
+      answers.failOrFallBack(call, Trigger.FAILURE, ErrorCode.DEPENDENCY_FAILURE,
+          budgetSaid(call, String.valueOf(ar.cause())), budgetRetryAfter(call));
     }
     finish(call, true);
+  }
+
+  /** A failure's detail, and that no retry was made for want of budget when so. */
+  private static String budgetSaid(Call call, String detail) {
+    return call.retryBudgetExhausted ? detail + "; not retried: the retry budget is exhausted" : detail;
+  }
+
+  private long budgetRetryAfter(Call call) {
+    return call.retryBudgetExhausted ? retries.retryAfterMillis() : 0;
+  }
+
+  /** The retry budget's figures for the snapshot; null when retries are off. */
+  JsonObject retry() {
+    return retries.figures(System.nanoTime());
   }
 
   /** The adaptive concurrency limit's figures for the snapshot; null when the limit is static. */
@@ -290,6 +359,10 @@ final class CallPipeline {
   }
 
   private void onDeadline(Call call) {
+    if (call.retryTimer != Call.NO_TIMER) {
+      waitedPastDeadline(call);
+      return;
+    }
     if (!settle(call)) {
       return;
     }
@@ -297,6 +370,19 @@ final class CallPipeline {
     outcomes.ran(call, Result.TIMEOUT);
     answers.failOrFallBack(call, Trigger.TIMEOUT, ErrorCode.TIMEOUT, "no result within the deadline", 0);
     finish(call, true);
+  }
+
+  /**
+   * The deadline passed while the call waited to be retried: its last attempt was already judged,
+   * so this is a timeout of our own making, counted and never held against the dependency.
+   */
+  private void waitedPastDeadline(Call call) {
+    vertx.cancelTimer(call.retryTimer);
+    call.retryTimer = Call.NO_TIMER;
+    settle(call);
+    outcomes.timedOutWaiting(call);
+    answers.failOrFallBack(call, Trigger.TIMEOUT, ErrorCode.TIMEOUT, "the deadline passed while waiting to retry", 0);
+    finish(call, false);
   }
 
   private void expireWaiting(Call call, String detail) {
@@ -340,7 +426,13 @@ final class CallPipeline {
     }
     for (Call call = running.oldest(); call != null; call = running.oldest()) {
       running.remove(call);
-      call.breaker.release(call.permit);
+      if (call.retryTimer != Call.NO_TIMER) {
+        // between attempts: the last one's permit went back with its outcome
+        vertx.cancelTimer(call.retryTimer);
+        call.retryTimer = Call.NO_TIMER;
+      } else {
+        call.breaker.release(call.permit);
+      }
       call.fail(ErrorCode.SHUTTING_DOWN, name, call.state(), "the breaker was undeployed while the call ran", 0);
     }
   }

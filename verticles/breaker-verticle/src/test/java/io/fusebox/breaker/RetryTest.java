@@ -1,0 +1,97 @@
+package io.fusebox.breaker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fusebox.protocol.Addresses;
+import io.fusebox.protocol.CallTimeoutException;
+import io.fusebox.protocol.DependencyFailureException;
+import io.fusebox.protocol.FuseboxException;
+import io.fusebox.protocol.Headers;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+
+/** The breaker retries failed reads itself, within the call's deadline and its retry budget. */
+class RetryTest extends BreakerTestSupport {
+
+  private static final JsonObject POST = new JsonObject().put("method", "POST").put("path", "/orders");
+
+  @Test
+  void aFailedReadIsTriedMaxAttemptsTimesAndEachAttemptIsJudged() {
+    deploy("reads", quiet().maxAttempts(3).retryBackoff(Duration.ofMillis(10)).retryBudgetMinPerSecond(100).build());
+    upstream.failAll();
+
+    assertThat(failedGet("reads", "/r")).isInstanceOf(DependencyFailureException.class);
+    assertThat(upstream.requests()).isEqualTo(3);
+    JsonObject snapshot = latestSnapshot("reads");
+    assertThat(snapshot.getJsonObject("calls").getLong("failure")).as("every attempt counted").isEqualTo(3);
+    assertThat(snapshot.getJsonObject("retry").getLong("retries_last_10s")).isEqualTo(2);
+  }
+
+  @Test
+  void aWriteIsNotRetriedUnlessIdempotentOnlyIsOff() {
+    deploy("writes", quiet().maxAttempts(3).retryBackoff(Duration.ofMillis(10)).retryBudgetMinPerSecond(100).build());
+    deploy("writes_anyway", quiet().maxAttempts(3).retryBackoff(Duration.ofMillis(10)).retryBudgetMinPerSecond(100)
+        .retryIdempotentOnly(false).build());
+    upstream.failAll();
+
+    assertThat(failure(client.call("writes", POST))).isInstanceOf(DependencyFailureException.class);
+    assertThat(upstream.requests()).as("a POST may not be safe to repeat").isEqualTo(1);
+    assertThat(failure(client.call("writes_anyway", POST))).isInstanceOf(DependencyFailureException.class);
+    assertThat(upstream.requests()).isEqualTo(4);
+  }
+
+  @Test
+  void aTimedOutAttemptIsRetriedWithinTheCallsDeadline() {
+    deploy("slow", quiet().callTimeout(Duration.ofSeconds(2)).maxAttempts(3).attemptTimeout(Duration.ofMillis(100))
+        .retryBackoff(Duration.ofMillis(10)).retryJitter(0).retryBudgetMinPerSecond(100).build());
+    upstream.latency(Duration.ofMillis(400));
+    long start = System.nanoTime();
+
+    Throwable timedOut = failedGet("slow", "/s");
+    assertThat(timedOut).isInstanceOf(CallTimeoutException.class);
+    assertThat(upstream.requests()).isEqualTo(3);
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).as("three attempts of 100 ms, not the call's 2 s")
+        .isBetween(Duration.ofMillis(300), Duration.ofMillis(1500));
+  }
+
+  @Test
+  void noRetryStartsThatTheDeadlineWouldCutShort() {
+    deploy("hurried", quiet().callTimeout(Duration.ofMillis(300)).maxAttempts(3).retryBackoff(Duration.ofMillis(500))
+        .retryJitter(0).retryBudgetMinPerSecond(100).build());
+    upstream.failAll();
+
+    assertThat(failedGet("hurried", "/h")).isInstanceOf(DependencyFailureException.class);
+    assertThat(upstream.requests()).isEqualTo(1);
+  }
+
+  @Test
+  void whenTheBudgetIsSpentTheReplySaysSoAndWhenToComeBack() {
+    // no share of first attempts, one retry a second: ten retries in the ten-second window
+    deploy("budgeted", quiet().maxAttempts(2).retryBackoff(Duration.ofMillis(1)).retryBudgetRatio(0)
+        .retryBudgetMinPerSecond(1).build());
+    deploy("budgeted_with_fallback", quiet().maxAttempts(2).retryBackoff(Duration.ofMillis(1)).retryBudgetRatio(0)
+            .retryBudgetMinPerSecond(1).build(), upstream.baseUrl(),
+        List.of(Map.of("type", "static", "value", Map.of("orders", List.of()), "on", List.of("failure"))));
+    upstream.failAll();
+    FuseboxException last = null;
+    for (int i = 0; i < 20; i++) {
+      last = (FuseboxException) failedGet("budgeted", "/b" + i);
+    }
+    assertThat(upstream.requests()).as("20 first attempts and the budget's 10 retries").isBetween(30L, 31L);
+    assertThat(last.error().detail()).contains("not retried: the retry budget is exhausted");
+    assertThat(last.error().retryAfterMillis()).isEqualTo(1000);
+    assertThat(latestSnapshot("budgeted").getJsonObject("retry").getLong("exhausted")).isGreaterThanOrEqualTo(9);
+
+    Awaitility.await("the fallback's budget spent too").atMost(Duration.ofSeconds(10)).until(() -> {
+      Message<Object> reply = await(vertx.eventBus().request(Addresses.call("budgeted_with_fallback"),
+          new JsonObject().put("path", "/f")));
+      assertThat(reply.headers().get(Headers.OUTCOME)).isEqualTo(Headers.OUTCOME_FALLBACK);
+      return Headers.RETRY_BUDGET_EXHAUSTED.equals(reply.headers().get(Headers.RETRY_BUDGET));
+    });
+  }
+}
