@@ -60,6 +60,7 @@ final class BreakerSection {
     ifSet(List.class, on -> b.retryOn(on.contains("timeout"), on.contains("failure")), "retry", "on");
     ifSet(Boolean.class, b::retryIdempotentOnly, "retry", "idempotent_only");
     ifSet(String.class, d -> b.attemptTimeout(Durations.parse(d)), "retry", "attempt_timeout");
+    ifSet(Boolean.class, b::retryClusterBudget, "retry", "cluster_budget");
     ifSet(Number.class, n -> b.retryBudgetRatio(n.doubleValue()), "retry", "budget", "ratio");
     ifSet(Number.class, n -> b.retryBudgetMinPerSecond(n.doubleValue()), "retry", "budget", "min_per_second");
     for (Priority priority : Priority.all()) {

@@ -81,6 +81,7 @@ final class FuseboxSchema {
             .field("on", listOf(oneOf(new LinkedHashSet<>(List.of("timeout", "failure")))))
             .field("idempotent_only", bool())
             .field("attempt_timeout", duration())
+            .field("cluster_budget", bool())
             .field("budget", section().field("ratio", number()).field("min_per_second", number())));
   }
 

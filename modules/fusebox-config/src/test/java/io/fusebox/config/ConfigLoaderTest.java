@@ -197,10 +197,10 @@ class ConfigLoaderTest {
             orders:
               dependency: { type: http, base_url: "http://127.0.0.1:9000" }
               retry: { max_attempts: 3, backoff: 20ms, on: [timeout], idempotent_only: false,
-                       attempt_timeout: 300ms, budget: { ratio: 0.2 } }
+                       attempt_timeout: 300ms, cluster_budget: true, budget: { ratio: 0.2 } }
         """, Map.of());
     assertThat(c.services().get(0).breaker().retry()).isEqualTo(new BreakerConfig.Retry(3, Duration.ofMillis(20), 0.2,
-        true, false, false, Duration.ofMillis(300), 0.2, 5));
+        true, false, false, Duration.ofMillis(300), 0.2, 5, true));
   }
 
   @Test

@@ -150,9 +150,11 @@ public record BreakerConfig(
    *
    * @param attemptTimeout each attempt's own deadline, so that a timed-out attempt leaves time to
    *     retry; null: an attempt has what is left of the call's
+   * @param clusterBudget the budget is shared by the breaker's instances in the cluster
    */
   public record Retry(int maxAttempts, Duration backoff, double jitter, boolean onTimeout, boolean onFailure,
-      boolean idempotentOnly, Duration attemptTimeout, double budgetRatio, double budgetMinPerSecond) {
+      boolean idempotentOnly, Duration attemptTimeout, double budgetRatio, double budgetMinPerSecond,
+      boolean clusterBudget) {
 
     public boolean enabled() {
       return maxAttempts > 1;

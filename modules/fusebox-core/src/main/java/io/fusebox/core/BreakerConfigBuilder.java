@@ -42,6 +42,7 @@ public final class BreakerConfigBuilder {
   private Duration attemptTimeout;
   private double retryRatio = BreakerConfig.DEFAULT_RETRY_RATIO;
   private double retryMinPerSecond = BreakerConfig.DEFAULT_RETRY_MIN_PER_SECOND;
+  private boolean retryClusterBudget = false;
 
   BreakerConfigBuilder() {
   }
@@ -87,6 +88,7 @@ public final class BreakerConfigBuilder {
     attemptTimeout = retry.attemptTimeout();
     retryRatio = retry.budgetRatio();
     retryMinPerSecond = retry.budgetMinPerSecond();
+    retryClusterBudget = retry.clusterBudget();
   }
 
   public BreakerConfigBuilder consecutiveFailures(int threshold) {
@@ -310,6 +312,12 @@ public final class BreakerConfigBuilder {
     return this;
   }
 
+  /** On: the breaker's instances in a cluster share one retry budget. */
+  public BreakerConfigBuilder retryClusterBudget(boolean shared) {
+    this.retryClusterBudget = shared;
+    return this;
+  }
+
   /** @throws InvalidBreakerConfigException listing every invalid value at once */
   public BreakerConfig build() {
     return new BreakerConfig(
@@ -324,6 +332,6 @@ public final class BreakerConfigBuilder {
         new BreakerConfig.Overload(new BreakerConfig.Concurrency(adaptiveConcurrency, initialLimit, minLimit, maxLimit,
             probeInterval, shares)),
         new BreakerConfig.Retry(maxAttempts, retryBackoff, retryJitter, retryOnTimeout, retryOnFailure,
-            retryIdempotentOnly, attemptTimeout, retryRatio, retryMinPerSecond));
+            retryIdempotentOnly, attemptTimeout, retryRatio, retryMinPerSecond, retryClusterBudget));
   }
 }

@@ -1,18 +1,34 @@
 package io.fusebox.core;
 
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Map;
+
 /**
  * How many retries a breaker may make: at most {@code ratio} of the first attempts of the last
  * {@value #WINDOW_SECONDS} seconds, plus {@code minPerSecond} a second, so that a failing
  * dependency sees at most {@code 1 + ratio} times its callers' load instead of
  * {@code max_attempts} times (a retry storm). Counted in one-second buckets; owned by one thread
  * (a breaker's event loop), which passes the time.
+ *
+ * <p>Shared by a breaker's instances in a cluster, each instance hears the others' first attempts
+ * and retries of their windows (published every second) and weighs its retries against the sum,
+ * with one floor for them all: the cluster's dependency sees at most {@code 1 + ratio} times the
+ * cluster's load. What it heard is at most {@link #STALE_NANOS} old, and forgotten after that (an
+ * instance gone quiet or gone); no lock is taken anywhere, so the bound can be overrun by about one
+ * second of the other instances' retries.
  */
 public final class RetryBudget {
 
   /** The seconds of first attempts and retries the budget weighs. */
   public static final int WINDOW_SECONDS = 10;
 
+  /** What another instance said of its window counts longer ago than this is forgotten: 3 s. */
+  public static final long STALE_NANOS = 3_000_000_000L;
+
   private final double ratio;
+  /** The other instances' {first attempts, retries, when heard}, by instance. */
+  private final Map<String, long[]> others = new HashMap<>();
   private final double minPerSecond;
   private final long[] firsts = new long[WINDOW_SECONDS];
   private final long[] retries = new long[WINDOW_SECONDS];
@@ -37,7 +53,8 @@ public final class RetryBudget {
   /** Takes one retry from the budget; false, and counted as exhausted, when it is spent. */
   public boolean tryRetry(long now) {
     int at = rotate(now);
-    if (retrySum + 1 > ratio * firstSum + minPerSecond * WINDOW_SECONDS) {
+    long[] heard = heard(now);
+    if (retrySum + heard[1] + 1 > ratio * (firstSum + heard[0]) + minPerSecond * WINDOW_SECONDS) {
       exhausted++;
       return false;
     }
@@ -49,7 +66,50 @@ public final class RetryBudget {
   /** Retries the budget would allow now. */
   public long left(long now) {
     rotate(now);
-    return Math.max(0, (long) (ratio * firstSum + minPerSecond * WINDOW_SECONDS) - retrySum);
+    long[] heard = heard(now);
+    return Math.max(0, (long) (ratio * (firstSum + heard[0]) + minPerSecond * WINDOW_SECONDS) - retrySum - heard[1]);
+  }
+
+  /** Another instance's first attempts and retries in its window, as it published them. */
+  public void heard(String instance, long firsts, long retries, long now) {
+    others.put(instance, new long[] {firsts, retries, now});
+  }
+
+  /** This instance's own first attempts in the window, for the others to hear. */
+  public long ownFirsts(long now) {
+    rotate(now);
+    return firstSum;
+  }
+
+  /** This instance's own retries in the window, for the others to hear. */
+  public long ownRetries(long now) {
+    rotate(now);
+    return retrySum;
+  }
+
+  /** Other instances heard from within {@link #STALE_NANOS}. */
+  public int instancesHeard(long now) {
+    others.values().removeIf(o -> now - o[2] > STALE_NANOS);
+    return others.size();
+  }
+
+  /** The fresh sums of the others' {first attempts, retries}; stale ones are forgotten. */
+  private long[] heard(long now) {
+    if (others.isEmpty()) {
+      return NOTHING_HEARD;
+    }
+    long firsts = 0;
+    long retries = 0;
+    for (Iterator<long[]> it = others.values().iterator(); it.hasNext(); ) {
+      long[] o = it.next();
+      if (now - o[2] > STALE_NANOS) {
+        it.remove();
+      } else {
+        firsts += o[0];
+        retries += o[1];
+      }
+    }
+    return new long[] {firsts, retries};
   }
 
   /**
@@ -65,10 +125,12 @@ public final class RetryBudget {
     return exhausted;
   }
 
-  /** Retries in the window. */
+  /** Retries in the window, this instance's. */
   public long retries() {
     return retrySum;
   }
+
+  private static final long[] NOTHING_HEARD = {0, 0};
 
   private int rotate(long now) {
     long second = now / 1_000_000_000L;

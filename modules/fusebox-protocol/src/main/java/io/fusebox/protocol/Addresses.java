@@ -43,6 +43,12 @@ public final class Addresses {
   public static final String VERDICT_PREFIX = "fusebox.verdict.";
 
   /**
+   * Publish, internal: {@code {"node", "firsts", "retries"}}, an instance's first attempts and
+   * retries of the last ten seconds, every second, for a breaker whose instances share a retry budget.
+   */
+  public static final String RETRY_BUDGET_PREFIX = "fusebox.retry.budget.";
+
+  /**
    * Request/reply, local to a node: a control a verticle offers the dashboard page
    * ({@code GET, POST /api/controls/<name>}); the demo's upstream is {@code demo-upstream}.
    */
@@ -99,5 +105,9 @@ public final class Addresses {
 
   public static String adminApply(String breaker) {
     return ADMIN_APPLY_PREFIX + breaker;
+  }
+
+  public static String retryBudget(String breaker) {
+    return RETRY_BUDGET_PREFIX + breaker;
   }
 }

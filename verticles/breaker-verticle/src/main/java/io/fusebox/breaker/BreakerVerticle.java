@@ -56,6 +56,8 @@ public final class BreakerVerticle extends VerticleBase {
   private BreakerMeters meters;
   private FallbackLedger ledger;
   private ClusterHold hold;
+  /** Null unless the breaker's instances share their retry budget. */
+  private SharedRetryBudget sharedBudget;
   private ActiveProbe activeProbe;
   private BreakerReporter reporter;
   private AdminActions admin;
@@ -166,8 +168,25 @@ public final class BreakerVerticle extends VerticleBase {
         reporter.publishPeriodic();
         hold.judge();
       });
-      return Future.all(consumers.stream().map(MessageConsumer::completion).toList()).compose(ok -> hold.listen());
+      return Future.all(consumers.stream().map(MessageConsumer::completion).toList())
+          .compose(ok -> shareRetryBudget())
+          .compose(ok -> hold.listen());
     }).onSuccess(ok -> reporter.publishSnapshot());
+  }
+
+  /** Starts or stops sharing the retry budget with the other instances, as the configuration says. */
+  private Future<Void> shareRetryBudget() {
+    boolean wanted = config.retry().enabled() && config.retry().clusterBudget();
+    if (wanted && sharedBudget == null) {
+      sharedBudget = new SharedRetryBudget(vertx, name, node, pipeline::retryBudget);
+      return sharedBudget.ready();
+    }
+    if (!wanted && sharedBudget != null) {
+      SharedRetryBudget stopped = sharedBudget;
+      sharedBudget = null;
+      return stopped.close();
+    }
+    return Future.succeededFuture();
   }
 
   private CallSetup callSetup() {
@@ -231,7 +250,7 @@ public final class BreakerVerticle extends VerticleBase {
         vertx.setTimer(previousTimeout + 1_000, id -> previous.close());
       }
       verdictRule = next.verdict();
-      return hold.reconfigure(verdictRule);
+      return shareRetryBudget().compose(ok -> hold.reconfigure(verdictRule));
     }).onSuccess(ok -> reporter.publishSnapshot());
   }
 
@@ -297,6 +316,7 @@ public final class BreakerVerticle extends VerticleBase {
     }
     meters.close();
     return Future.all(consumers.stream().map(MessageConsumer::unregister).toList())
+        .eventually(() -> sharedBudget == null ? Future.succeededFuture() : sharedBudget.close())
         .eventually(() -> hold.stop())
         .eventually(() -> adapter.close());
   }

@@ -8,6 +8,7 @@ import io.fusebox.core.AdaptiveLimit;
 import io.fusebox.core.BreakerConfig;
 import io.fusebox.core.BreakerState;
 import io.fusebox.core.CircuitBreaker;
+import io.fusebox.core.RetryBudget;
 import io.fusebox.fallback.Trigger;
 import io.fusebox.metrics.BreakerMeters;
 import io.fusebox.metrics.BreakerMeters.Result;
@@ -330,6 +331,11 @@ final class CallPipeline {
 
   private long budgetRetryAfter(Call call) {
     return call.retryBudgetExhausted ? retries.retryAfterMillis() : 0;
+  }
+
+  /** The retry budget of the moment; null when retries are off. */
+  RetryBudget retryBudget() {
+    return retries.budget();
   }
 
   /** The retry budget's figures for the snapshot; null when retries are off. */

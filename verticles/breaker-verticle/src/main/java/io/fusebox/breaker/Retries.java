@@ -66,6 +66,11 @@ final class Retries {
     return Math.max(1, delayNanos / 1_000_000);
   }
 
+  /** Null when retries are off. */
+  RetryBudget budget() {
+    return budget;
+  }
+
   /** When a caller refused for want of budget should come back. */
   long retryAfterMillis() {
     return budget == null ? 0 : budget.retryAfterMillis();
@@ -80,6 +85,8 @@ final class Retries {
         .put("max_attempts", config.maxAttempts())
         .put("retries_last_10s", budget.retries())
         .put("budget_left", budget.left(now))
-        .put("exhausted", budget.exhausted());
+        .put("exhausted", budget.exhausted())
+        .put("cluster_budget", config.clusterBudget())
+        .put("instances_heard", budget.instancesHeard(now));
   }
 }

@@ -2,6 +2,8 @@ package io.fusebox.breaker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fusebox.config.FuseboxConfig;
+import io.fusebox.core.BreakerConfig;
 import io.fusebox.protocol.Addresses;
 import io.fusebox.protocol.CallTimeoutException;
 import io.fusebox.protocol.DependencyFailureException;
@@ -67,6 +69,36 @@ class RetryTest extends BreakerTestSupport {
 
     assertThat(failedGet("hurried", "/h")).isInstanceOf(DependencyFailureException.class);
     assertThat(upstream.requests()).isEqualTo(1);
+  }
+
+  @Test
+  void instancesWithAClusterBudgetSpendOneBudgetTogether() {
+    // two instances of one breaker (in a cluster they would be on two nodes): no share of first
+    // attempts, one retry a second, so ten retries in the window for both together
+    BreakerConfig config = quiet().maxAttempts(2).retryBackoff(Duration.ofMillis(1)).retryBudgetRatio(0)
+        .retryBudgetMinPerSecond(1).retryClusterBudget(true).build();
+    for (String node : List.of("node-a", "node-b")) {
+      FuseboxConfig.Service service = new FuseboxConfig.Service("shared", "default", config,
+          Map.of("type", "http", "base_url", upstream.baseUrl()), List.of());
+      await(vertx.deployVerticle(new BreakerVerticle(service, node, SNAPSHOT_INTERVAL, services())));
+    }
+    upstream.failAll();
+    for (int i = 0; i < 12; i++) {
+      failedGet("shared", "/s" + i);
+    }
+    // each instance retries its six unless it already heard the other's spend (published every second)
+    long firstPhase = upstream.requests();
+    assertThat(firstPhase).as("12 calls over two instances, each within a floor of 10").isBetween(22L, 24L);
+    Awaitility.await("each instance heard the other's spend").atMost(Duration.ofSeconds(5)).until(() ->
+        snapshots.stream().filter(s -> "shared".equals(s.getString("breaker")) && s.containsKey("retry"))
+            .filter(s -> s.getJsonObject("retry").getInteger("instances_heard") == 1)
+            .map(s -> s.getString("node")).distinct().count() == 2);
+
+    for (int i = 0; i < 20; i++) {
+      failedGet("shared", "/t" + i);
+    }
+    assertThat(upstream.requests() - firstPhase).as("the shared floor of 10 spent: no retry for either instance")
+        .isEqualTo(20);
   }
 
   @Test
