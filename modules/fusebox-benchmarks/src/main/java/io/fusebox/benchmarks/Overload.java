@@ -54,6 +54,7 @@ public final class Overload {
   static final int SERVICE_MILLIS = 25;
   static final double[] STEPS = {0.5, 1, 2, 5, 12};
   private static final String BREAKER = "simulated";
+  static final JsonObject GET = new JsonObject().put("method", "GET").put("path", "/");
   private static final Duration CALL_TIMEOUT = Duration.ofSeconds(1);
   /** A step's first seconds, in which the bound settles, are not judged. */
   private static final long SETTLE_NANOS = TimeUnit.SECONDS.toNanos(2);
@@ -188,7 +189,7 @@ public final class Overload {
       loop.runOnContext(v -> {
         for (int i = 0; i < STEPS.length; i++) {
           tallies[i] = new Tally(start + i * length.toNanos(), length);
-          new Pacer(STEPS[i] * capacity(), Priority.NORMAL, tallies[i], length).run();
+          pace(STEPS[i] * capacity(), Priority.NORMAL, tallies[i]);
         }
         whenAnswered(length.multipliedBy(STEPS.length), done);
       });
@@ -221,8 +222,8 @@ public final class Overload {
       Tally sheddable = new Tally(start, length);
       CompletableFuture<Void> done = new CompletableFuture<>();
       loop.runOnContext(v -> {
-        new Pacer(0.3 * capacity(), Priority.CRITICAL, critical, length).run();
-        new Pacer(12 * capacity(), Priority.SHEDDABLE, sheddable, length).run();
+        pace(0.3 * capacity(), Priority.CRITICAL, critical);
+        pace(12 * capacity(), Priority.SHEDDABLE, sheddable);
         whenAnswered(length, done);
       });
       done.get(length.toSeconds() + 60, TimeUnit.SECONDS);
@@ -234,7 +235,7 @@ public final class Overload {
       Tally tally = new Tally(System.nanoTime(), length);
       CompletableFuture<Void> done = new CompletableFuture<>();
       loop.runOnContext(v -> {
-        new Pacer(perSecond, Priority.NORMAL, tally, length).run();
+        pace(perSecond, Priority.NORMAL, tally);
         whenAnswered(length, done);
       });
       done.get(length.toSeconds() + 60, TimeUnit.SECONDS);
@@ -251,42 +252,11 @@ public final class Overload {
       dependency.close().await(10, TimeUnit.SECONDS);
     }
 
-    /** Sends evenly paced calls at a rate, every millisecond what is due, on the leg's loop. */
-    private final class Pacer {
-      private final double perNano;
-      private final DeliveryOptions options;
-      private final Tally tally;
-      private final long start;
-      private final long end;
-      private long sent;
-
-      Pacer(double perSecond, Priority priority, Tally tally, Duration length) {
-        this.perNano = perSecond / 1e9;
-        this.options = new DeliveryOptions().setSendTimeout(CALL_TIMEOUT.toMillis() + 500)
-            .addHeader(Headers.PRIORITY, priority.wireName());
-        this.tally = tally;
-        this.start = tally.start;
-        this.end = tally.end;
-      }
-
-      void run() {
-        vertx.setPeriodic(1, id -> {
-          long now = System.nanoTime();
-          if (now >= end) {
-            vertx.cancelTimer(id);
-            return;
-          }
-          long due = now < start ? 0 : (long) ((now - start) * perNano);
-          for (; sent < due; sent++) {
-            call(now);
-          }
-        });
-      }
-
-      private void call(long sentAt) {
-        vertx.eventBus().request(Addresses.call(BREAKER), new JsonObject().put("method", "GET").put("path", "/"), options)
-            .onComplete(ar -> tally.count(sentAt, System.nanoTime(), ar.succeeded() ? null : ar.cause()));
-      }
+    /** Evenly paced GETs at a rate, of a priority, from the tally's start to its end, counted in it. */
+    private void pace(double perSecond, Priority priority, Tally tally) {
+      DeliveryOptions options = new DeliveryOptions().setSendTimeout(CALL_TIMEOUT.toMillis() + 500)
+          .addHeader(Headers.PRIORITY, priority.wireName());
+      new PacedCalls(vertx, Addresses.call(BREAKER), GET, options, perSecond, tally.start, tally.end, tally::count).run();
     }
   }
 

@@ -26,6 +26,8 @@ public final class CapacityServer {
   private final AtomicLong arrived = new AtomicLong();
   private final AtomicLong served = new AtomicLong();
   private final Vertx vertx;
+  /** Fails of what it serves, in [0, 1]: a brownout in between, an outage at 1. */
+  private volatile double failing;
 
   private CapacityServer(Vertx vertx, int slots, long serviceMillis) {
     this.vertx = vertx;
@@ -53,6 +55,15 @@ public final class CapacityServer {
     return slots;
   }
 
+  /**
+   * From now on, answers this share of requests 503 at once, without taking a slot: 1 is an outage
+   * (a dependency that refuses every call), 0 a healthy server.
+   */
+  public CapacityServer failing(double share) {
+    this.failing = share;
+    return this;
+  }
+
   /** Requests that reached the server, served or not. */
   public long arrived() {
     return arrived.get();
@@ -65,7 +76,10 @@ public final class CapacityServer {
 
   private void arrive(HttpServerRequest request) {
     arrived.incrementAndGet();
-    if (busy < slots) {
+    double share = failing;
+    if (share > 0 && (share >= 1 || ThreadLocalRandom.current().nextDouble() < share)) {
+      request.response().setStatusCode(503).end();
+    } else if (busy < slots) {
       serve(request);
     } else {
       request.pause();
