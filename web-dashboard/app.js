@@ -58,6 +58,8 @@ function receive(msg) {
   } else if (msg.type === 'transition') {
     addTransition(msg);
     alertsSoon();
+  } else if (msg.type === 'throttling') {
+    addThrottling(msg);
   } else if (msg.type === 'config_changed') {
     showReload(msg);
   }
@@ -174,6 +176,18 @@ function render(key) {
   renderKeys(el, s);
   renderMembers(el, s);
   renderConcurrency(el, s);
+  renderThrottling(el, s);
+}
+
+// The throttling state: shown while it refuses calls, as a share of them.
+function renderThrottling(el, s) {
+  const dd = el.querySelector('.throttling');
+  const t = s.throttling;
+  const shown = Boolean(t && t.active);
+  dd.hidden = !shown;
+  el.querySelector('.throttling-label').hidden = !shown;
+  if (!shown) return;
+  dd.textContent = `refusing ${pct(t.refused_share)} · failure rate ${pct(t.failure_rate)} (from ${pct(t.threshold)})`;
 }
 
 // An adaptive concurrency limit: where it stands, what fills it, and the latencies it follows.
@@ -286,6 +300,18 @@ function addTransition(t) {
     tile.snap = { ...tile.snap, state: t.to, since: t.at };
     dirty.add(`${t.breaker}@${t.node}`);
   }
+}
+
+// The throttling state began or ended: on the timeline beside the transitions.
+function addThrottling(t) {
+  const li = document.createElement('li');
+  li.className = t.active ? 'throttling' : 'to-closed';
+  li.textContent = `${new Date(t.at).toLocaleTimeString()} ${t.breaker}@${t.node} `
+    + (t.active ? `throttling: failure rate ${pct(t.failure_rate)}, refusing ${pct(t.refused_share)}`
+      : 'throttling ended');
+  const list = $('timeline');
+  list.insertBefore(li, list.firstChild);
+  while (list.children.length > MAX_TIMELINE) list.removeChild(list.lastChild);
 }
 
 function visible(tile) {

@@ -54,6 +54,9 @@ final class BreakerSection {
     ifSet(Number.class, n -> b.minLimit(n.intValue()), "overload", "concurrency", "min_limit");
     ifSet(Number.class, n -> b.maxLimit(n.intValue()), "overload", "concurrency", "max_limit");
     ifSet(String.class, d -> b.probeInterval(Durations.parse(d)), "overload", "concurrency", "probe_interval");
+    ifSet(Boolean.class, b::throttling, "overload", "throttling", "enabled");
+    ifSet(Number.class, n -> b.throttlingThreshold(n.doubleValue()), "overload", "throttling", "threshold");
+    ifSet(String.class, d -> b.throttlingWindow(Durations.parse(d)), "overload", "throttling", "window");
     ifSet(Number.class, n -> b.maxAttempts(n.intValue()), "retry", "max_attempts");
     ifSet(String.class, d -> b.retryBackoff(Durations.parse(d)), "retry", "backoff");
     ifSet(Number.class, n -> b.retryJitter(n.doubleValue()), "retry", "jitter");

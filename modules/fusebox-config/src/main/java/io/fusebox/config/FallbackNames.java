@@ -24,7 +24,9 @@ public final class FallbackNames {
   /** The call ran past its deadline. */
   public static final String ON_TIMEOUT = "timeout";
   /** Every trigger an {@code on:} list may name. */
-  public static final List<String> TRIGGERS = List.of(ON_OPEN, ON_HALF_OPEN_FULL, ON_FAILURE, ON_TIMEOUT);
+  /** Refused by the throttling state. */
+  public static final String ON_THROTTLED = "throttled";
+  public static final List<String> TRIGGERS = List.of(ON_OPEN, ON_HALF_OPEN_FULL, ON_FAILURE, ON_TIMEOUT, ON_THROTTLED);
 
   private FallbackNames() {
   }

@@ -46,6 +46,10 @@ class BrokenConfigTest {
             "circuit_breakers.services.orders.overload.concurrency.initial_limit: outside min_limit..max_limit (got 20, expected 50..10)",
             "circuit_breakers.services.orders.overload.concurrency.max_limit: below min_limit (got 10, expected >= 50)",
             "circuit_breakers.services.orders.overload.concurrency.shares: more than the whole limit (got 1.7, expected shares adding up to at most 1)")),
+        Arguments.of("throttling from total failure", SERVICE + "      overload: { throttling: { enabled: true, threshold: 1.0, window: 500ms } }\n",
+            Map.of(), List.of(
+            "circuit_breakers.services.orders.overload.throttling.threshold: out of range (got 1.0, expected a failure share in (0, 1))",
+            "circuit_breakers.services.orders.overload.throttling.window: not a whole number of seconds up to 2m (got 500ms, expected 1s..2m in whole seconds)")),
         Arguments.of("unknown concurrency type", SERVICE + "      overload: { concurrency: { type: magic } }\n", Map.of(), List.of(
             "circuit_breakers.services.orders.overload.concurrency.type: unknown value (got \"magic\", expected one of static, adaptive)")),
         Arguments.of("retries out of range", SERVICE + "      retry: { max_attempts: 20, jitter: 2, on: [] }\n", Map.of(), List.of(
@@ -116,7 +120,7 @@ class BrokenConfigTest {
         Arguments.of("read-only mode without an address", SERVICE + "      fallback: [ { type: degraded, read_only: true } ]\n", Map.of(), List.of(
             "circuit_breakers.services.orders.fallback[0].address: missing (got nothing, expected the address that serves reads in read-only mode)")),
         Arguments.of("unknown trigger and key in a fallback", SERVICE + "      fallback: [ { type: cache, on: [crash], size: 3 } ]\n", Map.of(), List.of(
-            "circuit_breakers.services.orders.fallback[0].on[0]: unknown value (got \"crash\", expected one of open, half_open_full, failure, timeout)",
+            "circuit_breakers.services.orders.fallback[0].on[0]: unknown value (got \"crash\", expected one of open, half_open_full, failure, timeout, throttled)",
             "circuit_breakers.services.orders.fallback[0].size: unknown key (got size, expected one of type, on, ttl, max_stale, max_entries)")),
         Arguments.of("redis store without a url", "fusebox: { store: { type: redis } }", Map.of(), List.of(
             "fusebox.store.url: missing (got nothing, expected a Redis URL such as redis://127.0.0.1:6379 for a redis store)")),

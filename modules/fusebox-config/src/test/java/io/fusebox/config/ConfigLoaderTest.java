@@ -166,7 +166,8 @@ class ConfigLoaderTest {
             orders:
               dependency: { type: http, base_url: "http://127.0.0.1:9000" }
               overload: { concurrency: { type: adaptive, initial_limit: 8, min_limit: 4, max_limit: 64,
-                                         probe_interval: 30s, shares: { sheddable: 0.05 } } }
+                                         probe_interval: 30s, shares: { sheddable: 0.05 } },
+                          throttling: { enabled: true, threshold: 0.3, window: 20s } }
             stock:
               dependency: { type: http, base_url: "http://127.0.0.1:9000" }
         """, Map.of());
@@ -174,6 +175,8 @@ class ConfigLoaderTest {
         .orElseThrow().breaker().overload().concurrency();
     assertThat(orders).isEqualTo(new BreakerConfig.Concurrency(true, 8, 4, 64, Duration.ofSeconds(30),
         new BreakerConfig.Shares(0.6, BreakerConfig.DEFAULT_SHARES.normal(), 0.05)));
+    assertThat(c.services().stream().filter(s -> s.name().equals("orders")).findFirst().orElseThrow().breaker()
+        .overload().throttling()).isEqualTo(new BreakerConfig.Throttling(true, 0.3, Duration.ofSeconds(20)));
     BreakerConfig.Concurrency stock = c.services().stream().filter(s -> s.name().equals("stock")).findFirst()
         .orElseThrow().breaker().overload().concurrency();
     assertThat(stock.adaptive()).as("static unless asked").isFalse();

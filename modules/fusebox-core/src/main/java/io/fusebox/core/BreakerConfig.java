@@ -72,6 +72,12 @@ public record BreakerConfig(
   /** Guaranteed shares of the concurrency limit by priority; what they leave over goes to any. */
   public static final Shares DEFAULT_SHARES = new Shares(0.5, 0.3, 0.1);
 
+  /** The failure share from which the throttling state refuses calls. */
+  public static final double DEFAULT_THROTTLING_THRESHOLD = 0.2;
+  /** The calls the throttling state weighs: those of the last ten seconds. */
+  public static final Duration DEFAULT_THROTTLING_WINDOW = Duration.ofSeconds(10);
+  /** Longest throttling window (the SRE book's two minutes). */
+  public static final Duration MAX_THROTTLING_WINDOW = Duration.ofMinutes(2);
   /** Attempts a call may make, the first included; 1 means no retries. */
   public static final int DEFAULT_MAX_ATTEMPTS = 1;
   /** Wait before a retry, before jitter. */
@@ -161,8 +167,15 @@ public record BreakerConfig(
     }
   }
 
-  /** What a breaker does when more calls come than its dependency can take. */
-  public record Overload(Concurrency concurrency) {
+  /** What a breaker does when more calls come than its dependency can take, or when it browns out. */
+  public record Overload(Concurrency concurrency, Throttling throttling) {
+  }
+
+  /**
+   * The throttling state between closed and open ({@link Throttle}): from a failure share of
+   * {@code threshold} over the last {@code window}, a share of calls is refused that rises with it.
+   */
+  public record Throttling(boolean enabled, double threshold, Duration window) {
   }
 
   /**
@@ -202,6 +215,7 @@ public record BreakerConfig(
     List<String> problems = problems(consecutiveFailures, failureRate, slowCalls, callTimeout, bulkhead,
         transitions, recovery);
     problems.addAll(problems(overload.concurrency()));
+    problems.addAll(problems(overload.throttling()));
     Objects.requireNonNull(retry, "retry");
     problems.addAll(problems(retry));
     if (!problems.isEmpty()) {
@@ -264,6 +278,19 @@ public record BreakerConfig(
     }
     p.between("recovery.permitted_probes", recovery.permittedProbes(), 1, HalfOpenProbes.MAX_PERMITS);
     p.atLeast("recovery.success_threshold", recovery.successThreshold(), 1);
+    return p.list;
+  }
+
+  private static List<String> problems(Throttling t) {
+    Problems p = new Problems();
+    if (!(t.threshold() > 0.0 && t.threshold() < 1.0)) {
+      p.add("overload.throttling.threshold", "out of range", t.threshold(), "a failure share in (0, 1)");
+    }
+    if (p.positive("overload.throttling.window", t.window()) && (t.window().toNanos() % 1_000_000_000L != 0
+        || t.window().compareTo(MAX_THROTTLING_WINDOW) > 0)) {
+      p.add("overload.throttling.window", "not a whole number of seconds up to 2m", Durations.format(t.window()),
+          "1s..2m in whole seconds");
+    }
     return p.list;
   }
 

@@ -33,6 +33,9 @@ public final class BreakerConfigBuilder {
   private int maxLimit = BreakerConfig.DEFAULT_MAX_LIMIT;
   private Duration probeInterval = BreakerConfig.DEFAULT_PROBE_INTERVAL;
   private BreakerConfig.Shares shares = BreakerConfig.DEFAULT_SHARES;
+  private boolean throttling = false;
+  private double throttlingThreshold = BreakerConfig.DEFAULT_THROTTLING_THRESHOLD;
+  private Duration throttlingWindow = BreakerConfig.DEFAULT_THROTTLING_WINDOW;
   private int maxAttempts = BreakerConfig.DEFAULT_MAX_ATTEMPTS;
   private Duration retryBackoff = BreakerConfig.DEFAULT_RETRY_BACKOFF;
   private double retryJitter = BreakerConfig.DEFAULT_RETRY_JITTER;
@@ -78,6 +81,10 @@ public final class BreakerConfigBuilder {
     maxLimit = concurrency.maxLimit();
     probeInterval = concurrency.probeInterval();
     shares = concurrency.shares();
+    BreakerConfig.Throttling throttled = c.overload().throttling();
+    throttling = throttled.enabled();
+    throttlingThreshold = throttled.threshold();
+    throttlingWindow = throttled.window();
     BreakerConfig.Retry retry = c.retry();
     maxAttempts = retry.maxAttempts();
     retryBackoff = retry.backoff();
@@ -266,6 +273,22 @@ public final class BreakerConfigBuilder {
     return this;
   }
 
+  /** On: from a failure share of {@code threshold}, the breaker refuses a share of calls that rises with it. */
+  public BreakerConfigBuilder throttling(boolean enabled) {
+    this.throttling = enabled;
+    return this;
+  }
+
+  public BreakerConfigBuilder throttlingThreshold(double threshold) {
+    this.throttlingThreshold = threshold;
+    return this;
+  }
+
+  public BreakerConfigBuilder throttlingWindow(Duration window) {
+    this.throttlingWindow = window;
+    return this;
+  }
+
   /** Attempts a call may make, the first included; above 1 the breaker retries. */
   public BreakerConfigBuilder maxAttempts(int maxAttempts) {
     this.maxAttempts = maxAttempts;
@@ -330,7 +353,7 @@ public final class BreakerConfigBuilder {
         new BreakerConfig.Transitions(openTimeout, exponentialBackoff, backoffMultiplier, maxOpenTimeout, jitter),
         new BreakerConfig.Recovery(permittedProbes, successThreshold, strictMode),
         new BreakerConfig.Overload(new BreakerConfig.Concurrency(adaptiveConcurrency, initialLimit, minLimit, maxLimit,
-            probeInterval, shares)),
+            probeInterval, shares), new BreakerConfig.Throttling(throttling, throttlingThreshold, throttlingWindow)),
         new BreakerConfig.Retry(maxAttempts, retryBackoff, retryJitter, retryOnTimeout, retryOnFailure,
             retryIdempotentOnly, attemptTimeout, retryRatio, retryMinPerSecond, retryClusterBudget));
   }

@@ -14,7 +14,9 @@ public enum Trigger {
   /** The dependency failed. */
   FAILURE(FallbackNames.ON_FAILURE),
   /** The call ran past its deadline. */
-  TIMEOUT(FallbackNames.ON_TIMEOUT);
+  TIMEOUT(FallbackNames.ON_TIMEOUT),
+  /** Refused by the throttling state of a browned-out dependency. */
+  THROTTLED(FallbackNames.ON_THROTTLED);
 
   private final String wireName;
 

@@ -28,6 +28,11 @@ public enum ErrorCode {
   DEPENDENCY_FAILURE(502, "dependency_failure"),
   /** Rejected while open or forced open; {@code retry_after_ms} says for how long. */
   CIRCUIT_OPEN(503, "circuit_open"),
+  /**
+   * Refused by the throttling state: the dependency fails a share of calls past the throttling
+   * threshold, and this call was among those refused to spare it; {@code retry_after_ms} is set.
+   */
+  THROTTLED(503, "throttled"),
   /** A write refused while the breaker's degraded fallback serves reads only. */
   READ_ONLY(503, "read_only"),
   /** The breaker is being undeployed (node shutting down); another instance may answer. */

@@ -30,7 +30,7 @@ public class FuseboxException extends RuntimeException {
       case DEPENDENCY_REJECTED -> new DependencyRejectedException(error);
       case HALF_OPEN_FULL, BULKHEAD_FULL, OVERLOADED -> new TooManyCallsException(error);
       case DEPENDENCY_FAILURE -> new DependencyFailureException(error);
-      case CIRCUIT_OPEN -> new CircuitOpenException(error);
+      case CIRCUIT_OPEN, THROTTLED -> new CircuitOpenException(error);
       case TIMEOUT -> new CallTimeoutException(error);
       case NODE_LEFT -> new NodeLeftException(error);
       case READ_ONLY, SHUTTING_DOWN, INTERNAL, RELOAD_IN_PROGRESS -> new FuseboxException(error);

@@ -17,6 +17,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -67,6 +68,9 @@ final class BreakerReporter {
   private Supplier<JsonObject> concurrency = () -> null;
   /** The retry budget's figures; null (and left out) when the breaker does not retry. */
   private Supplier<JsonObject> retry = () -> null;
+  /** The throttling state's figures; null (and left out) when it is off. */
+  private Supplier<JsonObject> throttling = () -> null;
+  private boolean throttlingActive;
   private JsonObject restoredOverride;
   /** The kinds of failure since the last transition; null until the pipeline hands them over. */
   private ErrorClasses errors;
@@ -127,6 +131,25 @@ final class BreakerReporter {
     persist();
   }
 
+  /**
+   * The throttling state began or ended (seen at a snapshot): logged and published on
+   * {@code fusebox.events} as {@code {"type":"throttling","breaker","node","active","refused_share",
+   * "failure_rate","at"}}, which the dashboard's timeline shows beside the transitions.
+   */
+  private void tellIfThrottlingTurned(JsonObject figures) {
+    boolean active = figures.getBoolean("active");
+    if (active == throttlingActive) {
+      return;
+    }
+    throttlingActive = active;
+    LOG.info("breaker={} node={} throttling {} (failure rate {}, refusing {})", name, node, active ? "began" : "ended",
+        String.format(Locale.ROOT, "%.2f", figures.getDouble("failure_rate")),
+        String.format(Locale.ROOT, "%.2f", figures.getDouble("refused_share")));
+    vertx.eventBus().publish(Addresses.EVENTS, new JsonObject().put("type", "throttling").put("breaker", name)
+        .put("node", node).put("active", active).put("refused_share", figures.getDouble("refused_share"))
+        .put("failure_rate", figures.getDouble("failure_rate")).put("at", System.currentTimeMillis()));
+  }
+
   /** Judged against a new configuration from now on (the caller publishes the snapshot). */
   void reconfigure(BreakerConfig config, String version, String dependencyType) {
     thresholds = PublishedSnapshot.Thresholds.of(config);
@@ -152,6 +175,10 @@ final class BreakerReporter {
 
   void retry(Supplier<JsonObject> retry) {
     this.retry = retry;
+  }
+
+  void throttling(Supplier<JsonObject> throttling) {
+    this.throttling = throttling;
   }
 
   void override(Supplier<AdminOverride> override) {
@@ -223,6 +250,11 @@ final class BreakerReporter {
     JsonObject retries = retry.get();
     if (retries != null) {
       extras.put("retry", retries);
+    }
+    JsonObject throttled = throttling.get();
+    if (throttled != null) {
+      extras.put("throttling", throttled);
+      tellIfThrottlingTurned(throttled);
     }
     return extras;
   }

@@ -145,6 +145,7 @@ public final class BreakerVerticle extends VerticleBase {
     reporter.errors(pipeline.errors());
     reporter.concurrency(pipeline::concurrency);
     reporter.retry(pipeline::retry);
+    reporter.throttling(pipeline::throttling);
     admin = new AdminActions(vertx, name, breaker, ledger, reporter, family);
     reporter.override(admin::override);
     breaker.addListener(this::onTransition);

@@ -1,6 +1,7 @@
 package io.fusebox.breaker;
 
 import io.fusebox.core.CircuitBreaker;
+import io.fusebox.core.Throttle;
 import io.fusebox.metrics.BreakerMeters;
 import io.fusebox.metrics.BreakerMeters.Result;
 
@@ -14,6 +15,8 @@ final class CallOutcomes {
   private final CircuitBreaker breaker;
   private final BreakerMeters meters;
   private final ErrorClasses errors = new ErrorClasses();
+  /** Null unless the throttling state is on: it weighs the verticle's own breaker's calls. */
+  private Throttle throttle;
 
   CallOutcomes(CircuitBreaker breaker, BreakerMeters meters) {
     this.breaker = breaker;
@@ -34,6 +37,13 @@ final class CallOutcomes {
     }
     meters.latency(elapsedNanos);
     meters.call(result);
+    if (throttle != null && judge == breaker && result != Result.IGNORED) {
+      throttle.record(result == Result.SUCCESS, System.nanoTime());
+    }
+  }
+
+  void throttle(Throttle throttle) {
+    this.throttle = throttle;
   }
 
   /** A call refused before its breaker was asked: by the bulkhead, or while the breaker rejects anyway. */

@@ -9,6 +9,7 @@ import io.fusebox.core.BreakerConfig;
 import io.fusebox.core.BreakerState;
 import io.fusebox.core.CircuitBreaker;
 import io.fusebox.core.RetryBudget;
+import io.fusebox.core.Throttle;
 import io.fusebox.fallback.Trigger;
 import io.fusebox.metrics.BreakerMeters;
 import io.fusebox.metrics.BreakerMeters.Result;
@@ -21,6 +22,8 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
+import java.util.Locale;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,6 +57,9 @@ final class CallPipeline {
   private ActiveProbe activeProbe;
   private final Bulkhead bulkhead;
   private Retries retries;
+  /** Null unless {@code overload.throttling.enabled}; never for a keyed family, whose keys judge themselves. */
+  private Throttle throttle;
+  private BreakerConfig.Throttling throttling;
   private final RunningCalls running;
   private CallReader reader;
   private KeySource keySource;
@@ -62,6 +68,8 @@ final class CallPipeline {
   /** The keys' breakers of a keyed family; null when the breaker is not keyed. */
   private KeyedFamily family;
   private static final String TIMEOUT_CLASS = "timeout";
+  /** A refused caller comes back after this: the throttle's counts move by the second. */
+  private static final long THROTTLED_RETRY_AFTER_MILLIS = 1_000;
   private boolean stopping;
 
   CallPipeline(Vertx vertx, String name, CircuitBreaker breaker, BreakerMeters meters, FallbackLedger ledger,
@@ -78,6 +86,7 @@ final class CallPipeline {
     this.outcomes = new CallOutcomes(breaker, meters);
     this.retries = new Retries(setup.config().retry(), System.nanoTime());
     take(setup);
+    throttleBy(config);
   }
 
   private void take(CallSetup setup) {
@@ -102,7 +111,21 @@ final class CallPipeline {
     if (!retries.sameAs(config.retry())) {
       retries = new Retries(config.retry(), System.nanoTime());
     }
+    throttleBy(config);
     startWaiting();
+  }
+
+  /** A throttle whose settings stay keeps what it counted. */
+  private void throttleBy(BreakerConfig next) {
+    BreakerConfig.Throttling wanted = next.overload().throttling();
+    if (!wanted.enabled() || family != null) {
+      throttle = null;
+    } else if (throttle == null || !wanted.equals(throttling)) {
+      throttle = new Throttle(wanted.threshold(), next.failureRate().minimumCalls(), (int) wanted.window().toSeconds(),
+          System.nanoTime());
+    }
+    throttling = wanted;
+    outcomes.throttle(throttle);
   }
 
   /** Completes once every call in flight or waiting has had its one reply. */
@@ -136,6 +159,13 @@ final class CallPipeline {
     } else if (stillRejecting(call.breaker)) {
       outcomes.refusedUnasked(call);
       reject(call);
+    } else if (throttled(call, now)) {
+      outcomes.refusedUnasked(call);
+      call.settled = true;
+      answers.failOrFallBack(call, Trigger.THROTTLED, ErrorCode.THROTTLED, String.format(Locale.ROOT,
+          "the dependency failed %.0f%% of the calls of the last %ds: %.0f%% of calls are refused to spare it",
+          100 * throttle.failureRate(now), throttling.window().toSeconds(), 100 * throttle.refusal(now)),
+          THROTTLED_RETRY_AFTER_MILLIS);
     } else if (bulkhead.hasSlot()) {
       start(call, now);
     } else {
@@ -147,6 +177,23 @@ final class CallPipeline {
         shed(refused, refused == call ? "" : "; a call of higher priority took its place in the queue");
       }
     }
+  }
+
+  /** Whether the throttling state refuses this call: only the closed breaker's own calls, by chance. */
+  private boolean throttled(Call call, long now) {
+    return throttle != null && call.breaker == breaker && breaker.state() == BreakerState.CLOSED
+        && ThreadLocalRandom.current().nextDouble() < throttle.refusal(now);
+  }
+
+  /** The throttling state's figures for the snapshot; null when it is off. */
+  JsonObject throttling() {
+    if (throttle == null) {
+      return null;
+    }
+    long now = System.nanoTime();
+    double refusal = breaker.state() == BreakerState.CLOSED ? throttle.refusal(now) : 0;
+    return new JsonObject().put("active", refusal > 0).put("refused_share", refusal)
+        .put("failure_rate", throttle.failureRate(now)).put("threshold", throttling.threshold());
   }
 
   /**
