@@ -15,6 +15,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
@@ -279,7 +280,7 @@ public final class Overload {
       this.end = start + length.toNanos();
     }
 
-    void count(long sentAt, long answeredAt, Throwable failure) {
+    void count(long sentAt, long answeredAt, Message<Object> reply, Throwable failure) {
       sent++;
       boolean judged = sentAt >= judgedFrom;
       if (failure == null) {

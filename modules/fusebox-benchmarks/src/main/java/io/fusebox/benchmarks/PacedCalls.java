@@ -2,6 +2,7 @@ package io.fusebox.benchmarks;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -11,9 +12,9 @@ import io.vertx.core.json.JsonObject;
  */
 final class PacedCalls {
 
-  /** What a benchmark keeps of each call: when it was sent and answered, and its failure or null. */
+  /** What a benchmark keeps of each call: when it was sent and answered, and its reply or its failure. */
   interface Recorder {
-    void answered(long sentAt, long answeredAt, Throwable failure);
+    void answered(long sentAt, long answeredAt, Message<Object> reply, Throwable failure);
   }
 
   private final Vertx vertx;
@@ -47,8 +48,8 @@ final class PacedCalls {
       }
       long due = now < start ? 0 : (long) ((now - start) * perNano);
       for (; sent < due; sent++) {
-        vertx.eventBus().request(address, operation, options)
-            .onComplete(ar -> recorder.answered(now, System.nanoTime(), ar.succeeded() ? null : ar.cause()));
+        vertx.eventBus().<Object>request(address, operation, options).onComplete(ar ->
+            recorder.answered(now, System.nanoTime(), ar.succeeded() ? ar.result() : null, ar.cause()));
       }
     });
   }

@@ -11,6 +11,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -169,7 +170,7 @@ public final class RetryStorm {
       this.successesAfterUp = new long[(int) ((end - up) / BUCKET_NANOS) + 1];
     }
 
-    void answered(long sentAt, long answeredAt, Throwable failure) {
+    void answered(long sentAt, long answeredAt, Message<Object> reply, Throwable failure) {
       if (sentAt >= down && sentAt < up) {
         firstsInOutage++;
       }
