@@ -1,5 +1,6 @@
 package io.fusebox.reliability;
 
+import io.fusebox.testkit.SvgChart;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.List;
@@ -64,12 +65,12 @@ final class FallbackSuccess implements Scenario {
           + stats.count(BridgeLoad.Outcome.REJECTED) + " rejected, " + stats.lost() + " lost");
       section.note("Warm-up: " + warmed.answered() + " reads, " + warmed.count(BridgeLoad.Outcome.SUCCESS) + " successful.");
       long end = System.nanoTime();
-      section.plot("fallback.svg", Chart.timeSeries("Reads during the outage (cache + static fallback)", "replies per second",
-          List.of(new Chart.Series("success", "#2e7d32", stats.series(BridgeLoad.Outcome.SUCCESS)),
-              new Chart.Series("cache", "#1565c0", stats.fallbackPerSecond().getOrDefault("cache", new double[0])),
-              new Chart.Series("static", "#6a1b9a", stats.fallbackPerSecond().getOrDefault("static", new double[0])),
-              new Chart.Series("failed", "#c62828", stats.series(BridgeLoad.Outcome.FAILED)),
-              new Chart.Series("rejected", "#ef6c00", stats.series(BridgeLoad.Outcome.REJECTED))),
+      section.plot("fallback.svg", SvgChart.timeSeries("Reads during the outage (cache + static fallback)", "replies per second",
+          List.of(new SvgChart.Series("success", "#2e7d32", stats.series(BridgeLoad.Outcome.SUCCESS)),
+              new SvgChart.Series("cache", "#1565c0", stats.fallbackPerSecond().getOrDefault("cache", new double[0])),
+              new SvgChart.Series("static", "#6a1b9a", stats.fallbackPerSecond().getOrDefault("static", new double[0])),
+              new SvgChart.Series("failed", "#c62828", stats.series(BridgeLoad.Outcome.FAILED)),
+              new SvgChart.Series("rejected", "#ef6c00", stats.series(BridgeLoad.Outcome.REJECTED))),
           transitions.bands("catalog", Math.max(outageStart, end - (long) (stats.seconds() * 1e9)), end)));
     } finally {
       dependency.close();

@@ -1,6 +1,7 @@
 package io.fusebox.reliability;
 
 import io.fusebox.testkit.FreePorts;
+import io.fusebox.testkit.SvgChart;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -106,10 +107,10 @@ final class Isolation implements Scenario {
           + "timeouts (the JIT compiling those paths; up to 60 ms seen): the rehearsal on a breaker of its own runs them "
           + "before the baseline. Before the adapter's request gate (calls beyond the pool's size wait outside Vert.x's "
           + "pool and expire there), that burst also cost a connection per expired waiter: 107-139 ms stalls, p99 4x.");
-      section.plot("isolation.svg", Chart.timeSeries("`inventory`: slowest reply per second, baseline and with `pricing` hung",
-          "ms", List.of(new Chart.Series("baseline", "#2e7d32", baseline.slowestMillisPerSecond()),
-              new Chart.Series("pricing hung", "#c62828", faulted.slowestMillisPerSecond()),
-              new Chart.Series("hung, callers ignore retry_after", "#ef6c00", stressed.slowestMillisPerSecond())), List.of()));
+      section.plot("isolation.svg", SvgChart.timeSeries("`inventory`: slowest reply per second, baseline and with `pricing` hung",
+          "ms", List.of(new SvgChart.Series("baseline", "#2e7d32", baseline.slowestMillisPerSecond()),
+              new SvgChart.Series("pricing hung", "#c62828", faulted.slowestMillisPerSecond()),
+              new SvgChart.Series("hung, callers ignore retry_after", "#ef6c00", stressed.slowestMillisPerSecond())), List.of()));
       section.measured("the 200 callers of `pricing`", hungStats.answered() + " replies: " + hungStats.count(BridgeLoad.Outcome.REJECTED)
           + " rejected, " + hungStats.count(BridgeLoad.Outcome.FAILED) + " failed (timeouts), " + hungStats.lost() + " lost");
     } finally {

@@ -1,6 +1,7 @@
 package io.fusebox.reliability;
 
 import io.fusebox.testkit.FaultProxy;
+import io.fusebox.testkit.SvgChart;
 import io.fusebox.testkit.TestServices;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -133,8 +134,8 @@ final class Soak implements Scenario {
           + samples.stream().mapToLong(Sample::timers).min().orElse(0) + " - "
           + samples.stream().mapToLong(Sample::timers).max().orElse(0) + ")", "no growth", timersAfter[0] <= timersBefore);
       double[] heap = samples.stream().mapToDouble(s -> s.heap() / 1048576.0).toArray();
-      section.plot("soak-heap.svg", Chart.timeSeries("Heap after GC at each sample (MB)", "MB",
-          List.of(new Chart.Series("heap after GC", "#6a1b9a", heap)), List.of(), mode.soakSample().toSeconds()));
+      section.plot("soak-heap.svg", SvgChart.timeSeries("Heap after GC at each sample (MB)", "MB",
+          List.of(new SvgChart.Series("heap after GC", "#6a1b9a", heap)), List.of(), mode.soakSample().toSeconds()));
     } finally {
       http.close();
       pgProxy.close();

@@ -1,6 +1,7 @@
 package io.fusebox.reliability;
 
 import io.fusebox.core.Presets;
+import io.fusebox.testkit.SvgChart;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -193,11 +194,11 @@ final class Timing implements Scenario {
         }
         if (outage.equals(mode.outages().get(mode.outages().size() - 1))) {
           long end = System.nanoTime();
-          section.plot("recovery-" + label(outage) + ".svg", Chart.timeSeries(
+          section.plot("recovery-" + label(outage) + ".svg", SvgChart.timeSeries(
               "Recovery after a " + label(outage) + " outage (default preset, 20 calls/s)", "replies per second",
-              List.of(new Chart.Series("success", "#2e7d32", stats.series(BridgeLoad.Outcome.SUCCESS)),
-                  new Chart.Series("failed", "#c62828", stats.series(BridgeLoad.Outcome.FAILED)),
-                  new Chart.Series("rejected", "#ef6c00", stats.series(BridgeLoad.Outcome.REJECTED))),
+              List.of(new SvgChart.Series("success", "#2e7d32", stats.series(BridgeLoad.Outcome.SUCCESS)),
+                  new SvgChart.Series("failed", "#c62828", stats.series(BridgeLoad.Outcome.FAILED)),
+                  new SvgChart.Series("rejected", "#ef6c00", stats.series(BridgeLoad.Outcome.REJECTED))),
               transitions.bands(name, end - (long) (stats.seconds() * 1e9), end)));
         }
       }

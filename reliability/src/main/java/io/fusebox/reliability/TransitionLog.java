@@ -2,6 +2,7 @@ package io.fusebox.reliability;
 
 import io.fusebox.protocol.Addresses;
 import io.fusebox.protocol.BridgeFrames;
+import io.fusebox.testkit.SvgChart;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetClient;
@@ -63,8 +64,8 @@ final class TransitionLog implements AutoCloseable {
   }
 
   /** The breaker's states between two instants as bands in seconds from {@code fromNanos}, closed before any event. */
-  List<Chart.Band> bands(String breaker, long fromNanos, long toNanos) {
-    List<Chart.Band> bands = new ArrayList<>();
+  List<SvgChart.Band> bands(String breaker, long fromNanos, long toNanos) {
+    List<SvgChart.Band> bands = new ArrayList<>();
     String state = "closed";
     double start = 0;
     for (Event e : of(breaker)) {
@@ -72,11 +73,11 @@ final class TransitionLog implements AutoCloseable {
         continue;
       }
       double at = (e.nanos() - fromNanos) / 1e9;
-      bands.add(new Chart.Band(start, at, state));
+      bands.add(new SvgChart.Band(start, at, state));
       state = e.to();
       start = at;
     }
-    bands.add(new Chart.Band(start, (toNanos - fromNanos) / 1e9, state));
+    bands.add(new SvgChart.Band(start, (toNanos - fromNanos) / 1e9, state));
     return bands;
   }
 

@@ -11,6 +11,7 @@ import io.fusebox.protocol.FuseboxError;
 import io.fusebox.protocol.Headers;
 import io.fusebox.testkit.BreakerHarness;
 import io.fusebox.testkit.CapacityServer;
+import io.fusebox.testkit.SvgChart;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -19,15 +20,19 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 /**
  * The overload benchmark: a {@link CapacityServer} of {@value #SLOTS} slots and
@@ -47,7 +52,7 @@ import java.util.concurrent.TimeUnit;
  * steady length, the limit sampled every 200 ms (drift), and a 12× spike of sheddable calls over
  * critical calls at 0.3× capacity (priorities).
  *
- * <pre>java -cp modules/fusebox-benchmarks/target/benchmarks.jar io.fusebox.benchmarks.Overload [STEP_SECONDS] [STEADY_SECONDS]</pre>
+ * <pre>java -cp modules/fusebox-benchmarks/target/benchmarks.jar io.fusebox.benchmarks.Overload [STEP_SECONDS] [STEADY_SECONDS] [PLOT.svg]</pre>
  */
 public final class Overload {
 
@@ -99,7 +104,7 @@ public final class Overload {
    * @param sheddableSuccess the same for the sheddable calls
    */
   public record Figures(List<Step> steps, double capacity, int[] limits, double criticalSuccess,
-      double sheddableSuccess) {
+      double sheddableSuccess, Map<Bound, double[]> goodputPerSecond, double[] adaptiveLimitPerSecond) {
   }
 
   public static void main(String[] args) throws Exception {
@@ -107,21 +112,55 @@ public final class Overload {
     Duration steady = Duration.ofSeconds(args.length > 1 ? Long.parseLong(args[1]) : 600);
     Figures f = run(step, steady);
     System.out.print(table(f));
+    if (args.length > 2) {
+      Path plot = Path.of(args[2]);
+      Files.writeString(plot, plot(f, step));
+      System.out.println("plot: " + plot);
+    }
     System.exit(0);
+  }
+
+  /** Successful replies a second under each bound through the steps, with the adaptive limit below. */
+  public static String plot(Figures f, Duration step) {
+    String steps = Arrays.stream(STEPS).mapToObj(x -> String.format(Locale.ROOT, "%.1fx", x))
+        .collect(Collectors.joining(", "));
+    double[] capacityLine = new double[f.goodputPerSecond().get(Bound.ADAPTIVE).length];
+    Arrays.fill(capacityLine, f.capacity());
+    String goodput = SvgChart.timeSeries("Successful calls a second, offered " + steps + " of capacity, "
+            + step.toSeconds() + " s each", "calls/s",
+        List.of(new SvgChart.Series("adaptive limit", "#2e7d32", f.goodputPerSecond().get(Bound.ADAPTIVE)),
+            new SvgChart.Series("static bulkhead", "#1565c0", f.goodputPerSecond().get(Bound.STATIC)),
+            new SvgChart.Series("no bound", "#c62828", f.goodputPerSecond().get(Bound.NONE)),
+            new SvgChart.Series("capacity", "#9e9e9e", capacityLine)), List.of());
+    double[] slots = new double[f.adaptiveLimitPerSecond().length];
+    Arrays.fill(slots, SLOTS);
+    String limit = SvgChart.timeSeries("The adaptive limit through the same steps, against the dependency's slots",
+        "calls in flight", List.of(new SvgChart.Series("limit", "#2e7d32", f.adaptiveLimitPerSecond()),
+            new SvgChart.Series("slots", "#9e9e9e", slots)), List.of());
+    // two charts, one above the other, in one file
+    return "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"900\" height=\"640\">\n"
+        + goodput.replaceFirst("<svg ", "<svg y=\"0\" ") + limit.replaceFirst("<svg ", "<svg y=\"320\" ") + "</svg>\n";
   }
 
   public static Figures run(Duration step, Duration steady) throws Exception {
     Vertx vertx = Vertx.vertx();
     try {
       List<Step> steps = new ArrayList<>();
+      Map<Bound, double[]> goodput = new EnumMap<>(Bound.class);
+      double[] adaptiveLimit = null;
       for (Bound bound : Bound.values()) {
-        steps.addAll(new Leg(vertx, bound).steps(step));
+        Leg leg = new Leg(vertx, bound);
+        steps.addAll(leg.steps(step));
+        goodput.put(bound, leg.successesPerSecond);
+        if (bound == Bound.ADAPTIVE) {
+          adaptiveLimit = leg.limitPerSecond;
+        }
       }
       Leg drift = new Leg(vertx, Bound.ADAPTIVE);
       int[] limits = drift.steady(steady);
       Leg spike = new Leg(vertx, Bound.ADAPTIVE);
       double[] success = spike.prioritySpike(step.multipliedBy(2));
-      return new Figures(steps, capacity(), limits, success[0], success[1]);
+      return new Figures(steps, capacity(), limits, success[0], success[1], goodput, adaptiveLimit);
     } finally {
       vertx.close().await(30, TimeUnit.SECONDS);
     }
@@ -143,16 +182,21 @@ public final class Overload {
           s.bound().label(), s.load(), s.goodput() * 100, s.p50Millis(), s.p99Millis(), s.shedPerSecond(),
           s.timeoutsPerSecond(), s.limit() > 0 ? String.format(Locale.ROOT, "%.1f", s.limit()) : "-"));
     }
-    int[] l = f.limits();
-    int min = Arrays.stream(l).min().orElse(0);
-    int max = Arrays.stream(l).max().orElse(0);
+    int[] l = f.limits().clone();
+    Arrays.sort(l);
     double mean = Arrays.stream(l).average().orElse(0);
-    out.append(String.format(Locale.ROOT, "%nsteady 2x load, %d samples: limit min %d, mean %.1f, max %d"
-        + " (the dependency serves %d at once: %+.0f%% .. %+.0f%%)%n", l.length, min, mean, max, SLOTS,
-        100.0 * (min - SLOTS) / SLOTS, 100.0 * (max - SLOTS) / SLOTS));
+    long within = Arrays.stream(l).filter(x -> Math.abs(x - SLOTS) <= 0.15 * SLOTS).count();
+    out.append(String.format(Locale.ROOT, "%nsteady 2x load, %d samples of the limit (the dependency serves %d at once):"
+        + " min %d, p1 %d, mean %.1f, p99 %d, max %d; within 15%% of %d: %.1f%% of samples%n", l.length, SLOTS,
+        l.length == 0 ? 0 : l[0], at(l, 0.01), mean, at(l, 0.99), l.length == 0 ? 0 : l[l.length - 1], SLOTS,
+        l.length == 0 ? 0 : 100.0 * within / l.length));
     out.append(String.format(Locale.ROOT, "12x sheddable spike over 0.3x critical: critical success %.2f%%,"
         + " sheddable success %.2f%%%n", f.criticalSuccess() * 100, f.sheddableSuccess() * 100));
     return out.toString();
+  }
+
+  private static int at(int[] sorted, double q) {
+    return sorted.length == 0 ? 0 : sorted[Math.min(sorted.length - 1, (int) (q * sorted.length))];
   }
 
   /** One breaker in front of its own fresh dependency, and the load sent to it. */
@@ -164,6 +208,9 @@ public final class Overload {
     private final List<double[]> limits = new CopyOnWriteArrayList<>();
     private final MessageConsumer<JsonObject> snapshots;
     private final String deployment;
+    /** Through the steps: successful calls by the second they were sent in, and the mean limit of each second. */
+    double[] successesPerSecond;
+    double[] limitPerSecond;
 
     Leg(Vertx vertx, Bound bound) throws Exception {
       this.vertx = vertx;
@@ -196,8 +243,16 @@ public final class Overload {
       });
       done.get(length.toSeconds() * STEPS.length + 60, TimeUnit.SECONDS);
       List<Step> out = new ArrayList<>();
+      int seconds = (int) length.toSeconds();
+      successesPerSecond = new double[STEPS.length * seconds];
+      limitPerSecond = new double[STEPS.length * seconds];
       for (int i = 0; i < STEPS.length; i++) {
         out.add(tallies[i].step(bound, STEPS[i], meanLimit(tallies[i].judgedFrom, tallies[i].end)));
+        for (int s = 0; s < seconds; s++) {
+          successesPerSecond[i * seconds + s] = tallies[i].successesBySecond[s];
+          long second = tallies[i].start + s * 1_000_000_000L;
+          limitPerSecond[i * seconds + s] = meanLimit(second, second + 1_000_000_000L);
+        }
       }
       close();
       return out;
@@ -273,11 +328,14 @@ public final class Overload {
     private long timeouts;
     private long[] latencies = new long[1024];
     private int latencyCount;
+    /** Successful calls by the second of the step they were sent in. */
+    final long[] successesBySecond;
 
     Tally(long start, Duration length) {
       this.start = start;
       this.judgedFrom = start + SETTLE_NANOS;
       this.end = start + length.toNanos();
+      this.successesBySecond = new long[(int) Math.max(1, length.toSeconds())];
     }
 
     void count(long sentAt, long answeredAt, Message<Object> reply, Throwable failure) {
@@ -285,6 +343,10 @@ public final class Overload {
       boolean judged = sentAt >= judgedFrom;
       if (failure == null) {
         succeeded++;
+        int second = (int) ((sentAt - start) / 1_000_000_000L);
+        if (second >= 0 && second < successesBySecond.length) {
+          successesBySecond[second]++;
+        }
         if (judged) {
           judgedSucceeded++;
           if (latencyCount == latencies.length) {

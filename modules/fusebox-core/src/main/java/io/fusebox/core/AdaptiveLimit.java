@@ -34,6 +34,8 @@ public final class AdaptiveLimit {
   private static final double FAST_GROWTH = 0.1;
   /** A window's median below this share of the no-load round trip means the dependency got faster. */
   private static final double FASTER = 0.9;
+  /** A queue this many times the upper bound lowers the limit at once, without waiting for a second window. */
+  private static final double HICCUP_QUEUES = 3.0;
   /** The most a limit keeps of itself after one window that shows a long queue. */
   private static final double MAX_DECREASE = 0.7;
 
@@ -41,6 +43,8 @@ public final class AdaptiveLimit {
   private final int maxLimit;
   private final long probeIntervalNanos;
   private double limit;
+  /** Whether the last window judged showed a queue above the upper bound. */
+  private boolean queuedBefore;
   /** Until the first window that shows a queue, the limit grows by a share of itself; then by one call unless none queue. */
   private boolean slowStart = true;
   /** The no-load round trip; 0 until the first window. */
@@ -148,14 +152,18 @@ public final class AdaptiveLimit {
     double queue = limit * (1.0 - (double) noLoadNanos / median);
     double alpha = Math.max(0.5, 0.03 * limit);
     double beta = Math.max(1.0, 0.1 * limit);
-    if (queue > beta) {
-      // one window's median can be a hiccup (a pause, a burst of slow calls): at most 30% down a window
+    boolean queued = queue > beta;
+    // one window's median can be a hiccup (a pause of the process, a burst of slow calls): a queue
+    // seen once lowers the limit only when it is long; seen twice in a row, it always does, by at
+    // most 30% a window
+    if (queued && (queuedBefore || queue > HICCUP_QUEUES * beta)) {
       limit = Math.max(MAX_DECREASE * limit, limit * noLoadNanos / median + alpha);
       slowStart = false;
     } else if (queue < alpha && used) {
       // no queue at all: far below capacity (at start, or after a hiccup cut the limit), so grow fast
       limit += slowStart || queue < alpha / 2 ? Math.max(1.0, FAST_GROWTH * limit) : 1.0;
     }
+    queuedBefore = queued;
     limit = Math.max(minLimit, Math.min(maxLimit, limit));
     probing = now >= nextProbeAt;
   }

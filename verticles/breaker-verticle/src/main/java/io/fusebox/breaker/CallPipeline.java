@@ -4,12 +4,9 @@ import io.fusebox.adapter.CallResult;
 import io.fusebox.adapter.DependencyAdapter;
 import io.fusebox.adapter.DependencyTimeoutException;
 import io.fusebox.adapter.Outcome;
-import io.fusebox.core.AdaptiveLimit;
 import io.fusebox.core.BreakerConfig;
-import io.fusebox.core.BreakerState;
 import io.fusebox.core.CircuitBreaker;
 import io.fusebox.core.RetryBudget;
-import io.fusebox.core.Throttle;
 import io.fusebox.fallback.Trigger;
 import io.fusebox.metrics.BreakerMeters;
 import io.fusebox.metrics.BreakerMeters.Result;
@@ -22,17 +19,16 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
-import java.util.Locale;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The call path of one breaker, on its verticle's event loop: reads a request, admits or rejects
- * it, holds it in the bulkhead, runs it on the adapter under its deadline, records the outcome in
- * the breaker and the meters together, falls back when the dependency cannot answer, and replies
- * exactly once.
+ * The call path of one breaker, on its verticle's event loop: reads a request, admits or refuses
+ * it ({@link Refusals}), holds it in the bulkhead, runs it on the adapter under its deadline (again,
+ * within the retry budget, when it failed and may be retried: {@link Retries}), records each
+ * outcome in the breaker and the meters together, falls back when the dependency cannot answer,
+ * and replies exactly once.
  */
 final class CallPipeline {
 
@@ -51,15 +47,11 @@ final class CallPipeline {
   private final CallOutcomes outcomes;
   /** Null when tracing is off. */
   private final Tracer tracer;
-  /** Whether the cluster keeps this instance open while another one probes. */
-  private final BooleanSupplier heldOpen;
-  /** Null unless the verticle probes a half-open dependency itself. */
-  private ActiveProbe activeProbe;
   private final Bulkhead bulkhead;
+  private final Refusals refusals;
   private Retries retries;
   /** Null unless {@code overload.throttling.enabled}; never for a keyed family, whose keys judge themselves. */
-  private Throttle throttle;
-  private BreakerConfig.Throttling throttling;
+  private ThrottlingGate throttling;
   private final RunningCalls running;
   private CallReader reader;
   private KeySource keySource;
@@ -68,8 +60,6 @@ final class CallPipeline {
   /** The keys' breakers of a keyed family; null when the breaker is not keyed. */
   private KeyedFamily family;
   private static final String TIMEOUT_CLASS = "timeout";
-  /** A refused caller comes back after this: the throttle's counts move by the second. */
-  private static final long THROTTLED_RETRY_AFTER_MILLIS = 1_000;
   private boolean stopping;
 
   CallPipeline(Vertx vertx, String name, CircuitBreaker breaker, BreakerMeters meters, FallbackLedger ledger,
@@ -80,10 +70,10 @@ final class CallPipeline {
     this.meters = meters;
     this.ledger = ledger;
     this.tracer = tracer;
-    this.heldOpen = heldOpen;
     this.bulkhead = new Bulkhead(setup.config(), System.nanoTime());
     this.running = new RunningCalls(vertx, this::onDeadline);
     this.outcomes = new CallOutcomes(breaker, meters);
+    this.refusals = new Refusals(vertx, name, breaker, outcomes, bulkhead, heldOpen);
     this.retries = new Retries(setup.config().retry(), System.nanoTime());
     take(setup);
     throttleBy(config);
@@ -94,7 +84,7 @@ final class CallPipeline {
     dependencyType = setup.dependencyType();
     adapter = setup.adapter();
     answers = new FallbackAnswers(name, setup.fallbacks(), adapter, ledger, meters);
-    activeProbe = setup.activeProbe();
+    refusals.take(config, answers, setup.activeProbe());
     family = setup.family();
     keySource = setup.keySource();
     reader = new CallReader(name, config.callTimeout().toMillis(), adapter, tracer, breaker, keySource);
@@ -115,17 +105,9 @@ final class CallPipeline {
     startWaiting();
   }
 
-  /** A throttle whose settings stay keeps what it counted. */
   private void throttleBy(BreakerConfig next) {
-    BreakerConfig.Throttling wanted = next.overload().throttling();
-    if (!wanted.enabled() || family != null) {
-      throttle = null;
-    } else if (throttle == null || !wanted.equals(throttling)) {
-      throttle = new Throttle(wanted.threshold(), next.failureRate().minimumCalls(), (int) wanted.window().toSeconds(),
-          System.nanoTime());
-    }
-    throttling = wanted;
-    outcomes.throttle(throttle);
+    throttling = ThrottlingGate.of(next, throttling, breaker, family != null);
+    outcomes.throttle(throttling == null ? null : throttling.throttle());
   }
 
   /** Completes once every call in flight or waiting has had its one reply. */
@@ -156,16 +138,11 @@ final class CallPipeline {
     call.breaker = family == null ? breaker : family.judgeFor(call.key);
     if (stopping) {
       call.fail(ErrorCode.SHUTTING_DOWN, name, call.state(), "the breaker is being undeployed", 0);
-    } else if (stillRejecting(call.breaker)) {
+    } else if (refusals.stillRejecting(call.breaker)) {
       outcomes.refusedUnasked(call);
-      reject(call);
-    } else if (throttled(call, now)) {
-      outcomes.refusedUnasked(call);
-      call.settled = true;
-      answers.failOrFallBack(call, Trigger.THROTTLED, ErrorCode.THROTTLED, String.format(Locale.ROOT,
-          "the dependency failed %.0f%% of the calls of the last %ds: %.0f%% of calls are refused to spare it",
-          100 * throttle.failureRate(now), throttling.window().toSeconds(), 100 * throttle.refusal(now)),
-          THROTTLED_RETRY_AFTER_MILLIS);
+      refusals.reject(call);
+    } else if (throttling != null && call.breaker == breaker && throttling.refuses(now)) {
+      refusals.throttled(call, throttling.why(now));
     } else if (bulkhead.hasSlot()) {
       start(call, now);
     } else {
@@ -174,55 +151,21 @@ final class CallPipeline {
         call.timerId = vertx.setTimer(call.remainingMillis(now), id -> expireWaiting(call, "the deadline passed while waiting for a bulkhead slot"));
       }
       if (refused != null) {
-        shed(refused, refused == call ? "" : "; a call of higher priority took its place in the queue");
+        refusals.shed(refused, refused == call ? "" : "; a call of higher priority took its place in the queue");
       }
     }
   }
 
-  /** Whether the throttling state refuses this call: only the closed breaker's own calls, by chance. */
-  private boolean throttled(Call call, long now) {
-    return throttle != null && call.breaker == breaker && breaker.state() == BreakerState.CLOSED
-        && ThreadLocalRandom.current().nextDouble() < throttle.refusal(now);
-  }
-
   /** The throttling state's figures for the snapshot; null when it is off. */
   JsonObject throttling() {
-    if (throttle == null) {
-      return null;
-    }
-    long now = System.nanoTime();
-    double refusal = breaker.state() == BreakerState.CLOSED ? throttle.refusal(now) : 0;
-    return new JsonObject().put("active", refusal > 0).put("refused_share", refusal)
-        .put("failure_rate", throttle.failureRate(now)).put("threshold", throttling.threshold());
-  }
-
-  /**
-   * Refuses a call the bulkhead has no room for, before it ran: it counts for nothing. An adaptive
-   * limit tells the caller to come back after about one round trip of the dependency.
-   */
-  private void shed(Call call, String why) {
-    if (call.timerId != Call.NO_TIMER) {
-      vertx.cancelTimer(call.timerId);
-      call.timerId = Call.NO_TIMER;
-    }
-    call.settled = true;
-    outcomes.refusedUnasked(call);
-    AdaptiveLimit adaptive = bulkhead.adaptive();
-    String load = bulkhead.inFlight() + " calls in flight of " + bulkhead.limit() + " and " + bulkhead.waiting() + " waiting";
-    if (adaptive == null) {
-      call.fail(ErrorCode.BULKHEAD_FULL, name, call.state(), load + why, 0);
-    } else {
-      call.fail(ErrorCode.OVERLOADED, name, call.state(), "the adaptive concurrency limit is full: " + load + why,
-          Math.max(1, adaptive.recentNanos() / 1_000_000));
-    }
-    tellIfIdle();
+    return throttling == null ? null : throttling.figures(System.nanoTime());
   }
 
   private void start(Call call, long now) {
     long permit = call.breaker.tryAcquire();
     if (permit == CircuitBreaker.REJECTED) {
       outcomes.refusedByBreaker();
-      reject(call);
+      refusals.reject(call);
       return;
     }
     bulkhead.occupy(call);
@@ -280,44 +223,11 @@ final class CallPipeline {
     if (permit == CircuitBreaker.REJECTED) {
       outcomes.refusedByBreaker();
       settle(call);
-      reject(call);
+      refusals.reject(call);
       finish(call, false);
       return;
     }
     attempt(call, permit, System.nanoTime());
-  }
-
-  /**
-   * Whether the breaker would refuse a call now, without asking it (which could take a probe
-   * permit). With active probes, half-open refuses callers: only the verticle's own checks probe.
-   * The cluster's hold and the active probe are the verticle's breaker's; a key's breaker has neither.
-   */
-  private boolean stillRejecting(CircuitBreaker judge) {
-    BreakerState s = judge.state();
-    boolean own = judge == breaker;
-    if (own && heldOpen.getAsBoolean() && (s == BreakerState.OPEN || s == BreakerState.HALF_OPEN)) {
-      return true;
-    }
-    if (own && activeProbe != null) {
-      return s == BreakerState.FORCED_OPEN || s == BreakerState.OPEN || s == BreakerState.HALF_OPEN;
-    }
-    return s == BreakerState.FORCED_OPEN || (s == BreakerState.OPEN && judge.retryAfterMillis() > 0);
-  }
-
-  private void reject(Call call) {
-    call.settled = true;
-    CircuitBreaker judge = call.breaker;
-    ActiveProbe probe = judge == breaker ? activeProbe : null;
-    if (judge.state() == BreakerState.HALF_OPEN && probe == null) {
-      answers.failOrFallBack(call, Trigger.HALF_OPEN_FULL, ErrorCode.HALF_OPEN_FULL, "all " + config.recovery().permittedProbes()
-          + " probe permits are taken", 0);
-    } else {
-      long probeMillis = probe == null ? 0 : probe.intervalMillis();
-      long retryAfter = judge.state() == BreakerState.HALF_OPEN ? probeMillis
-          : Math.max(judge.retryAfterMillis(), probeMillis);
-      answers.failOrFallBack(call, Trigger.OPEN, ErrorCode.CIRCUIT_OPEN, "the breaker is " + call.state()
-          + (call.key == null || judge == breaker ? "" : " for this key"), retryAfter);
-    }
   }
 
   /** Marks the call's outcome as known; false when it already was, and a later result is dropped. */
@@ -352,33 +262,25 @@ final class CallPipeline {
       if (r.reply() != null) {
         call.reply(r.reply(), call.breaker.state());
       } else if (r.outcome() == Outcome.FAILURE) {
-        answers.failOrFallBack(call, Trigger.FAILURE, ErrorCode.DEPENDENCY_FAILURE, budgetSaid(call, r.detail()),
-            budgetRetryAfter(call));
+        answers.failOrFallBack(call, Trigger.FAILURE, ErrorCode.DEPENDENCY_FAILURE, Retries.detail(call, r.detail()),
+            retries.retryAfterMillis(call));
       } else {
         call.fail(ErrorCode.DEPENDENCY_REJECTED, name, call.state(), r.detail(), 0);
       }
     } else if (ar.cause() instanceof DependencyTimeoutException timeout) {
       outcomes.failedWith(call, TIMEOUT_CLASS);
       outcomes.ran(call, Result.TIMEOUT);
-      answers.failOrFallBack(call, Trigger.TIMEOUT, ErrorCode.TIMEOUT, budgetSaid(call, timeout.getMessage()),
-          budgetRetryAfter(call));
+      answers.failOrFallBack(call, Trigger.TIMEOUT, ErrorCode.TIMEOUT, Retries.detail(call, timeout.getMessage()),
+          retries.retryAfterMillis(call));
     } else {
       outcomes.failedWith(call, ar.cause().getClass().getSimpleName());
       outcomes.ran(call, Result.FAILURE);
       answers.failOrFallBack(call, Trigger.FAILURE, ErrorCode.DEPENDENCY_FAILURE,
-          budgetSaid(call, String.valueOf(ar.cause())), budgetRetryAfter(call));
+          Retries.detail(call, String.valueOf(ar.cause())), retries.retryAfterMillis(call));
     }
     finish(call, true);
   }
 
-  /** A failure's detail, and that no retry was made for want of budget when so. */
-  private static String budgetSaid(Call call, String detail) {
-    return call.retryBudgetExhausted ? detail + "; not retried: the retry budget is exhausted" : detail;
-  }
-
-  private long budgetRetryAfter(Call call) {
-    return call.retryBudgetExhausted ? retries.retryAfterMillis() : 0;
-  }
 
   /** The retry budget of the moment; null when retries are off. */
   RetryBudget retryBudget() {

@@ -71,9 +71,14 @@ final class Retries {
     return budget;
   }
 
-  /** When a caller refused for want of budget should come back. */
-  long retryAfterMillis() {
-    return budget == null ? 0 : budget.retryAfterMillis();
+  /** A failed call's detail, saying when it was not retried for want of budget. */
+  static String detail(Call call, String detail) {
+    return call.retryBudgetExhausted ? detail + "; not retried: the retry budget is exhausted" : detail;
+  }
+
+  /** When a caller refused a retry for want of budget should come back; 0 for any other failure. */
+  long retryAfterMillis(Call call) {
+    return call.retryBudgetExhausted && budget != null ? budget.retryAfterMillis() : 0;
   }
 
   /** The snapshot's {@code retry}; null when retries are off. */

@@ -152,6 +152,22 @@ class DashboardBrowserTest {
         .as("a static bulkhead shows no limit line").isEqualTo("true");
   }
 
+  @Test
+  void theThrottlingStateShowsOnItsTileAndOnTheTimeline() throws Exception {
+    node.breaker("browned", quiet().throttling(true).throttlingThreshold(0.2).build());
+    browser.driver.get(node.url("/"));
+    node.upstream.errorRate(0.8);
+    for (int i = 0; i < 60; i++) {
+      client.http("browned").get("/b").otherwiseEmpty().await();
+    }
+    browser.await(Duration.ofSeconds(10), d -> String.valueOf(script(
+        "const t = document.querySelector(\".tile[data-breaker='browned'] .throttling\"); return t && !t.hidden ? t.textContent : ''"))
+        .matches("refusing \\d+\\.\\d% · failure rate \\d+\\.\\d% \\(from 20\\.0%\\)"));
+    browser.await(Duration.ofSeconds(10), d -> String.valueOf(script(
+        "return Array.from(document.querySelectorAll('#timeline li.throttling')).map(li => li.textContent).join('|')"))
+        .contains("browned@node-t throttling: failure rate"));
+  }
+
   /** Each listed key's text, up to its countdown: "acme · open". */
   private List<String> listedKeys(String family) {
     @SuppressWarnings("unchecked")

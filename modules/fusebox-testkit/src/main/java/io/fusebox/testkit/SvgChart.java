@@ -1,4 +1,4 @@
-package io.fusebox.reliability;
+package io.fusebox.testkit;
 
 import java.util.List;
 import java.util.Locale;
@@ -6,14 +6,15 @@ import java.util.Locale;
 /**
  * A plain SVG chart of per-second series over time, with the breaker's state as a band on top:
  * enough to see when a breaker opened and what callers got meanwhile, with no plotting library.
+ * The reliability suite and the benchmarks draw their plots with it.
  */
-final class Chart {
+public final class SvgChart {
 
-  record Series(String name, String color, double[] values) {
+  public record Series(String name, String color, double[] values) {
   }
 
   /** A stretch of time in one breaker state, in seconds from the chart's start. */
-  record Band(double from, double to, String state) {
+  public record Band(double from, double to, String state) {
   }
 
   private static final int WIDTH = 900;
@@ -23,16 +24,16 @@ final class Chart {
   private static final int TOP = 40;
   private static final int BOTTOM = 40;
 
-  private Chart() {
+  private SvgChart() {
   }
 
   /** Points one second apart. */
-  static String timeSeries(String title, String yLabel, List<Series> series, List<Band> bands) {
+  public static String timeSeries(String title, String yLabel, List<Series> series, List<Band> bands) {
     return timeSeries(title, yLabel, series, bands, 1.0);
   }
 
   /** Points {@code secondsPerPoint} apart; bands in seconds. */
-  static String timeSeries(String title, String yLabel, List<Series> series, List<Band> bands, double secondsPerPoint) {
+  public static String timeSeries(String title, String yLabel, List<Series> series, List<Band> bands, double secondsPerPoint) {
     int points = Math.max(1, series.stream().mapToInt(s -> s.values().length).max().orElse(1));
     double seconds = points * secondsPerPoint;
     double max = series.stream().flatMapToDouble(s -> java.util.Arrays.stream(s.values())).max().orElse(1);
