@@ -12,11 +12,11 @@ import java.util.Map;
  * (a breaker's event loop), which passes the time.
  *
  * <p>Shared by a breaker's instances in a cluster, each instance hears the others' first attempts
- * and retries of their windows (published every second) and weighs its retries against the sum,
+ * and retries of their windows (published four times a second) and weighs its retries against the sum,
  * with one floor for them all: the cluster's dependency sees at most {@code 1 + ratio} times the
  * cluster's load. What it heard is at most {@link #STALE_NANOS} old, and forgotten after that (an
  * instance gone quiet or gone); no lock is taken anywhere, so the bound can be overrun by about one
- * second of the other instances' retries.
+ * publishing period of the other instances' retries.
  */
 public final class RetryBudget {
 

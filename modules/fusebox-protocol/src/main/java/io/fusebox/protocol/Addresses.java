@@ -44,7 +44,7 @@ public final class Addresses {
 
   /**
    * Publish, internal: {@code {"node", "firsts", "retries"}}, an instance's first attempts and
-   * retries of the last ten seconds, every second, for a breaker whose instances share a retry budget.
+   * retries of the last ten seconds, four times a second, for a breaker whose instances share a retry budget.
    */
   public static final String RETRY_BUDGET_PREFIX = "fusebox.retry.budget.";
 
