@@ -1,8 +1,5 @@
 package io.fusebox.benchmarks;
 
-import io.fusebox.breaker.BreakerVerticle;
-import io.fusebox.breaker.NodeServices;
-import io.fusebox.config.FuseboxConfig;
 import io.fusebox.core.BreakerConfig;
 import io.fusebox.core.Presets;
 import io.fusebox.protocol.Addresses;
@@ -10,7 +7,6 @@ import io.fusebox.protocol.ErrorCode;
 import io.fusebox.protocol.FuseboxError;
 import io.fusebox.protocol.Headers;
 import io.fusebox.testkit.CapacityServer;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -19,7 +15,6 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -88,16 +83,7 @@ public final class Brownout {
   }
 
   public static List<Leg> run(Duration brownout) throws Exception {
-    Vertx vertx = Vertx.vertx();
-    try {
-      List<Leg> legs = new ArrayList<>();
-      for (Guard guard : Guard.values()) {
-        legs.add(leg(vertx, guard, brownout));
-      }
-      return legs;
-    } finally {
-      vertx.close().await(30, TimeUnit.SECONDS);
-    }
+    return Drivers.eachLeg(Guard.values(), (vertx, guard) -> leg(vertx, guard, brownout));
   }
 
   public static String table(List<Leg> legs) {
@@ -116,10 +102,8 @@ public final class Brownout {
   private static Leg leg(Vertx vertx, Guard guard, Duration brownout) throws Exception {
     CapacityServer dependency = CapacityServer.start(vertx, Overload.SLOTS, Overload.SERVICE_MILLIS)
         .await(10, TimeUnit.SECONDS);
-    FuseboxConfig.Service service = new FuseboxConfig.Service(BREAKER, "default", guard.config(),
-        Map.of("type", "http", "base_url", dependency.baseUrl(), "pool_size", 512), FALLBACK);
-    String deployment = vertx.deployVerticle(new BreakerVerticle(service, "brownout", Duration.ofSeconds(1),
-        NodeServices.metrics(new SimpleMeterRegistry()))).await(30, TimeUnit.SECONDS);
+    String deployment = Drivers.deployBreaker(vertx, BREAKER, guard.config(), dependency, 512, "brownout",
+        Duration.ofSeconds(1), FALLBACK);
     AtomicInteger transitions = new AtomicInteger();
     MessageConsumer<JsonObject> events = vertx.eventBus().consumer(Addresses.EVENTS, m -> {
       if ("transition".equals(m.body().getString("type")) && BREAKER.equals(m.body().getString("breaker"))) {
@@ -137,11 +121,11 @@ public final class Brownout {
           Overload.capacity() / 2, start, to, answers::count).run();
       vertx.setTimer((to - start) / 1_000_000 + 2_000, id -> done.complete(null));
     });
-    sleepUntil(from);
+    Drivers.sleepUntil(from);
     long arrivedBefore = dependency.arrived();
     int transitionsBefore = transitions.get();
     dependency.failing(0.5);
-    sleepUntil(to);
+    Drivers.sleepUntil(to);
     long arrived = dependency.arrived() - arrivedBefore;
     int inBrownout = transitions.get() - transitionsBefore;
     dependency.failing(0);
@@ -152,13 +136,6 @@ public final class Brownout {
     double sent = answers.sent;
     return new Leg(guard, answers.sent, (answers.succeeded + answers.fallbacks) / sent, answers.succeeded / sent,
         answers.timeouts / sent, arrived / sent, inBrownout);
-  }
-
-  private static void sleepUntil(long nanoTime) throws InterruptedException {
-    long left = nanoTime - System.nanoTime();
-    if (left > 0) {
-      TimeUnit.NANOSECONDS.sleep(left);
-    }
   }
 
   /** The calls sent during the brownout and how they ended; on the sender's loop only. */

@@ -1,8 +1,5 @@
 package io.fusebox.benchmarks;
 
-import io.fusebox.breaker.BreakerVerticle;
-import io.fusebox.breaker.NodeServices;
-import io.fusebox.config.FuseboxConfig;
 import io.fusebox.core.BreakerConfig;
 import io.fusebox.core.Priority;
 import io.fusebox.protocol.Addresses;
@@ -12,7 +9,6 @@ import io.fusebox.protocol.Headers;
 import io.fusebox.testkit.BreakerHarness;
 import io.fusebox.testkit.CapacityServer;
 import io.fusebox.testkit.SvgChart;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -216,10 +212,8 @@ public final class Overload {
       this.vertx = vertx;
       this.bound = bound;
       this.dependency = CapacityServer.start(vertx, SLOTS, SERVICE_MILLIS).await(10, TimeUnit.SECONDS);
-      FuseboxConfig.Service service = new FuseboxConfig.Service(BREAKER, "default", bound.config(),
-          Map.of("type", "http", "base_url", dependency.baseUrl(), "pool_size", 2048), List.of());
-      this.deployment = vertx.deployVerticle(new BreakerVerticle(service, "overload", Duration.ofMillis(200),
-          NodeServices.metrics(new SimpleMeterRegistry()))).await(30, TimeUnit.SECONDS);
+      this.deployment = Drivers.deployBreaker(vertx, BREAKER, bound.config(), dependency, 2048, "overload",
+          Duration.ofMillis(200), List.of());
       this.snapshots = vertx.eventBus().consumer(Addresses.SNAPSHOTS, m -> {
         JsonObject c = m.body().getJsonObject("concurrency");
         if (c != null) {

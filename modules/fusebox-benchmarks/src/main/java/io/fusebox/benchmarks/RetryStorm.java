@@ -1,13 +1,9 @@
 package io.fusebox.benchmarks;
 
-import io.fusebox.breaker.BreakerVerticle;
-import io.fusebox.breaker.NodeServices;
-import io.fusebox.config.FuseboxConfig;
 import io.fusebox.core.BreakerConfig;
 import io.fusebox.protocol.Addresses;
 import io.fusebox.testkit.BreakerHarness;
 import io.fusebox.testkit.CapacityServer;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -16,7 +12,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -84,16 +79,7 @@ public final class RetryStorm {
   }
 
   public static List<Leg> run(Duration outage) throws Exception {
-    Vertx vertx = Vertx.vertx();
-    try {
-      List<Leg> legs = new ArrayList<>();
-      for (Budget budget : Budget.values()) {
-        legs.add(leg(vertx, budget, outage));
-      }
-      return legs;
-    } finally {
-      vertx.close().await(30, TimeUnit.SECONDS);
-    }
+    return Drivers.eachLeg(Budget.values(), (vertx, budget) -> leg(vertx, budget, outage));
   }
 
   public static String table(List<Leg> legs) {
@@ -114,10 +100,8 @@ public final class RetryStorm {
         .await(10, TimeUnit.SECONDS);
     List<String> deployments = new ArrayList<>();
     for (int i = 1; i <= budget.instances; i++) {
-      FuseboxConfig.Service service = new FuseboxConfig.Service(BREAKER, "default", budget.config(),
-          Map.of("type", "http", "base_url", dependency.baseUrl(), "pool_size", 512), List.of());
-      deployments.add(vertx.deployVerticle(new BreakerVerticle(service, "node-" + i, Duration.ofSeconds(1),
-          NodeServices.metrics(new SimpleMeterRegistry()))).await(30, TimeUnit.SECONDS));
+      deployments.add(Drivers.deployBreaker(vertx, BREAKER, budget.config(), dependency, 512, "node-" + i,
+          Duration.ofSeconds(1), List.of()));
     }
     long start = System.nanoTime();
     long down = start + HEALTHY_BEFORE.toNanos();
@@ -134,10 +118,10 @@ public final class RetryStorm {
     });
     long[] arrivedAtDown = new long[1];
     long[] arrivedAtUp = new long[1];
-    sleepUntil(down);
+    Drivers.sleepUntil(down);
     arrivedAtDown[0] = dependency.arrived();
     dependency.failing(1);
-    sleepUntil(up);
+    Drivers.sleepUntil(up);
     dependency.failing(0);
     arrivedAtUp[0] = dependency.arrived();
     done.get(outage.toSeconds() + 60, TimeUnit.SECONDS);
@@ -148,13 +132,6 @@ public final class RetryStorm {
     long requests = arrivedAtUp[0] - arrivedAtDown[0];
     return new Leg(budget, answers.firstsInOutage, requests, (double) requests / answers.firstsInOutage,
         answers.recoveryMillis(perSecond));
-  }
-
-  private static void sleepUntil(long nanoTime) throws InterruptedException {
-    long left = nanoTime - System.nanoTime();
-    if (left > 0) {
-      TimeUnit.NANOSECONDS.sleep(left);
-    }
   }
 
   /** Calls sent during the outage, and successes after it in 250 ms buckets; on the sender's loop only. */

@@ -26,48 +26,42 @@ public final class RetryBudget {
   /** What another instance said of its window counts longer ago than this is forgotten: 3 s. */
   public static final long STALE_NANOS = 3_000_000_000L;
 
+  private static final long[] NOTHING_HEARD = {0, 0};
+
   private final double ratio;
+  private final double minPerSecond;
+  /** This instance's first attempts (first count) and retries (second count). */
+  private final CountsBySecond counts;
   /** The other instances' {first attempts, retries, when heard}, by instance. */
   private final Map<String, long[]> others = new HashMap<>();
-  private final double minPerSecond;
-  private final long[] firsts = new long[WINDOW_SECONDS];
-  private final long[] retries = new long[WINDOW_SECONDS];
-  private long firstSum;
-  private long retrySum;
-  private long currentSecond;
   private long exhausted;
 
   public RetryBudget(double ratio, double minPerSecond, long now) {
     this.ratio = ratio;
     this.minPerSecond = minPerSecond;
-    this.currentSecond = now / 1_000_000_000L;
+    this.counts = new CountsBySecond(WINDOW_SECONDS, now);
   }
 
   /** A call's first attempt, which earns the budget {@code ratio} of a retry. */
   public void firstAttempt(long now) {
-    int at = rotate(now);
-    firsts[at]++;
-    firstSum++;
+    counts.addFirst(now);
   }
 
   /** Takes one retry from the budget; false, and counted as exhausted, when it is spent. */
   public boolean tryRetry(long now) {
-    int at = rotate(now);
-    long[] heard = heard(now);
-    if (retrySum + heard[1] + 1 > ratio * (firstSum + heard[0]) + minPerSecond * WINDOW_SECONDS) {
+    if (left(now) < 1) {
       exhausted++;
       return false;
     }
-    retries[at]++;
-    retrySum++;
+    counts.addSecond(now);
     return true;
   }
 
   /** Retries the budget would allow now. */
   public long left(long now) {
-    rotate(now);
     long[] heard = heard(now);
-    return Math.max(0, (long) (ratio * (firstSum + heard[0]) + minPerSecond * WINDOW_SECONDS) - retrySum - heard[1]);
+    long allowed = (long) (ratio * (counts.first(now) + heard[0]) + minPerSecond * WINDOW_SECONDS);
+    return Math.max(0, allowed - counts.second(now) - heard[1]);
   }
 
   /** Another instance's first attempts and retries in its window, as it published them. */
@@ -77,20 +71,31 @@ public final class RetryBudget {
 
   /** This instance's own first attempts in the window, for the others to hear. */
   public long ownFirsts(long now) {
-    rotate(now);
-    return firstSum;
+    return counts.first(now);
   }
 
   /** This instance's own retries in the window, for the others to hear. */
   public long ownRetries(long now) {
-    rotate(now);
-    return retrySum;
+    return counts.second(now);
   }
 
   /** Other instances heard from within {@link #STALE_NANOS}. */
   public int instancesHeard(long now) {
     others.values().removeIf(o -> now - o[2] > STALE_NANOS);
     return others.size();
+  }
+
+  /**
+   * Milliseconds until a retry is likely allowed again: the floor earns one every
+   * {@code 1 / minPerSecond} seconds, and the oldest second's retries leave the window within a second.
+   */
+  public long retryAfterMillis() {
+    return minPerSecond > 0 ? Math.min(1000, (long) Math.ceil(1000 / minPerSecond)) : 1000;
+  }
+
+  /** Retries refused for want of budget since the start. */
+  public long exhausted() {
+    return exhausted;
   }
 
   /** The fresh sums of the others' {first attempts, retries}; stale ones are forgotten. */
@@ -110,41 +115,5 @@ public final class RetryBudget {
       }
     }
     return new long[] {firsts, retries};
-  }
-
-  /**
-   * Milliseconds until a retry is likely allowed again: the floor earns one every
-   * {@code 1 / minPerSecond} seconds, and the oldest second's retries leave the window within a second.
-   */
-  public long retryAfterMillis() {
-    return minPerSecond > 0 ? Math.min(1000, (long) Math.ceil(1000 / minPerSecond)) : 1000;
-  }
-
-  /** Retries refused for want of budget since the start. */
-  public long exhausted() {
-    return exhausted;
-  }
-
-  /** Retries in the window, this instance's. */
-  public long retries() {
-    return retrySum;
-  }
-
-  private static final long[] NOTHING_HEARD = {0, 0};
-
-  private int rotate(long now) {
-    long second = now / 1_000_000_000L;
-    long gap = Math.min(second - currentSecond, WINDOW_SECONDS);
-    for (long i = 1; i <= gap; i++) {
-      int at = (int) Math.floorMod(currentSecond + i, (long) WINDOW_SECONDS);
-      firstSum -= firsts[at];
-      retrySum -= retries[at];
-      firsts[at] = 0;
-      retries[at] = 0;
-    }
-    if (second > currentSecond) {
-      currentSecond = second;
-    }
-    return (int) Math.floorMod(currentSecond, (long) WINDOW_SECONDS);
   }
 }

@@ -16,12 +16,8 @@ public final class Throttle {
 
   private final double k;
   private final int minimumCalls;
-  private final int seconds;
-  private final long[] requests;
-  private final long[] accepts;
-  private long requestSum;
-  private long acceptSum;
-  private long currentSecond;
+  /** Calls the dependency was asked (first count) and those it answered well (second count). */
+  private final CountsBySecond counts;
 
   /**
    * @param threshold the failure share, in (0, 1), from which calls are refused
@@ -30,51 +26,29 @@ public final class Throttle {
   public Throttle(double threshold, int minimumCalls, int windowSeconds, long now) {
     this.k = 1.0 / (1.0 - threshold);
     this.minimumCalls = minimumCalls;
-    this.seconds = windowSeconds;
-    this.requests = new long[windowSeconds];
-    this.accepts = new long[windowSeconds];
-    this.currentSecond = now / 1_000_000_000L;
+    this.counts = new CountsBySecond(windowSeconds, now);
   }
 
   /** A call reached the dependency; {@code accepted}: it succeeded. */
   public void record(boolean accepted, long now) {
-    int at = rotate(now);
-    requests[at]++;
-    requestSum++;
+    counts.addFirst(now);
     if (accepted) {
-      accepts[at]++;
-      acceptSum++;
+      counts.addSecond(now);
     }
   }
 
   /** The probability that a call is refused now; 0 below the threshold or the minimum of calls. */
   public double refusal(long now) {
-    rotate(now);
-    if (requestSum < minimumCalls) {
+    long requests = counts.first(now);
+    if (requests < minimumCalls) {
       return 0;
     }
-    return Math.max(0, (requestSum - k * acceptSum) / (requestSum + 1));
+    return Math.max(0, (requests - k * counts.second(now)) / (requests + 1));
   }
 
   /** The failure share of the window's calls. */
   public double failureRate(long now) {
-    rotate(now);
-    return requestSum == 0 ? 0 : 1.0 - (double) acceptSum / requestSum;
-  }
-
-  private int rotate(long now) {
-    long second = now / 1_000_000_000L;
-    long gap = Math.min(second - currentSecond, seconds);
-    for (long i = 1; i <= gap; i++) {
-      int at = (int) Math.floorMod(currentSecond + i, (long) seconds);
-      requestSum -= requests[at];
-      acceptSum -= accepts[at];
-      requests[at] = 0;
-      accepts[at] = 0;
-    }
-    if (second > currentSecond) {
-      currentSecond = second;
-    }
-    return (int) Math.floorMod(currentSecond, (long) seconds);
+    long requests = counts.first(now);
+    return requests == 0 ? 0 : 1.0 - (double) counts.second(now) / requests;
   }
 }

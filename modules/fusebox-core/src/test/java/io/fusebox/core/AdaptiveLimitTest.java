@@ -70,6 +70,16 @@ class AdaptiveLimitTest {
   }
 
   @Test
+  void aReloadWithTheSameBoundsKeepsTheLimit() {
+    AdaptiveLimit limit = new AdaptiveLimit(20, 2, 100, PROBE_INTERVAL, 0);
+    assertThat(limit.hasBounds(2, 100, PROBE_INTERVAL)).isTrue();
+    assertThat(limit.hasBounds(2, 200, PROBE_INTERVAL)).isFalse();
+    assertThat(limit.hasBounds(1, 100, PROBE_INTERVAL)).isFalse();
+    assertThat(limit.hasBounds(2, 100, 2 * PROBE_INTERVAL)).isFalse();
+    assertThat(limit.recentNanos()).as("nothing judged yet").isZero();
+  }
+
+  @Test
   void refusesBoundsThatCross() {
     assertThatThrownBy(() -> new AdaptiveLimit(5, 10, 100, PROBE_INTERVAL, 0)).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("min_limit <= initial_limit");

@@ -28,6 +28,60 @@ class BreakerConfigTest {
   }
 
   @Test
+  void overloadAndRetryProblemsNameTheirKeys() {
+    assertThatThrownBy(() -> BreakerConfig.builder()
+        .adaptiveConcurrency(true).minLimit(0).maxLimit(-1).initialLimit(5).probeInterval(Duration.ofMillis(500))
+        .shares(new BreakerConfig.Shares(0.9, -0.1, 0.5))
+        .throttling(true).throttlingThreshold(0).throttlingWindow(Duration.ofMinutes(5))
+        .maxAttempts(11).retryBackoff(Duration.ZERO).retryJitter(-1).attemptTimeout(Duration.ZERO)
+        .retryBudgetRatio(11).retryBudgetMinPerSecond(-1)
+        .build())
+        .isInstanceOf(InvalidBreakerConfigException.class)
+        .extracting(e -> ((InvalidBreakerConfigException) e).problems(), list(String.class))
+        .containsExactly(
+            "overload.concurrency.min_limit: out of range (got 0, expected an integer >= 1)",
+            "overload.concurrency.max_limit: below min_limit (got -1, expected >= 0)",
+            "overload.concurrency.initial_limit: outside min_limit..max_limit (got 5, expected 0..-1)",
+            "overload.concurrency.probe_interval: too short to keep the limit near capacity (got 500ms, expected >= 1s)",
+            "overload.concurrency.shares.normal: out of range (got -0.1, expected a share in [0, 1])",
+            "overload.concurrency.shares: more than the whole limit (got 1.3, expected shares adding up to at most 1)",
+            "overload.throttling.threshold: out of range (got 0.0, expected a failure share in (0, 1))",
+            "overload.throttling.window: not a whole number of seconds up to 2m (got 5m, expected 1s..2m in whole seconds)",
+            "retry.max_attempts: out of range (got 11, expected an integer in 1..10)",
+            "retry.backoff: not a positive duration (got 0ms, expected a duration > 0)",
+            "retry.jitter: out of range (got -1.0, expected a number in [0, 1])",
+            "retry.attempt_timeout: not a positive duration (got 0ms, expected a duration > 0)",
+            "retry.budget.ratio: out of range (got 11.0, expected a number in [0, 10])",
+            "retry.budget.min_per_second: out of range (got -1.0, expected a number >= 0)");
+    assertThatThrownBy(() -> BreakerConfig.builder().maxAttempts(2).retryOn(false, false).build())
+        .hasMessageContaining("retry.on: empty, so nothing would be retried");
+  }
+
+  @Test
+  void overloadAndRetrySettingsSurviveToBuilder() {
+    BreakerConfig c = BreakerConfig.builder().adaptiveConcurrency(true).initialLimit(8).minLimit(4).maxLimit(64)
+        .probeInterval(Duration.ofSeconds(30)).share(Priority.SHEDDABLE, 0.05).share(Priority.CRITICAL, 0.6)
+        .share(Priority.NORMAL, 0.2).throttling(true).throttlingThreshold(0.3).throttlingWindow(Duration.ofSeconds(20))
+        .maxAttempts(3).retryBackoff(Duration.ofMillis(20)).retryJitter(0.1).retryOn(true, false)
+        .retryIdempotentOnly(false).attemptTimeout(Duration.ofMillis(300)).retryBudgetRatio(0.2)
+        .retryBudgetMinPerSecond(5).retryClusterBudget(true).build();
+    assertThat(c.toBuilder().build()).isEqualTo(c);
+    assertThat(c.overload().concurrency().shares()).isEqualTo(new BreakerConfig.Shares(0.6, 0.2, 0.05));
+    assertThat(c.retry().enabled()).isTrue();
+    assertThat(BreakerConfig.defaults().retry().enabled()).as("off unless asked").isFalse();
+    assertThat(BreakerConfig.defaults().overload().concurrency().adaptive()).isFalse();
+    assertThat(BreakerConfig.defaults().overload().throttling().enabled()).isFalse();
+  }
+
+  @Test
+  void prioritiesReadTheirWireNames() {
+    for (Priority p : Priority.all()) {
+      assertThat(Priority.fromWireName(p.wireName())).isSameAs(p);
+    }
+    assertThat(Priority.fromWireName("urgent")).isNull();
+  }
+
+  @Test
   void everyInvalidValueIsReportedAtOnceWithFieldValueAndRule() {
     assertThatThrownBy(() -> BreakerConfig.builder()
         .consecutiveFailures(0)

@@ -27,6 +27,11 @@ class RetryBudgetTest {
     assertThat(retriesAllowed(budget, 0, 500)).as("a tenth of 1,000 and ten seconds of one a second").isEqualTo(110);
     assertThat(budget.exhausted()).isEqualTo(390);
     assertThat(budget.left(0)).isZero();
+    assertThat(budget.ownFirsts(0)).isEqualTo(1000);
+    assertThat(budget.ownRetries(0)).isEqualTo(110);
+    assertThat(budget.retryAfterMillis()).as("the floor earns one a second").isEqualTo(1000);
+    assertThat(new RetryBudget(0.1, 4, 0).retryAfterMillis()).isEqualTo(250);
+    assertThat(new RetryBudget(0.1, 0, 0).retryAfterMillis()).isEqualTo(1000);
   }
 
   @Test

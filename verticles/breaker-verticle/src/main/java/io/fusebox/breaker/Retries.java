@@ -88,7 +88,7 @@ final class Retries {
     }
     return new JsonObject()
         .put("max_attempts", config.maxAttempts())
-        .put("retries_last_10s", budget.retries())
+        .put("retries_last_10s", budget.ownRetries(now))
         .put("budget_left", budget.left(now))
         .put("exhausted", budget.exhausted())
         .put("cluster_budget", config.clusterBudget())
