@@ -8,12 +8,16 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The smoke run of {@link Brownout}: 5 s of half the calls failing. Its main runs the 60 s one the README shows. */
+/**
+ * The smoke run of {@link Brownout}: 8 s of half the calls failing (the throttling state's window
+ * still holds the healthy seconds before for its first seconds). Its main runs the 60 s one the
+ * README shows.
+ */
 class BrownoutTest {
 
   @Test
   void theThrottlingStateKeepsServingWhereClosedOpenFlipsToNothing() throws Exception {
-    List<Leg> legs = Brownout.run(Duration.ofSeconds(5));
+    List<Leg> legs = Brownout.run(Duration.ofSeconds(8));
     System.out.print(Brownout.table(legs));
 
     Leg closedOpen = leg(legs, Guard.CLOSED_OPEN);

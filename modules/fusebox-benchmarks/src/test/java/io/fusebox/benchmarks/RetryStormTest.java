@@ -9,20 +9,20 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The smoke run of {@link RetryStorm}: a 4 s outage. Its main runs the 30 s one the README shows;
+ * The smoke run of {@link RetryStorm}: a 6 s outage. Its main runs the 30 s one the README shows;
  * a short outage weighs the budget's credit from before it (a tenth of the healthy seconds' first
- * attempts) more, hence the looser bound here.
+ * attempts, about 5% of a 6 s outage's) more, hence the looser bound here.
  */
 class RetryStormTest {
 
   @Test
   void aBudgetKeepsTheRetriesOfAnOutageToATenthOfTheLoad() throws Exception {
-    List<Leg> legs = RetryStorm.run(Duration.ofSeconds(4));
+    List<Leg> legs = RetryStorm.run(Duration.ofSeconds(6));
     System.out.print(RetryStorm.table(legs));
 
     assertThat(leg(legs, Budget.NONE).amplification()).as("no budget: every call tried three times").isGreaterThan(2.5);
-    assertThat(leg(legs, Budget.BUDGET).amplification()).isBetween(1.0, 1.3);
-    assertThat(leg(legs, Budget.CLUSTER_BUDGET).amplification()).as("three instances, one budget").isBetween(1.0, 1.3);
+    assertThat(leg(legs, Budget.BUDGET).amplification()).isBetween(1.0, 1.35);
+    assertThat(leg(legs, Budget.CLUSTER_BUDGET).amplification()).as("three instances, one budget").isBetween(1.0, 1.35);
     for (Leg leg : legs) {
       assertThat(leg.recoveryMillis()).as("back after the outage: " + leg.budget()).isBetween(0L, 5_000L);
     }
