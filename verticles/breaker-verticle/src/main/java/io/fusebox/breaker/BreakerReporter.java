@@ -132,7 +132,7 @@ final class BreakerReporter {
   }
 
   /**
-   * The throttling state began or ended (seen at a snapshot): logged and published on
+   * The throttling state began or ended (seen in a snapshot published): logged and published on
    * {@code fusebox.events} as {@code {"type":"throttling","breaker","node","active","refused_share",
    * "failure_rate","at"}}, which the dashboard's timeline shows beside the transitions.
    */
@@ -225,7 +225,10 @@ final class BreakerReporter {
     }
   }
 
-  /** The snapshot's {@code keyed}, {@code pool}, {@code override}, {@code concurrency} and {@code retry}, when the breaker has them. */
+  /**
+   * The snapshot's {@code keyed}, {@code pool}, {@code override}, {@code concurrency},
+   * {@code retry} and {@code throttling}, when the breaker has them.
+   */
   private JsonObject extras() {
     JsonObject extras = new JsonObject();
     if (family != null) {
@@ -254,7 +257,6 @@ final class BreakerReporter {
     JsonObject throttled = throttling.get();
     if (throttled != null) {
       extras.put("throttling", throttled);
-      tellIfThrottlingTurned(throttled);
     }
     return extras;
   }
@@ -287,6 +289,10 @@ final class BreakerReporter {
     quietIntervals = 0;
     sequence++;
     send();
+    JsonObject throttled = extras.getJsonObject("throttling");
+    if (throttled != null) {
+      tellIfThrottlingTurned(throttled);
+    }
   }
 
   /** The last snapshot, under its number: a sign of life comes under the number of what it repeats. */

@@ -25,6 +25,7 @@ final class Bulkhead {
   private BreakerConfig.Shares shares;
   /** Null when the limit is static. */
   private AdaptiveLimit adaptive;
+  /** By priority; each made at its first waiting call, as most breakers only ever see one priority. */
   @SuppressWarnings("unchecked")
   private final ArrayDeque<Call>[] waiting = new ArrayDeque[PRIORITIES.length];
   private int waitingCount;
@@ -32,9 +33,6 @@ final class Bulkhead {
   private int inFlight;
 
   Bulkhead(BreakerConfig config, long now) {
-    for (int i = 0; i < waiting.length; i++) {
-      waiting[i] = new ArrayDeque<>();
-    }
     resize(config, now);
   }
 
@@ -144,7 +142,7 @@ final class Bulkhead {
     }
     Priority lowest = null;
     for (Priority p : PRIORITIES) {
-      if (!waiting[p.ordinal()].isEmpty() && (lowest == null || rank(p) < rank(lowest))) {
+      if (hasWaiting(p) && (lowest == null || rank(p) < rank(lowest))) {
         lowest = p;
       }
     }
@@ -158,8 +156,16 @@ final class Bulkhead {
   }
 
   private void add(Call call) {
-    waiting[call.priority.ordinal()].addLast(call);
+    int i = call.priority.ordinal();
+    if (waiting[i] == null) {
+      waiting[i] = new ArrayDeque<>();
+    }
+    waiting[i].addLast(call);
     waitingCount++;
+  }
+
+  private boolean hasWaiting(Priority p) {
+    return waiting[p.ordinal()] != null && !waiting[p.ordinal()].isEmpty();
   }
 
   /** A priority below its guaranteed share outranks every one at or above its own; then importance. */
@@ -175,7 +181,7 @@ final class Bulkhead {
     }
     Priority first = null;
     for (Priority p : PRIORITIES) {
-      if (!waiting[p.ordinal()].isEmpty() && (first == null || rank(p) > rank(first))) {
+      if (hasWaiting(p) && (first == null || rank(p) > rank(first))) {
         first = p;
       }
     }
@@ -184,7 +190,8 @@ final class Bulkhead {
   }
 
   void remove(Call call) {
-    if (waiting[call.priority.ordinal()].remove(call)) {
+    ArrayDeque<Call> queue = waiting[call.priority.ordinal()];
+    if (queue != null && queue.remove(call)) {
       waitingCount--;
     }
   }
@@ -193,8 +200,10 @@ final class Bulkhead {
   ArrayDeque<Call> drainWaiting() {
     ArrayDeque<Call> all = new ArrayDeque<>(waitingCount);
     for (ArrayDeque<Call> queue : waiting) {
-      all.addAll(queue);
-      queue.clear();
+      if (queue != null) {
+        all.addAll(queue);
+        queue.clear();
+      }
     }
     waitingCount = 0;
     return all;

@@ -1,5 +1,6 @@
 package io.fusebox.breaker;
 
+import io.fusebox.adapter.DependencyAdapter;
 import io.fusebox.core.BreakerState;
 import io.fusebox.core.CircuitBreaker;
 import io.fusebox.core.Priority;
@@ -34,6 +35,11 @@ final class Call {
   Priority priority = Priority.NORMAL;
   /** The breaker that judges this call: the verticle's, or its key's in a keyed family. */
   CircuitBreaker breaker;
+  /**
+   * The adapter the call was started on, which its retries keep: a live reload swaps the
+   * pipeline's, and closes this one only after a call's longest deadline.
+   */
+  DependencyAdapter adapter;
   long permit;
   long startNanos;
   long timerId = NO_TIMER;

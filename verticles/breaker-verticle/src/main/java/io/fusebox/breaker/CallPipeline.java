@@ -171,6 +171,7 @@ final class CallPipeline {
     bulkhead.occupy(call);
     running.add(call, now);
     retries.firstAttempt(now);
+    call.adapter = adapter;
     attempt(call, permit, now);
   }
 
@@ -182,7 +183,7 @@ final class CallPipeline {
     long remaining = retries.attemptMillis(call.remainingMillis(now));
     Future<CallResult> result;
     try (Scope scope = call.span == null ? null : call.span.makeCurrent()) {
-      result = adapter.call(call.operation, remaining, call.traceparent);
+      result = call.adapter.call(call.operation, remaining, call.traceparent);
     } catch (RuntimeException bug) {
       onAdapterBug(call, bug);
       return;
@@ -201,7 +202,7 @@ final class CallPipeline {
       return false;
     }
     long now = System.nanoTime();
-    long delay = retries.nextDelay(call, timedOut, adapter, now);
+    long delay = retries.nextDelay(call, timedOut, now);
     if (delay < 0) {
       return false;
     }

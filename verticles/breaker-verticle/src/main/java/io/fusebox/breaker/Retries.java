@@ -1,6 +1,5 @@
 package io.fusebox.breaker;
 
-import io.fusebox.adapter.DependencyAdapter;
 import io.fusebox.core.BreakerConfig;
 import io.fusebox.core.RetryBudget;
 import io.vertx.core.json.JsonObject;
@@ -48,10 +47,10 @@ final class Retries {
    * idempotent, its deadline leaves no time, or the budget is spent (which the call remembers, so
    * that its reply says so).
    */
-  long nextDelay(Call call, boolean timedOut, DependencyAdapter adapter, long now) {
+  long nextDelay(Call call, boolean timedOut, long now) {
     if (budget == null || call.attempts >= config.maxAttempts()
         || (timedOut ? !config.onTimeout() : !config.onFailure())
-        || (config.idempotentOnly() && !adapter.idempotent(call.operation))) {
+        || (config.idempotentOnly() && !call.adapter.idempotent(call.operation))) {
       return -1;
     }
     double spread = config.jitter() * (2 * ThreadLocalRandom.current().nextDouble() - 1);

@@ -4,11 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fusebox.config.FuseboxConfig;
 import io.fusebox.core.BreakerConfig;
+import io.fusebox.demo.FlakyHttpServer;
 import io.fusebox.protocol.Addresses;
 import io.fusebox.protocol.CallTimeoutException;
 import io.fusebox.protocol.DependencyFailureException;
 import io.fusebox.protocol.FuseboxException;
+import io.fusebox.protocol.FuseboxReply;
 import io.fusebox.protocol.Headers;
+import io.vertx.core.Future;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -59,6 +62,32 @@ class RetryTest extends BreakerTestSupport {
     assertThat(upstream.requests()).isEqualTo(3);
     assertThat(Duration.ofNanos(System.nanoTime() - start)).as("three attempts of 100 ms, not the call's 2 s")
         .isBetween(Duration.ofMillis(300), Duration.ofMillis(1500));
+  }
+
+  @Test
+  void aRetryAfterALiveReloadGoesWhereItsFirstAttemptWent() {
+    BreakerConfig config = quiet().maxAttempts(2).retryBackoff(Duration.ofSeconds(1)).retryJitter(0)
+        .retryBudgetMinPerSecond(100).build();
+    BreakerVerticle verticle = new BreakerVerticle(service("moved", config, upstream), "node-test", SNAPSHOT_INTERVAL,
+        services());
+    await(vertx.deployVerticle(verticle));
+    FlakyHttpServer movedTo = await(FlakyHttpServer.start(vertx));
+    upstream.failAll();
+
+    Future<FuseboxReply> call = client.http("moved").get("/m");
+    Awaitility.await("the first attempt").atMost(Duration.ofSeconds(5)).until(() -> upstream.requests() == 1);
+    await(verticle.reconfigure(service("moved", config, movedTo), "v2"));
+
+    assertThat(failure(call)).isInstanceOf(DependencyFailureException.class);
+    assertThat(upstream.requests()).as("the retry ran on the pool its call started on").isEqualTo(2);
+    assertThat(movedTo.requests()).isZero();
+    get("moved", "/later");
+    assertThat(movedTo.requests()).as("a call after the reload").isEqualTo(1);
+  }
+
+  private static FuseboxConfig.Service service(String name, BreakerConfig config, FlakyHttpServer dependency) {
+    return new FuseboxConfig.Service(name, "default", config, Map.of("type", "http", "base_url", dependency.baseUrl()),
+        List.of());
   }
 
   @Test
