@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
  * server: no budget (a ratio of 10, which never binds), the default budget (a tenth of the first
  * attempts plus one a second), and three instances of the breaker sharing that budget
  * ({@code cluster_budget}; in one process, sharing it over the event bus as they would across
- * nodes). Failure detection is off, so that an open breaker does not hide the retries. Figures:
+ * nodes; the reliability module's {@code ClusterRetryStorm} runs them as three clustered JVMs). Failure detection is off, so that an open breaker does not hide the retries. Figures:
  * requests that reached the dependency during the outage per first attempt sent in it, and the time
  * from the recovery until the successes of each 250 ms are back to 95% of what was sent.
  *
