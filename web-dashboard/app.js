@@ -177,25 +177,39 @@ function render(key) {
   renderMembers(el, s);
   renderConcurrency(el, s);
   renderThrottling(el, s);
+  renderRetries(el, s);
+}
+
+// A tile's line that only some breakers have: shown, with its label, or hidden; the line to fill.
+function optionalLine(el, name, shown) {
+  const dd = el.querySelector(`.${name}`);
+  dd.hidden = !shown;
+  el.querySelector(`.${name}-label`).hidden = !shown;
+  return dd;
+}
+
+// Retries within a budget: how many the window holds, what the budget has left, what it refused.
+function renderRetries(el, s) {
+  const r = s.retry;
+  const dd = optionalLine(el, 'retries', Boolean(r));
+  if (!r) return;
+  dd.textContent = `${r.retries_last_10s} in 10 s · budget left ${r.budget_left} · ${r.exhausted} refused`
+    + (r.cluster_budget ? ` · shared with ${r.instances_heard} other instance${r.instances_heard === 1 ? '' : 's'}` : '');
 }
 
 // The throttling state: shown while it refuses calls, as a share of them.
 function renderThrottling(el, s) {
-  const dd = el.querySelector('.throttling');
   const t = s.throttling;
-  const shown = Boolean(t && t.active);
-  dd.hidden = !shown;
-  el.querySelector('.throttling-label').hidden = !shown;
-  if (!shown) return;
-  dd.textContent = `refusing ${pct(t.refused_share)} · failure rate ${pct(t.failure_rate)} (from ${pct(t.threshold)})`;
+  const dd = optionalLine(el, 'throttling', Boolean(t && t.active));
+  if (!dd.hidden) {
+    dd.textContent = `refusing ${pct(t.refused_share)} · failure rate ${pct(t.failure_rate)} (from ${pct(t.threshold)})`;
+  }
 }
 
 // An adaptive concurrency limit: where it stands, what fills it, and the latencies it follows.
 function renderConcurrency(el, s) {
-  const dd = el.querySelector('.concurrency');
   const c = s.concurrency;
-  dd.hidden = !c;
-  el.querySelector('.concurrency-label').hidden = !c;
+  const dd = optionalLine(el, 'concurrency', Boolean(c));
   if (!c) return;
   dd.textContent = `limit ${c.limit}${c.probing ? ' (probing)' : ''} · ${c.inflight} in flight · ${c.waiting} waiting`
     + ` · no-load ${ms(c.no_load_ms)} · recent ${ms(c.recent_ms)}`;
@@ -212,11 +226,8 @@ function renderOverride(p, o, now) {
 
 // A dependency of several hosts: each member, in or ejected (for how long, how many times).
 function renderMembers(el, s) {
-  const dd = el.querySelector('.members');
-  const shown = Boolean(s.pool);
-  dd.hidden = !shown;
-  el.querySelector('.members-label').hidden = !shown;
-  if (!shown) return;
+  const dd = optionalLine(el, 'members', Boolean(s.pool));
+  if (!s.pool) return;
   dd.textContent = s.pool.members.map((m) => (m.state === 'ejected'
     ? `${m.member} ejected (back in ${duration(m.back_in_ms)}, ${m.ejections}x)`
     : `${m.member} in`)).join(' · ') + (s.pool.panics > 0 ? ` · panicked ${s.pool.panics} calls` : '');

@@ -1,7 +1,10 @@
 package io.fusebox.reliability;
 
+import static io.fusebox.testkit.BreakerHarness.sleepUntil;
+
 import io.fusebox.testkit.CapacityServer;
 import io.fusebox.testkit.FreePorts;
+import io.fusebox.testkit.Recovery;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -35,13 +38,12 @@ import org.awaitility.Awaitility;
 public final class ClusterRetryStorm {
 
   private static final int NODES = 3;
-  private static final int SLOTS = 16;
-  private static final long SERVICE_MILLIS = 25;
+  private static final int SLOTS = CapacityServer.BENCHMARK_SLOTS;
+  private static final long SERVICE_MILLIS = CapacityServer.BENCHMARK_SERVICE_MILLIS;
   private static final String BREAKER = "stormy";
   private static final JsonObject GET = new JsonObject().put("method", "GET").put("path", "/");
   private static final Duration HEALTHY_BEFORE = Duration.ofSeconds(3);
   private static final Duration RECOVERY = Duration.ofSeconds(8);
-  private static final long BUCKET_NANOS = 250_000_000L;
 
   private ClusterRetryStorm() {
   }
@@ -159,35 +161,20 @@ public final class ClusterRetryStorm {
     return loads.stream().mapToLong(l -> l.progress().sent()).sum();
   }
 
-  /**
-   * Polls the successes every 250 ms for {@link #RECOVERY}: the start of the first of four intervals
-   * in a row that each had 95% of what is sent in one.
-   */
+  /** Polls the successes every 250 ms for {@link #RECOVERY}: when goodput came back. */
   private static long recoveryMillis(List<BridgeLoad> loads, long up, int perSecond) throws InterruptedException {
-    double wanted = 0.95 * perSecond * BUCKET_NANOS / 1e9;
-    int buckets = (int) (RECOVERY.toNanos() / BUCKET_NANOS);
+    Recovery recovery = new Recovery(up, RECOVERY);
     long before = successes(loads);
-    int inARow = 0;
-    for (int i = 0; i < buckets; i++) {
-      sleepUntil(up + (i + 1) * BUCKET_NANOS);
+    for (int i = 0; i < recovery.buckets(); i++) {
+      sleepUntil(up + (i + 1) * Recovery.BUCKET_NANOS);
       long now = successes(loads);
-      inARow = now - before >= wanted ? inARow + 1 : 0;
+      recovery.add(i, now - before);
       before = now;
-      if (inARow == 4) {
-        return (i - 3) * BUCKET_NANOS / 1_000_000;
-      }
     }
-    return -1;
+    return recovery.millis(perSecond);
   }
 
   private static long successes(List<BridgeLoad> loads) {
     return loads.stream().mapToLong(l -> l.progress().count(BridgeLoad.Outcome.SUCCESS)).sum();
-  }
-
-  private static void sleepUntil(long nanoTime) throws InterruptedException {
-    long left = nanoTime - System.nanoTime();
-    if (left > 0) {
-      TimeUnit.NANOSECONDS.sleep(left);
-    }
   }
 }

@@ -52,11 +52,4 @@ final class Drivers {
     return vertx.deployVerticle(new BreakerVerticle(service, node, snapshotInterval,
         NodeServices.metrics(new SimpleMeterRegistry()))).await(30, TimeUnit.SECONDS);
   }
-
-  static void sleepUntil(long nanoTime) throws InterruptedException {
-    long left = nanoTime - System.nanoTime();
-    if (left > 0) {
-      TimeUnit.NANOSECONDS.sleep(left);
-    }
-  }
 }

@@ -52,8 +52,8 @@ import java.util.stream.Collectors;
  */
 public final class Overload {
 
-  static final int SLOTS = 16;
-  static final int SERVICE_MILLIS = 25;
+  static final int SLOTS = CapacityServer.BENCHMARK_SLOTS;
+  static final int SERVICE_MILLIS = CapacityServer.BENCHMARK_SERVICE_MILLIS;
   static final double[] STEPS = {0.5, 1, 2, 5, 12};
   private static final String BREAKER = "simulated";
   static final JsonObject GET = new JsonObject().put("method", "GET").put("path", "/");

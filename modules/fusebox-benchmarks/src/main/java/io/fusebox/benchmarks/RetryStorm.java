@@ -4,6 +4,7 @@ import io.fusebox.core.BreakerConfig;
 import io.fusebox.protocol.Addresses;
 import io.fusebox.testkit.BreakerHarness;
 import io.fusebox.testkit.CapacityServer;
+import io.fusebox.testkit.Recovery;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -31,7 +32,6 @@ import java.util.concurrent.TimeUnit;
 public final class RetryStorm {
 
   private static final String BREAKER = "stormy";
-  private static final long BUCKET_NANOS = 250_000_000L;
   private static final Duration HEALTHY_BEFORE = Duration.ofSeconds(3);
   private static final Duration RECOVERY = Duration.ofSeconds(8);
 
@@ -118,10 +118,10 @@ public final class RetryStorm {
     });
     long[] arrivedAtDown = new long[1];
     long[] arrivedAtUp = new long[1];
-    Drivers.sleepUntil(down);
+    BreakerHarness.sleepUntil(down);
     arrivedAtDown[0] = dependency.arrived();
     dependency.failing(1);
-    Drivers.sleepUntil(up);
+    BreakerHarness.sleepUntil(up);
     dependency.failing(0);
     arrivedAtUp[0] = dependency.arrived();
     done.get(outage.toSeconds() + 60, TimeUnit.SECONDS);
@@ -131,47 +131,29 @@ public final class RetryStorm {
     dependency.close().await(10, TimeUnit.SECONDS);
     long requests = arrivedAtUp[0] - arrivedAtDown[0];
     return new Leg(budget, answers.firstsInOutage, requests, (double) requests / answers.firstsInOutage,
-        answers.recoveryMillis(perSecond));
+        answers.recovery.millis(perSecond));
   }
 
-  /** Calls sent during the outage, and successes after it in 250 ms buckets; on the sender's loop only. */
+  /** Calls sent during the outage, and successes after it; on the sender's loop only. */
   private static final class Answers {
     private final long down;
     private final long up;
-    private final long[] successesAfterUp;
+    final Recovery recovery;
     long firstsInOutage;
 
     Answers(long down, long up, long end) {
       this.down = down;
       this.up = up;
-      this.successesAfterUp = new long[(int) ((end - up) / BUCKET_NANOS) + 1];
+      this.recovery = new Recovery(up, Duration.ofNanos(end - up));
     }
 
     void answered(long sentAt, long answeredAt, Message<Object> reply, Throwable failure) {
       if (sentAt >= down && sentAt < up) {
         firstsInOutage++;
       }
-      if (failure == null && answeredAt >= up) {
-        int bucket = (int) ((answeredAt - up) / BUCKET_NANOS);
-        if (bucket < successesAfterUp.length) {
-          successesAfterUp[bucket]++;
-        }
+      if (failure == null) {
+        recovery.success(answeredAt);
       }
-    }
-
-    /** The start of the first bucket from which four in a row hold 95% of what is sent in one. */
-    long recoveryMillis(double perSecond) {
-      double wanted = 0.95 * perSecond * BUCKET_NANOS / 1e9;
-      for (int i = 0; i + 3 < successesAfterUp.length; i++) {
-        boolean back = true;
-        for (int j = i; j < i + 4; j++) {
-          back &= successesAfterUp[j] >= wanted;
-        }
-        if (back) {
-          return i * BUCKET_NANOS / 1_000_000;
-        }
-      }
-      return -1;
     }
   }
 }

@@ -32,6 +32,10 @@ import java.util.function.BiConsumer;
  * circuit_breaker_keys_forgotten_total{name,cause} size (beyond max_keys), idle (idle_expiry)
  * circuit_breaker_concurrency_limit{name}         an adaptive concurrency limit, as of the latest snapshot
  * circuit_breaker_concurrency_inflight{name}      calls in flight under it, likewise
+ * circuit_breaker_retries_total{name,result}      retried (an attempt made again), budget_exhausted (one
+ *                                                    the retry budget refused)
+ * circuit_breaker_throttling_refused_share{name}  the share of calls the throttling state refuses, as of the
+ *                                                    latest snapshot (0 while it is not throttling)
  * circuit_breaker_key_open{name,key}               1 for each of a family's {@value #TOP_KEYS} most recently
  *                                                    opened keys: a bounded label, never one per key
  * </pre>
@@ -85,6 +89,10 @@ public final class BreakerMeters {
   /** A keyed family's key counts: tracked, not closed, forgotten by size, forgotten idle; null when not keyed. */
   private volatile long[] keys;
   private volatile int[] concurrency;
+  /** Retries made and retries the budget refused; null until the breaker first wanted a retry. */
+  private volatile AtomicLongArray retries;
+  /** The throttling state's refused share; NaN unless the breaker throttles. */
+  private volatile double throttlingRefusedShare = Double.NaN;
   /** A keyed family's most recently opened keys, at most {@value #TOP_KEYS}. */
   private volatile List<String> topKeys = List.of();
 
@@ -117,6 +125,12 @@ public final class BreakerMeters {
 
     /** The breaker has an adaptive concurrency limit, whose figures are now known. */
     void concurrencySeen();
+
+    /** The breaker wanted its first retry. */
+    void retriesSeen();
+
+    /** The breaker has a throttling state, whose refused share is now known. */
+    void throttlingSeen();
 
     void close();
   }
@@ -171,6 +185,41 @@ public final class BreakerMeters {
   /** {limit, in flight}; null unless the breaker has an adaptive concurrency limit. */
   int[] concurrency() {
     return concurrency;
+  }
+
+  /** A failed attempt was tried again ({@code made}) or not, for want of retry budget. */
+  public void retry(boolean made) {
+    AtomicLongArray counts = retries;
+    if (counts == null) {
+      counts = new AtomicLongArray(2);
+      retries = counts;
+      exposition.retriesSeen();
+    }
+    counts.incrementAndGet(made ? 0 : 1);
+  }
+
+  /** Retries made ({@code made}) or refused for want of budget so far; 0 before the first. */
+  long retries(boolean made) {
+    AtomicLongArray counts = retries;
+    return counts == null ? 0 : counts.get(made ? 0 : 1);
+  }
+
+  boolean hasRetried() {
+    return retries != null;
+  }
+
+  /** The throttling state's refused share, at each snapshot of a breaker that throttles. */
+  public void throttling(double refusedShare) {
+    boolean first = Double.isNaN(throttlingRefusedShare);
+    throttlingRefusedShare = refusedShare;
+    if (first) {
+      exposition.throttlingSeen();
+    }
+  }
+
+  /** NaN unless the breaker throttles. */
+  double throttlingRefusedShare() {
+    return throttlingRefusedShare;
   }
 
   public void transition(BreakerState from, BreakerState to) {

@@ -18,6 +18,9 @@ import java.util.concurrent.TimeUnit;
  */
 final class MicrometerBreakers implements BreakerMeters.Exposition {
 
+  private static final String RETRIES =
+      "Failed attempts tried again (retried) and those the retry budget refused (budget_exhausted)";
+
   private final MeterRegistry registry;
   private final BreakerMeters meters;
   private final Tags tags;
@@ -84,6 +87,20 @@ final class MicrometerBreakers implements BreakerMeters.Exposition {
         .description("The adaptive concurrency limit").tags(tags).register(registry));
     keep(Gauge.builder("circuit_breaker_concurrency_inflight", meters, m -> m.concurrency()[1])
         .description("Calls in flight under the adaptive concurrency limit").tags(tags).register(registry));
+  }
+
+  @Override
+  public void retriesSeen() {
+    keep(FunctionCounter.builder("circuit_breaker_retries", meters, m -> m.retries(true))
+        .description(RETRIES).tags(tags).tag("result", "retried").register(registry));
+    keep(FunctionCounter.builder("circuit_breaker_retries", meters, m -> m.retries(false))
+        .description(RETRIES).tags(tags).tag("result", "budget_exhausted").register(registry));
+  }
+
+  @Override
+  public void throttlingSeen() {
+    keep(Gauge.builder("circuit_breaker_throttling_refused_share", meters, BreakerMeters::throttlingRefusedShare)
+        .description("Share of calls the throttling state refuses").tags(tags).register(registry));
   }
 
   private void keep(Meter meter) {

@@ -44,10 +44,12 @@ final class PrometheusBreakers implements MultiCollector {
   static final String KEY_OPEN = "circuit_breaker_key_open";
   static final String CONCURRENCY_LIMIT = "circuit_breaker_concurrency_limit";
   static final String CONCURRENCY_INFLIGHT = "circuit_breaker_concurrency_inflight";
+  static final String RETRIES = "circuit_breaker_retries";
+  static final String THROTTLING_REFUSED_SHARE = "circuit_breaker_throttling_refused_share";
 
   private static final List<String> NAMES =
       List.of(STATE, REQUESTS, TRANSITIONS, STATE_DURATION, FAILURE_RATE, SLOW_CALL_RATE, LATENCY, FALLBACKS, KEYS,
-          KEYS_FORGOTTEN, KEY_OPEN, CONCURRENCY_LIMIT, CONCURRENCY_INFLIGHT);
+          KEYS_FORGOTTEN, KEY_OPEN, CONCURRENCY_LIMIT, CONCURRENCY_INFLIGHT, RETRIES, THROTTLING_REFUSED_SHARE);
   private static final Map<PrometheusRegistry, PrometheusBreakers> BY_REGISTRY =
       Collections.synchronizedMap(new WeakHashMap<>());
 
@@ -79,6 +81,7 @@ final class PrometheusBreakers implements MultiCollector {
     private Labels[] byState;
     private Labels[] byTransition;
     private Labels[] keys;
+    private Labels[] retries;
     private Map<String, Labels> byFallback;
 
     Labelled(BreakerMeters meters) {
@@ -140,6 +143,14 @@ final class PrometheusBreakers implements MultiCollector {
       return keys;
     }
 
+    /** budget_exhausted, retried (label {@code result}). */
+    Labels[] retries() {
+      if (retries == null) {
+        retries = new Labels[] {labels().add("result", "budget_exhausted"), labels().add("result", "retried")};
+      }
+      return retries;
+    }
+
     Labels fallback(String type) {
       if (byFallback == null) {
         byFallback = new HashMap<>(4);
@@ -183,6 +194,16 @@ final class PrometheusBreakers implements MultiCollector {
       }
 
       @Override
+      public void retriesSeen() {
+        // read at the next scrape
+      }
+
+      @Override
+      public void throttlingSeen() {
+        // read at the next scrape
+      }
+
+      @Override
       public void close() {
         breakers.remove(series, labelled);
       }
@@ -220,6 +241,10 @@ final class PrometheusBreakers implements MultiCollector {
         .help("The adaptive concurrency limit, as of the breaker's latest snapshot");
     GaugeSnapshot.Builder inFlight = GaugeSnapshot.builder().name(CONCURRENCY_INFLIGHT)
         .help("Calls in flight under the adaptive concurrency limit, as of the breaker's latest snapshot");
+    CounterSnapshot.Builder retries = CounterSnapshot.builder().name(RETRIES)
+        .help("Failed attempts tried again (retried) and those the retry budget refused (budget_exhausted)");
+    GaugeSnapshot.Builder refusedShare = GaugeSnapshot.builder().name(THROTTLING_REFUSED_SHARE)
+        .help("Share of calls the throttling state refuses, as of the breaker's latest snapshot");
     // in label order, so that the snapshots' own sort of their data points finds them sorted
     List<Labelled> sorted = new ArrayList<>(breakers.values());
     sorted.sort(BY_LABELS);
@@ -256,6 +281,15 @@ final class PrometheusBreakers implements MultiCollector {
         limit.dataPoint(gauge(labels, c[0]));
         inFlight.dataPoint(gauge(labels, c[1]));
       }
+      if (m.hasRetried()) {
+        Labels[] byResult = l.retries();
+        retries.dataPoint(counter(byResult[0], m.retries(false)));
+        retries.dataPoint(counter(byResult[1], m.retries(true)));
+      }
+      double refused = m.throttlingRefusedShare();
+      if (!Double.isNaN(refused)) {
+        refusedShare.dataPoint(gauge(labels, refused));
+      }
       LatencyFigures f = m.latencyFigures();
       latency.dataPoint(SummaryDataPointSnapshot.builder().labels(labels)
           .quantiles(Quantiles.of(new Quantile(0.5, f.p50Seconds()), new Quantile(0.95, f.p95Seconds()),
@@ -264,7 +298,7 @@ final class PrometheusBreakers implements MultiCollector {
     }
     return MetricSnapshots.of(state.build(), requests.build(), transitions.build(), durations.build(),
         failureRate.build(), slowCallRate.build(), latency.build(), fallbacks.build(), keys.build(), forgotten.build(),
-        keyOpen.build(), limit.build(), inFlight.build());
+        keyOpen.build(), limit.build(), inFlight.build(), retries.build(), refusedShare.build());
   }
 
   private static GaugeDataPointSnapshot gauge(Labels labels, double value) {

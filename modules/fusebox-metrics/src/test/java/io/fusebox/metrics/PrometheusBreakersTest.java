@@ -96,6 +96,29 @@ class PrometheusBreakersTest {
   }
 
   @Test
+  void retriesAndTheThrottlingStateHaveSeriesOnlyOnceTheBreakerHasThem() {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    BreakerMeters pay = new BreakerMeters(registry, "pay", "n1", List.of());
+    assertThat(registry.scrape()).as("a breaker that never retried nor throttled")
+        .doesNotContain("circuit_breaker_retries_total{").doesNotContain("circuit_breaker_throttling_refused_share{");
+
+    pay.retry(true);
+    pay.retry(true);
+    pay.retry(false);
+    pay.throttling(0.25);
+
+    assertThat(registry.scrape())
+        .contains("circuit_breaker_retries_total{name=\"pay\",node=\"n1\",result=\"retried\"} 2")
+        .contains("circuit_breaker_retries_total{name=\"pay\",node=\"n1\",result=\"budget_exhausted\"} 1")
+        .contains("circuit_breaker_throttling_refused_share{name=\"pay\",node=\"n1\"} 0.25")
+        .containsOnlyOnce("# TYPE circuit_breaker_retries_total counter");
+    pay.throttling(0);
+    assertThat(registry.scrape()).as("a throttling state that ended shows 0, not nothing")
+        .contains("circuit_breaker_throttling_refused_share{name=\"pay\",node=\"n1\"} 0");
+    pay.close();
+  }
+
+  @Test
   void otherRegistriesReadTheSameNumbersThroughFunctionMeters() {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     BreakerMeters pay = new BreakerMeters(registry, "pay", "n1", List.of("cache"));
@@ -114,6 +137,12 @@ class PrometheusBreakersTest {
     assertThat(registry.get("circuit_breaker_keys").tag("state", "tracked").gauge().value()).isEqualTo(7);
     assertThat(registry.get("circuit_breaker_keys_forgotten").tag("cause", "idle").functionCounter().count())
         .isEqualTo(1);
+    pay.retry(false);
+    pay.throttling(0.5);
+    assertThat(registry.get("circuit_breaker_retries").tag("result", "budget_exhausted").functionCounter().count())
+        .isEqualTo(1);
+    assertThat(registry.get("circuit_breaker_retries").tag("result", "retried").functionCounter().count()).isZero();
+    assertThat(registry.get("circuit_breaker_throttling_refused_share").gauge().value()).isEqualTo(0.5);
     pay.close();
     assertThat(registry.getMeters()).isEmpty();
   }

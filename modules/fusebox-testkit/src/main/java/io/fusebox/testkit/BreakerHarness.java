@@ -97,6 +97,14 @@ public final class BreakerHarness {
     }
   }
 
+  /** Sleeps the calling thread (a driver's main thread, never an event loop) until {@code nanoTime}. */
+  public static void sleepUntil(long nanoTime) throws InterruptedException {
+    long left = nanoTime - System.nanoTime();
+    if (left > 0) {
+      TimeUnit.NANOSECONDS.sleep(left);
+    }
+  }
+
   public static <T> T await(Future<T> future) {
     try {
       return future.await(30, TimeUnit.SECONDS);

@@ -18,6 +18,10 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class CapacityServer {
 
+  /** The dependency the overload, retry-storm and brownout benchmarks simulate: 16 slots of 25 ms, 640/s. */
+  public static final int BENCHMARK_SLOTS = 16;
+  public static final int BENCHMARK_SERVICE_MILLIS = 25;
+
   private final HttpServer server;
   private final int slots;
   private final long serviceMillis;

@@ -256,6 +256,7 @@ final class BreakerReporter {
     }
     JsonObject throttled = throttling.get();
     if (throttled != null) {
+      meters.throttling(throttled.getDouble("refused_share"));
       extras.put("throttling", throttled);
     }
     return extras;

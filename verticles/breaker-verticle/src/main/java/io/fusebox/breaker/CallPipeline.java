@@ -74,7 +74,7 @@ final class CallPipeline {
     this.running = new RunningCalls(vertx, this::onDeadline);
     this.outcomes = new CallOutcomes(breaker, meters);
     this.refusals = new Refusals(vertx, name, breaker, outcomes, bulkhead, heldOpen);
-    this.retries = new Retries(setup.config().retry(), System.nanoTime());
+    this.retries = new Retries(setup.config().retry(), meters, System.nanoTime());
     take(setup);
     throttleBy(config);
   }
@@ -99,7 +99,7 @@ final class CallPipeline {
     take(setup);
     bulkhead.resize(config, System.nanoTime());
     if (!retries.sameAs(config.retry())) {
-      retries = new Retries(config.retry(), System.nanoTime());
+      retries = new Retries(config.retry(), meters, System.nanoTime());
     }
     throttleBy(config);
     startWaiting();

@@ -2,6 +2,7 @@ package io.fusebox.breaker;
 
 import io.fusebox.core.BreakerConfig;
 import io.fusebox.core.RetryBudget;
+import io.fusebox.metrics.BreakerMeters;
 import io.vertx.core.json.JsonObject;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -17,9 +18,11 @@ final class Retries {
 
   private final BreakerConfig.Retry config;
   private final RetryBudget budget;
+  private final BreakerMeters meters;
 
-  Retries(BreakerConfig.Retry config, long now) {
+  Retries(BreakerConfig.Retry config, BreakerMeters meters, long now) {
     this.config = config;
+    this.meters = meters;
     this.budget = config.enabled() ? new RetryBudget(config.budgetRatio(), config.budgetMinPerSecond(), now) : null;
   }
 
@@ -58,7 +61,9 @@ final class Retries {
     if (call.deadlineNanos - now < delayNanos + MIN_ATTEMPT_NANOS) {
       return -1;
     }
-    if (!budget.tryRetry(now)) {
+    boolean allowed = budget.tryRetry(now);
+    meters.retry(allowed);
+    if (!allowed) {
       call.retryBudgetExhausted = true;
       return -1;
     }

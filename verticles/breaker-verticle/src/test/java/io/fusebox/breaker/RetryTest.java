@@ -147,6 +147,10 @@ class RetryTest extends BreakerTestSupport {
     assertThat(last.error().detail()).contains("not retried: the retry budget is exhausted");
     assertThat(last.error().retryAfterMillis()).isEqualTo(1000);
     assertThat(latestSnapshot("budgeted").getJsonObject("retry").getLong("exhausted")).isGreaterThanOrEqualTo(9);
+    double retried = retries("budgeted", "retried");
+    assertThat(retried).as("the metric counts the retries the dependency saw").isEqualTo(upstream.requests() - 20);
+    assertThat(retries("budgeted", "budget_exhausted")).as("every other failed first attempt wanted one")
+        .isEqualTo(20 - retried);
 
     Awaitility.await("the fallback's budget spent too").atMost(Duration.ofSeconds(10)).until(() -> {
       Message<Object> reply = await(vertx.eventBus().request(Addresses.call("budgeted_with_fallback"),
@@ -154,5 +158,9 @@ class RetryTest extends BreakerTestSupport {
       assertThat(reply.headers().get(Headers.OUTCOME)).isEqualTo(Headers.OUTCOME_FALLBACK);
       return Headers.RETRY_BUDGET_EXHAUSTED.equals(reply.headers().get(Headers.RETRY_BUDGET));
     });
+  }
+
+  private double retries(String breaker, String result) {
+    return registry.get("circuit_breaker_retries").tag("name", breaker).tag("result", result).functionCounter().count();
   }
 }

@@ -40,6 +40,7 @@ class ThrottlingTest extends BreakerTestSupport {
     JsonObject throttling = latestSnapshot("browned").getJsonObject("throttling");
     assertThat(throttling.getBoolean("active")).isTrue();
     assertThat(throttling.getDouble("refused_share")).isBetween(0.2, 0.8);
+    assertThat(refusedShare("browned")).as("the metric, from the breaker's latest snapshot").isPositive();
     Awaitility.await("the throttling event").until(() -> transitions.stream()
         .anyMatch(e -> "throttling".equals(e.getString("type")) && e.getBoolean("active")));
     assertThat(latestSnapshot("browned").getString("state")).as("never opened").isEqualTo("closed");
@@ -50,6 +51,7 @@ class ThrottlingTest extends BreakerTestSupport {
       assertThat(transitions.stream().anyMatch(e -> "throttling".equals(e.getString("type")) && !e.getBoolean("active")))
           .isTrue();
     });
+    assertThat(refusedShare("browned")).isZero();
   }
 
   @Test
@@ -71,5 +73,9 @@ class ThrottlingTest extends BreakerTestSupport {
     } catch (Exception e) {
       return e;
     }
+  }
+
+  private double refusedShare(String breaker) {
+    return registry.get("circuit_breaker_throttling_refused_share").tag("name", breaker).gauge().value();
   }
 }

@@ -168,6 +168,22 @@ class DashboardBrowserTest {
         .contains("browned@node-t throttling: failure rate"));
   }
 
+  @Test
+  void retriesWithinABudgetShowOnTheirTile() throws Exception {
+    // no share of first attempts, one retry a second: the window's budget is 10 retries
+    node.breaker("retrying", quiet().maxAttempts(2).retryBackoff(Duration.ofMillis(1)).retryBudgetRatio(0)
+        .retryBudgetMinPerSecond(1).build());
+    browser.driver.get(node.url("/"));
+    for (int i = 0; i < 14; i++) {
+      client.http("retrying").get("/status/503").otherwiseEmpty().await();
+    }
+    browser.await(Duration.ofSeconds(10), d -> String.valueOf(script(
+        "const r = document.querySelector(\".tile[data-breaker='retrying'] .retries\"); return r && !r.hidden ? r.textContent : ''"))
+        .matches("1[01] in 10 s · budget left [01] · [34] refused"));
+    assertThat(script("return String(document.querySelector(\".tile[data-breaker='alpha'] .retries\").hidden)"))
+        .as("a breaker that does not retry shows no retries line").isEqualTo("true");
+  }
+
   /** Each listed key's text, up to its countdown: "acme · open". */
   private List<String> listedKeys(String family) {
     @SuppressWarnings("unchecked")

@@ -2,9 +2,11 @@ package io.fusebox.dashboard;
 
 import static io.fusebox.dashboard.TestNode.await;
 import static io.fusebox.dashboard.TestNode.quiet;
+import static io.fusebox.testkit.BreakerHarness.failure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fusebox.protocol.Addresses;
+import io.fusebox.protocol.DependencyFailureException;
 import io.fusebox.protocol.FuseboxClient;
 import io.fusebox.testkit.FreePorts;
 import io.fusebox.testkit.Promtool;
@@ -44,7 +46,9 @@ class PrometheusMetricsTest {
   static void runTrafficAndTrip() {
     node = new TestNode("").dashboard(0)
         .breaker("tripper", quiet().consecutiveFailures(3).build(), List.of(Map.of("type", "static", "value", Map.of())))
-        .breaker("steady", quiet().build());
+        .breaker("steady", quiet().build())
+        .breaker("retrier", quiet().maxAttempts(2).retryBackoff(Duration.ofMillis(1)).retryBudgetMinPerSecond(100)
+            .throttling(true).adaptiveConcurrency(true).build());
     FuseboxClient client = FuseboxClient.create(node.vertx);
     for (int i = 0; i < 20; i++) {
       await(client.http("tripper").get("/ok"));
@@ -54,6 +58,9 @@ class PrometheusMetricsTest {
     node.upstream.failAll();
     for (int i = 0; i < 10; i++) {
       await(client.http("tripper").get("/fails"));
+    }
+    for (int i = 0; i < 3; i++) {
+      assertThat(failure(client.http("retrier").get("/fails"))).isInstanceOf(DependencyFailureException.class);
     }
     node.awaitTransition("tripper", "open");
     // the snapshot published at the trip counts only the calls before it: wait for one that counts all 10
@@ -102,6 +109,15 @@ class PrometheusMetricsTest {
     assertThat(value("circuit_breaker_latency_seconds_sum{" + t + "}")).isPositive();
     assertThat(value("circuit_breaker_fallback_executions_total{" + t + ",type=\"static\"}"))
         .isEqualTo(calls.getLong("fallback").doubleValue()).isPositive();
+    String r = "name=\"retrier\",node=\"node-t\"";
+    assertThat(value("circuit_breaker_retries_total{" + r + ",result=\"retried\"}")).as("one retry for each of 3 calls")
+        .isEqualTo(3.0);
+    assertThat(value("circuit_breaker_retries_total{" + r + ",result=\"budget_exhausted\"}")).isZero();
+    assertThat(value("circuit_breaker_throttling_refused_share{" + r + "}")).as("too few calls to throttle").isZero();
+    assertThat(value("circuit_breaker_concurrency_limit{" + r + "}")).isPositive();
+    assertThat(exposition).as("no retry or throttling series for a breaker without them")
+        .doesNotContain("circuit_breaker_retries_total{name=\"steady\"")
+        .doesNotContain("circuit_breaker_throttling_refused_share{name=\"steady\"");
     assertThat(exposition).as("Vert.x's own metrics").contains("vertx_eventbus_handlers", "vertx_http_client_");
   }
 
@@ -146,7 +162,7 @@ class PrometheusMetricsTest {
   void theGrafanaDashboardAsksOnlyForMetricsTheNodeExports() throws IOException {
     JsonObject dashboard = new JsonObject(Files.readString(ROOT.resolve("conf/grafana/fusebox-dashboard.json")));
     JsonArray panels = dashboard.getJsonArray("panels");
-    assertThat(panels).hasSize(7);
+    assertThat(panels).hasSize(9);
     assertThat(dashboard.getJsonObject("templating").getJsonArray("list").stream().map(v -> ((JsonObject) v).getString("name")))
         .contains("name", "node");
     Set<String> exported = exposition.lines().filter(l -> !l.startsWith("#") && !l.isBlank())
@@ -159,7 +175,7 @@ class PrometheusMetricsTest {
         queried.add(m.group(1));
       }
     }));
-    assertThat(queried).hasSizeGreaterThanOrEqualTo(8);
+    assertThat(queried).hasSizeGreaterThanOrEqualTo(12);
     assertThat(exported).containsAll(queried);
   }
 
