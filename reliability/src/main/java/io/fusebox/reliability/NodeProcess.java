@@ -219,6 +219,20 @@ final class NodeProcess implements AutoCloseable {
 
   /** The sum of a metric's samples whose labels contain {@code labelFilter} ("" for all). */
   double metric(String name, String labelFilter) throws Exception {
+    Double sum = exported(name, labelFilter);
+    if (sum == null) {
+      throw new IllegalStateException("no metric " + name + " {" + labelFilter + "} on node " + this.name);
+    }
+    return sum;
+  }
+
+  /** As {@link #metric}, but 0 for a metric the node does not export yet (a counter before its first count). */
+  double metricOrZero(String name, String labelFilter) throws Exception {
+    Double sum = exported(name, labelFilter);
+    return sum == null ? 0 : sum;
+  }
+
+  private Double exported(String name, String labelFilter) throws Exception {
     Pattern line = Pattern.compile("^" + Pattern.quote(name) + "(\\{[^}]*})? ([0-9.eE+-]+|NaN)$");
     double sum = 0;
     boolean found = false;
@@ -229,10 +243,7 @@ final class NodeProcess implements AutoCloseable {
         sum += Double.parseDouble(m.group(2));
       }
     }
-    if (!found) {
-      throw new IllegalStateException("no metric " + name + " {" + labelFilter + "} on node " + name);
-    }
-    return sum;
+    return found ? sum : null;
   }
 
   /** The node's snapshot of a breaker, as {@code /api/breakers/{name}} shows it (its first instance). */
