@@ -171,14 +171,15 @@ public final class ClusterRetryStorm {
   /**
    * The failed attempts and the retries the breakers have counted so far, summed over the nodes: in
    * an outage every attempt fails, so that between two counts the failed attempts are the requests
-   * that reached the dependency, and those less the retries the first attempts. Counted at the
-   * breakers, the two ends of the outage are the same moments for both.
+   * that reached the dependency, and those less the retries the first attempts. Both read from one
+   * scrape of each node, so that they are of the same moment.
    */
   private static long[] attemptsAndRetries(List<NodeProcess> nodes) throws Exception {
     long[] sums = new long[2];
     for (NodeProcess node : nodes) {
-      sums[0] += (long) node.metricOrZero("circuit_breaker_requests_total", "result=\"failure\"");
-      sums[1] += (long) node.metricOrZero("circuit_breaker_retries_total", "result=\"retried\"");
+      NodeProcess.Metrics metrics = node.metrics();
+      sums[0] += metrics.countOrZero("circuit_breaker_requests_total", "result=\"failure\"");
+      sums[1] += metrics.countOrZero("circuit_breaker_retries_total", "result=\"retried\"");
     }
     return sums;
   }

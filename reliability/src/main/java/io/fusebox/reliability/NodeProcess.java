@@ -219,31 +219,41 @@ final class NodeProcess implements AutoCloseable {
 
   /** The sum of a metric's samples whose labels contain {@code labelFilter} ("" for all). */
   double metric(String name, String labelFilter) throws Exception {
-    Double sum = exported(name, labelFilter);
+    Double sum = metrics().sum(name, labelFilter);
     if (sum == null) {
       throw new IllegalStateException("no metric " + name + " {" + labelFilter + "} on node " + this.name);
     }
     return sum;
   }
 
-  /** As {@link #metric}, but 0 for a metric the node does not export yet (a counter before its first count). */
-  double metricOrZero(String name, String labelFilter) throws Exception {
-    Double sum = exported(name, labelFilter);
-    return sum == null ? 0 : sum;
+  /** The node's /metrics as of now: several figures read from it are of the same moment. */
+  Metrics metrics() throws Exception {
+    return new Metrics(get("/metrics").body());
   }
 
-  private Double exported(String name, String labelFilter) throws Exception {
-    Pattern line = Pattern.compile("^" + Pattern.quote(name) + "(\\{[^}]*})? ([0-9.eE+-]+|NaN)$");
-    double sum = 0;
-    boolean found = false;
-    for (String l : get("/metrics").body().split("\n")) {
-      Matcher m = line.matcher(l);
-      if (m.matches() && (m.group(1) == null ? labelFilter.isEmpty() : m.group(1).contains(labelFilter))) {
-        found = true;
-        sum += Double.parseDouble(m.group(2));
+  /** One scrape of a node's /metrics. */
+  record Metrics(String exposition) {
+
+    /** The sum of a metric's samples whose labels contain {@code labelFilter}; null when it has none. */
+    Double sum(String name, String labelFilter) {
+      Pattern line = Pattern.compile("^" + Pattern.quote(name) + "(\\{[^}]*})? ([0-9.eE+-]+|NaN)$");
+      double sum = 0;
+      boolean found = false;
+      for (String l : exposition.split("\n")) {
+        Matcher m = line.matcher(l);
+        if (m.matches() && (m.group(1) == null ? labelFilter.isEmpty() : m.group(1).contains(labelFilter))) {
+          found = true;
+          sum += Double.parseDouble(m.group(2));
+        }
       }
+      return found ? sum : null;
     }
-    return found ? sum : null;
+
+    /** As {@link #sum}, but 0 for a metric not exported yet (a counter before its first count). */
+    long countOrZero(String name, String labelFilter) {
+      Double sum = sum(name, labelFilter);
+      return sum == null ? 0 : sum.longValue();
+    }
   }
 
   /** The node's snapshot of a breaker, as {@code /api/breakers/{name}} shows it (its first instance). */
